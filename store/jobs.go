@@ -1,0 +1,72 @@
+package store
+
+import (
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Options are what both backends take at Open besides where the data lives.
+type Options struct {
+	// Workers is the bundle of job workers. Workers may be added to it after
+	// Open (they usually need the store) and until StartJobs.
+	Workers *river.Workers
+	// MaxWorkers bounds the jobs worked at once by this process (default 20).
+	MaxWorkers int
+	// FetchPollInterval is how often idle job fetchers look for new jobs
+	// (default: the backend's own; lower in tests for snappy turns).
+	FetchPollInterval time.Duration
+	Logger            *slog.Logger
+}
+
+// The jobs the store inserts. Their workers live with the channel that
+// delivers them (bot/line); every worker must be idempotent, since River
+// delivers at least once.
+
+// TurnArgs asks for the user's unhandled events to be handled, in order.
+type TurnArgs struct {
+	UserID  string `json:"user_id"`
+	EventID string `json:"event_id"`
+}
+
+func (TurnArgs) Kind() string { return "turn" }
+
+// ReminderArgs reminds an attendee of a seminar the day before.
+type ReminderArgs struct {
+	RegistrationID int64 `json:"registration_id"`
+}
+
+func (ReminderArgs) Kind() string { return "seminar_reminder" }
+
+// PromotedArgs tells a waitlisted attendee that a venue seat is now theirs.
+type PromotedArgs struct {
+	RegistrationID int64 `json:"registration_id"`
+}
+
+func (PromotedArgs) Kind() string { return "waitlist_promoted" }
+
+// PushArgs pushes prepared messages to a LINE user. RetryKey (a UUID) makes
+// a repeated push a no-op at LINE.
+type PushArgs struct {
+	UserID   string          `json:"user_id"`
+	Messages json.RawMessage `json:"messages"`
+	RetryKey string          `json:"retry_key"`
+}
+
+func (PushArgs) Kind() string { return "line_push" }
+
+// ReminderAt is when a seminar's reminder goes out: the day before, at the
+// seminar's own time of day.
+func ReminderAt(s Seminar) time.Time { return s.StartsAt.Add(-24 * time.Hour) }
+
+// ReminderOpts are the insert options of a registration's reminder job:
+// scheduled, and unique per registration so a promotion after a
+// re-registration never sends two.
+func ReminderOpts(s Seminar) *river.InsertOpts {
+	return &river.InsertOpts{
+		ScheduledAt: ReminderAt(s),
+		UniqueOpts:  river.UniqueOpts{ByArgs: true},
+	}
+}
