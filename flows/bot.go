@@ -1,0 +1,183 @@
+package flows
+
+import (
+	"context"
+	"time"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// What the bot says around every flow: greeting, menu, ways out.
+const (
+	greetText = "友だち追加ありがとうございます。\n" +
+		"奄美群島の副業・兼業人材プログラムのアシスタントです。セミナーのお申し込みと、お申し込み内容の確認ができます。\n" +
+		"いつでも「メニュー」と送ると、この案内に戻れます。"
+	menuText       = "ご用件をお選びください。"
+	cancelledText  = "お手続きを中止しました。"
+	nothingToStop  = "進行中のお手続きはありません。"
+	expiredText    = "しばらく操作がなかったため、前回のお手続きは終了しました。お手数ですが、もう一度お選びください。"
+	missText       = "すみません、うまく読み取れませんでした。下のボタンからお選びください。"
+	giveUpText     = "うまくご案内できず申し訳ありません。お手数ですが、メニューから選び直してください。"
+	mediaText      = "スタンプや画像をありがとうございます。恐れ入りますが、文字で送るか、下のボタンからお選びください。"
+	menuLabel      = "メニュー"
+	cancelLabel    = "キャンセル"
+	seminarLabel   = "セミナー申込"
+	myRegsLabel    = "申込確認"
+	maxMisses      = 3
+	seminarsListed = 10
+)
+
+// menuChoices are the menu's items; typing one works at any step.
+var menuChoices = []Choice{
+	{Label: seminarLabel, Data: seminarLabel},
+	{Label: myRegsLabel, Data: myRegsLabel},
+}
+
+// SeminarStore is what the seminar flows read and commit.
+type SeminarStore interface {
+	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]store.Seminar, error)
+	Seminar(ctx context.Context, id string) (store.Seminar, error)
+	Register(ctx context.Context, req store.RegisterRequest) (store.Registration, error)
+	CancelRegistration(ctx context.Context, userID string, id int64, now time.Time) (store.CancelResult, error)
+	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
+}
+
+// Bot runs the conversations.
+type Bot struct {
+	Seminars SeminarStore
+	// Loc is where dates are shown (Asia/Tokyo); times are stored in UTC.
+	Loc *time.Location
+}
+
+// Turn is one step's input: the time, who, where they are, and what they did.
+type Turn struct {
+	Now     time.Time
+	UserID  string
+	Session Session
+	Input   Input
+}
+
+// turn is a Turn in progress: steps read the input and write the next session.
+type turn struct {
+	Turn
+	ctx  context.Context
+	bot  *Bot
+	next Session
+}
+
+// stepFunc handles the input at one step of a flow.
+type stepFunc func(t *turn) ([]Reply, error)
+
+// steps maps "flow/step" to its handler.
+var steps map[string]stepFunc
+
+func init() {
+	steps = map[string]stepFunc{}
+	for k, f := range seminarSteps {
+		steps["seminar/"+k] = f
+	}
+	for k, f := range myRegSteps {
+		steps["myregs/"+k] = f
+	}
+}
+
+// Step handles one input. Effects (a registration, a cancellation) are
+// committed through the stores before Step returns; the returned session is
+// the state to save.
+func (b *Bot) Step(ctx context.Context, in Turn) (Session, []Reply, error) {
+	t := &turn{Turn: in, ctx: ctx, bot: b, next: in.Session}
+	var before []Reply
+	if t.next.Flow != "" && in.Now.Sub(in.Session.LastActive) > IdleTimeout {
+		t.next = Session{}
+		before = []Reply{{Text: expiredText}}
+	}
+	replies, err := t.dispatch()
+	if err != nil {
+		return in.Session, nil, err
+	}
+	return t.next, append(before, replies...), nil
+}
+
+func (t *turn) dispatch() ([]Reply, error) {
+	if t.Input.Kind == Follow {
+		t.next = Session{}
+		return []Reply{{Text: greetText, Choices: menuChoices}}, nil
+	}
+	if t.Input.Kind != Media {
+		switch {
+		case t.typed(menuLabel):
+			t.next = Session{}
+			return t.menu(menuText), nil
+		case t.typed(cancelLabel):
+			if t.next.Flow == "" {
+				return t.menu(nothingToStop), nil
+			}
+			t.next = Session{}
+			return t.menu(cancelledText), nil
+		case t.typed(seminarLabel):
+			return t.start("seminar", startSeminar)
+		case t.typed(myRegsLabel):
+			return t.start("myregs", startMyRegs)
+		}
+	}
+	step, ok := steps[t.next.Flow+"/"+t.next.Step]
+	if !ok {
+		if t.Input.Kind == Media {
+			return t.menu(mediaText), nil
+		}
+		return t.menu(menuText), nil
+	}
+	if t.Input.Kind == Media {
+		return t.reprompt(mediaText), nil
+	}
+	return step(t)
+}
+
+// typed reports whether the user typed label, or tapped a button whose data
+// is the label (menu items and ways out).
+func (t *turn) typed(label string) bool {
+	return normalize(t.Input.Text) == label
+}
+
+func (t *turn) start(flow string, first stepFunc) ([]Reply, error) {
+	t.next = Session{Flow: flow}
+	return first(t)
+}
+
+// menu ends any flow and shows the menu under text.
+func (t *turn) menu(text string) []Reply {
+	t.next = Session{}
+	return []Reply{{Text: text, Choices: menuChoices}}
+}
+
+// ask moves to step and asks a question offering choices; キャンセル is
+// always offered as the way out.
+func (t *turn) ask(step string, r Reply, offered ...Choice) []Reply {
+	t.next.Step = step
+	t.next.Offered = offered
+	t.next.Misses = 0
+	if r.Choices == nil {
+		r.Choices = offered
+	}
+	r.Choices = append(r.Choices, Choice{Label: cancelLabel, Data: cancelLabel})
+	return []Reply{r}
+}
+
+// set records a value the flow has collected.
+func (t *turn) set(key, value string) {
+	if t.next.Data == nil {
+		t.next.Data = map[string]string{}
+	}
+	t.next.Data[key] = value
+}
+
+// reprompt answers input the step did not expect: the same choices again,
+// and after a few misses in a row, a fresh start from the menu.
+func (t *turn) reprompt(text string) []Reply {
+	t.next.Misses++
+	if t.next.Misses >= maxMisses {
+		return t.menu(giveUpText)
+	}
+	choices := append(append([]Choice{}, t.next.Offered...), Choice{Label: cancelLabel, Data: cancelLabel})
+	return []Reply{{Text: text, Choices: choices}}
+}
