@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/amamibot/amamibot/match"
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/postgres"
+	"github.com/amamibot/amamibot/store/sqlite"
+)
+
+// openStore opens the backend the configuration names: Postgres + Redis when
+// DATABASE_URL is set, else the embedded store in DATA_DIR. Opening applies
+// migrations.
+func openStore(ctx context.Context, c config, opts store.Options) (store.Store, error) {
+	if c.DatabaseURL != "" {
+		return postgres.Open(ctx, c.DatabaseURL, c.RedisURL, opts)
+	}
+	return sqlite.Open(ctx, c.DataDir, opts)
+}
+
+// withStore runs f on the configured store, for the one-shot commands.
+func withStore(ctx context.Context, getenv func(string) string, logger *slog.Logger, f func(config, store.Store) error) error {
+	c, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, store.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return f(c, st)
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
+	if len(args) > 0 {
+		return fmt.Errorf("migrate takes no arguments: %w", errUsage)
+	}
+	return withStore(ctx, getenv, logger, func(_ config, st store.Store) error {
+		logger.Info("migrations applied", "store", st.Backend())
+		return nil
+	})
+}
+
+func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
+	if len(args) != 2 || args[0] != "seminars" {
+		return fmt.Errorf("import needs a kind and a file, such as: import seminars seminars.csv: %w", errUsage)
+	}
+	return withStore(ctx, getenv, logger, func(_ config, st store.Store) error {
+		n, err := importSeminars(ctx, st, args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %d seminars from %s\n", n, args[1])
+		return nil
+	})
+}
+
+func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
+	if len(args) != 1 || args[0] != "registrations" {
+		return fmt.Errorf("export needs what to export, such as: export registrations: %w", errUsage)
+	}
+	return withStore(ctx, getenv, logger, func(c config, st store.Store) error {
+		return exportRegistrations(ctx, st, c.Loc, stdout)
+	})
+}
+
+func suggest(args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	talents := fs.String("talents", "", "talent pool CSV (DESIGN.md §6)")
+	k := fs.Int("k", 5, "candidates per query")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *talents == "" || *k < 1 {
+		return fmt.Errorf("suggest needs --talents FILE and --k of at least 1: %w", errUsage)
+	}
+	f, err := os.Open(*talents)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pool, err := match.ReadTalentsCSV(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *talents, err)
+	}
+	return match.Suggest(stdin, stdout, match.NewIndex(pool), *k)
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// seedDemo gives an empty store upcoming seminars, so that every flow can be
+// tried at once. A store that already has upcoming seminars is left alone.
+func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Location) (int, error) {
+	upcoming, err := st.UpcomingSeminars(ctx, now, 1)
+	if err != nil {
+		return 0, err
+	}
+	if len(upcoming) > 0 {
+		return 0, nil
+	}
+	day := func(days, hour, min int) time.Time {
+		d := now.In(loc).AddDate(0, 0, days)
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, min, 0, 0, loc).UTC()
+	}
+	seminars := []store.Seminar{
+		{Title: "観光DXセミナー 予約とSNSで選ばれる宿へ", StartsAt: day(3, 15, 0), EndsAt: day(3, 16, 30),
+			Venue: "奄美市AiAiひろば 2階 会議室", OnlineURL: "https://meet.example.jp/amami-dx", Capacity: 20},
+		{Title: "副業人材の活用入門", StartsAt: day(7, 13, 0), EndsAt: day(7, 14, 0),
+			OnlineURL: "https://meet.example.jp/amami-intro"},
+		{Title: "事業承継を考える勉強会", StartsAt: day(10, 18, 30), EndsAt: day(10, 20, 0),
+			Venue: "徳之島町文化会館 小ホール", OnlineURL: "https://meet.example.jp/amami-shokei", Capacity: 20},
+		{Title: "特産品のネット販売 はじめの一歩", StartsAt: day(14, 14, 0), EndsAt: day(14, 15, 30),
+			Venue: "与論町砂美地来館", Capacity: 12},
+	}
+	for i := range seminars {
+		seminars[i].ID = fmt.Sprintf("demo-%d", i+1)
+	}
+	return len(seminars), st.UpsertSeminars(ctx, seminars)
+}

@@ -1,0 +1,77 @@
+// Command amamibot runs the Amami Islands programme's LINE assistant.
+//
+//	amamibot [serve [--demo]]        run the server (the default)
+//	amamibot migrate                 apply database migrations
+//	amamibot import seminars FILE    create or update seminars from CSV
+//	amamibot export registrations    write registrations as CSV to stdout
+//	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
+//	amamibot healthcheck             exit 0 when the local server is alive (for containers)
+//
+// Configuration comes from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the display zone must load in minimal containers too
+)
+
+const usage = `usage:
+  amamibot [serve [--demo]]        run the server (the default command)
+  amamibot migrate                 apply database migrations and exit
+  amamibot import seminars FILE    create or update seminars from a CSV file
+  amamibot export registrations    write all registrations as CSV to stdout
+  amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
+  amamibot healthcheck             exit 0 when the server on ADDR is alive
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "amamibot:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage marks a command line that is not understood.
+var errUsage = errors.New("see the usage above")
+
+// run is main without the process: testable with its own environment and streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, getenv, logger)
+	case "migrate":
+		err = migrate(ctx, args, getenv, logger)
+	case "import":
+		err = importCmd(ctx, args, getenv, stdout, logger)
+	case "export":
+		err = exportCmd(ctx, args, getenv, stdout, logger)
+	case "suggest":
+		err = suggest(args, stdin, stdout)
+	case "healthcheck":
+		err = healthcheck(ctx, getenv)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		err = fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+	}
+	if errors.Is(err, errUsage) {
+		fmt.Fprint(stderr, usage)
+	}
+	return err
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+var seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
+
+// readSeminarsCSV reads the seminars CSV of DESIGN.md §6. It reads the whole
+// file before returning, so a bad line means nothing is imported; the error
+// names every bad line (up to a screenful) and why.
+func readSeminarsCSV(r io.Reader) ([]store.Seminar, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(seminarColumns)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("line 1: cannot read the header: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff") // Excel's UTF-8 BOM
+	if !slices.Equal(header, seminarColumns) {
+		return nil, fmt.Errorf("line 1: the header must be %s", strings.Join(seminarColumns, ","))
+	}
+	var (
+		out  []store.Seminar
+		errs []error
+		seen = map[string]int{}
+	)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			errs = append(errs, err) // csv.ParseError carries the line
+		} else if s, err := parseSeminar(rec); err != nil {
+			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
+		} else if first, dup := seen[s.ID]; dup {
+			errs = append(errs, fmt.Errorf("line %d: id %q is already used on line %d", line, s.ID, first))
+		} else {
+			seen[s.ID] = line
+			out = append(out, s)
+		}
+		if len(errs) == 20 {
+			errs = append(errs, errors.New("… stopped after 20 errors"))
+			break
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func parseSeminar(rec []string) (store.Seminar, error) {
+	for i := range rec {
+		rec[i] = strings.TrimSpace(rec[i])
+	}
+	s := store.Seminar{ID: rec[0], Title: rec[1], Venue: rec[4], OnlineURL: rec[5]}
+	var err error
+	switch {
+	case s.ID == "":
+		return s, errors.New("id is empty")
+	case s.Title == "":
+		return s, errors.New("title is empty")
+	}
+	if s.StartsAt, err = parseTime("starts_at", rec[2]); err != nil {
+		return s, err
+	}
+	if s.EndsAt, err = parseTime("ends_at", rec[3]); err != nil {
+		return s, err
+	}
+	if !s.EndsAt.After(s.StartsAt) {
+		return s, fmt.Errorf("ends_at %s is not after starts_at %s", rec[3], rec[2])
+	}
+	if s.Venue == "" && s.OnlineURL == "" {
+		return s, errors.New("venue and online_url are both empty: give a venue, an online URL, or both")
+	}
+	if s.OnlineURL != "" {
+		if u, err := url.Parse(s.OnlineURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return s, fmt.Errorf("online_url %q is not an http(s) URL", s.OnlineURL)
+		}
+	}
+	if rec[6] != "" || s.Venue != "" {
+		if s.Capacity, err = strconv.Atoi(rec[6]); err != nil || s.Capacity < 0 {
+			return s, fmt.Errorf("capacity %q is not a number of venue seats", rec[6])
+		}
+	}
+	if s.Venue != "" && s.Capacity == 0 {
+		return s, errors.New("capacity is 0 for a seminar with a venue")
+	}
+	return s, nil
+}
+
+func parseTime(column, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, fmt.Errorf("%s %q is not an RFC 3339 time with an offset, such as 2026-12-11T15:00:00+09:00", column, v)
+	}
+	return t.UTC(), nil
+}
+
+// importSeminars reads FILE and upserts it in one transaction. A seminar whose
+// new capacity is below the seats already taken is refused, not truncated.
+func importSeminars(ctx context.Context, st store.Store, file string) (int, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	seminars, err := readSeminarsCSV(f)
+	if err != nil {
+		return 0, fmt.Errorf("%s: nothing imported:\n%w", file, err)
+	}
+	for _, s := range seminars {
+		old, err := st.Seminar(ctx, s.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if s.Capacity < old.Booked {
+			return 0, fmt.Errorf("%s: nothing imported: seminar %s: capacity %d is below the %d venue seats already taken", file, s.ID, s.Capacity, old.Booked)
+		}
+	}
+	if err := st.UpsertSeminars(ctx, seminars); err != nil {
+		return 0, fmt.Errorf("%s: nothing imported: %w", file, err)
+	}
+	return len(seminars), nil
+}

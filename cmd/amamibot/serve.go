@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/store"
+)
+
+// shutdownGrace bounds how long in-flight requests and running turns get to
+// finish after SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func serve(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "seed an empty store with upcoming seminars, to try every flow at once")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	c, err := loadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	workers := river.NewWorkers()
+	st, err := openStore(ctx, c, store.Options{Workers: workers, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if c.DatabaseURL == "" {
+		logger.Info("store: embedded SQLite; set DATABASE_URL and REDIS_URL to use Postgres + Redis", "data_dir", c.DataDir)
+	} else {
+		logger.Info("store: Postgres + Redis")
+	}
+	if *demo {
+		n, err := seedDemo(ctx, st, time.Now(), c.Loc)
+		if err != nil {
+			return fmt.Errorf("seed demo seminars: %w", err)
+		}
+		logger.Info("demo: seeded upcoming seminars", "count", n)
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			logger.WarnContext(ctx, "not ready", "err", err)
+			http.Error(w, "store or sessions unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+
+	runner := &bot.Runner{Sessions: st, Flows: &flows.Bot{Seminars: st, Loc: c.Loc}, Logger: logger}
+	working := false
+	if c.lineEnabled() {
+		wireLINE(mux, workers, st, runner, c, logger)
+		working = true
+	} else {
+		logger.Warn("LINE is not configured: POST /line/webhook answers 503; set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
+		mux.HandleFunc("POST /line/webhook", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "LINE channel not configured on this server", http.StatusServiceUnavailable)
+		})
+	}
+	if working {
+		if err := st.StartJobs(ctx); err != nil {
+			return fmt.Errorf("start jobs: %w", err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on ADDR %s: %w", c.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", "addr", ln.Addr().String())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests and turns")
+	done, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	errs := []error{srv.Shutdown(done)}
+	if working {
+		errs = append(errs, st.StopJobs(done))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
