@@ -1,0 +1,73 @@
+package line
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/store"
+)
+
+// ReminderWorker pushes the day-before reminder of a registration
+// (store.ReminderArgs), unless it was cancelled or the seminar has begun.
+type ReminderWorker struct {
+	river.WorkerDefaults[store.ReminderArgs]
+	Notifier
+}
+
+func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[store.ReminderArgs]) error {
+	return w.notify(ctx, job.Kind, job.Args.RegistrationID, w.Flows.Reminder)
+}
+
+// PromotedWorker tells a waitlisted attendee that a venue seat is now
+// theirs (store.PromotedArgs), unless they cancelled since.
+type PromotedWorker struct {
+	river.WorkerDefaults[store.PromotedArgs]
+	Notifier
+}
+
+func (w *PromotedWorker) Work(ctx context.Context, job *river.Job[store.PromotedArgs]) error {
+	return w.notify(ctx, job.Kind, job.Args.RegistrationID, w.Flows.Promoted)
+}
+
+// Notifier is what the workers that push news about a registration share.
+type Notifier struct {
+	Registrations store.Registrations
+	Flows         *flows.Bot
+	Client        *Client
+	Logger        *slog.Logger
+	Now           func() time.Time // nil: time.Now
+}
+
+// notify pushes what say tells about the registration while it is still
+// confirmed and its seminar has not begun. The retry key derives from the
+// job's kind and the registration, so a retried job is one push at LINE.
+func (n *Notifier) notify(ctx context.Context, kind string, id int64, say func(store.Registration) []flows.Reply) error {
+	reg, err := n.Registrations.Registration(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		n.Logger.WarnContext(ctx, "line "+kind+": registration gone, skipped", "registration", id)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: registration %d: %w", kind, id, err)
+	}
+	now := time.Now()
+	if n.Now != nil {
+		now = n.Now()
+	}
+	if reg.Status != store.Confirmed || !reg.Seminar.StartsAt.After(now) {
+		n.Logger.InfoContext(ctx, "line "+kind+": skipped", "registration", id, "status", reg.Status)
+		return nil
+	}
+	msgs := Render(say(reg))
+	if len(msgs) == 0 {
+		return nil
+	}
+	return push(ctx, n.Client, n.Logger, reg.UserID, msgs, retryKey(kind+":"+strconv.FormatInt(id, 10)))
+}

@@ -1,0 +1,20 @@
+package line
+
+import (
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/store"
+)
+
+// AddWorkers adds the LINE channel's job workers to the store's bundle:
+// turns, push fallbacks, reminders and waitlist promotions.
+func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) {
+	river.AddWorker(workers, &TurnWorker{Inbox: st, Jobs: st, Runner: runner, Client: client, Logger: logger})
+	river.AddWorker(workers, &PushWorker{Client: client, Logger: logger})
+	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}
+	river.AddWorker(workers, &ReminderWorker{Notifier: n})
+	river.AddWorker(workers, &PromotedWorker{Notifier: n})
+}
