@@ -15,7 +15,7 @@ const (
 	menuText       = "ご用件をお選びください。"
 	cancelledText  = "お手続きを中止しました。"
 	nothingToStop  = "進行中のお手続きはありません。"
-	expiredText    = "しばらく操作がなかったため、前回のお手続きは終了しました。お手数ですが、もう一度お選びください。"
+	expiredText    = "しばらく操作がなかったため、前回のお手続きは終了しました。"
 	missText       = "すみません、うまく読み取れませんでした。下のボタンからお選びください。"
 	giveUpText     = "うまくご案内できず申し訳ありません。お手数ですが、メニューから選び直してください。"
 	mediaText      = "スタンプや画像をありがとうございます。恐れ入りますが、文字で送るか、下のボタンからお選びください。"
@@ -86,16 +86,18 @@ func init() {
 // the state to save.
 func (b *Bot) Step(ctx context.Context, in Turn) (Session, []Reply, error) {
 	t := &turn{Turn: in, ctx: ctx, bot: b, next: in.Session}
-	var before []Reply
-	if t.next.Flow != "" && in.Now.Sub(in.Session.LastActive) > IdleTimeout {
+	expired := t.next.Flow != "" && in.Now.Sub(in.Session.LastActive) > IdleTimeout
+	if expired {
 		t.next = Session{}
-		before = []Reply{{Text: expiredText}}
 	}
 	replies, err := t.dispatch()
 	if err != nil {
 		return in.Session, nil, err
 	}
-	return t.next, append(before, replies...), nil
+	if expired && len(replies) > 0 {
+		replies[0].Text = expiredText + "\n" + replies[0].Text
+	}
+	return t.next, replies, nil
 }
 
 func (t *turn) dispatch() ([]Reply, error) {

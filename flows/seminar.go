@@ -19,8 +19,8 @@ const (
 	semClosedText      = "このセミナーは受付を終了しました。ほかのセミナーをお選びください。"
 	semAlreadyText     = "このセミナーにはすでにお申し込みいただいています。内容は「申込確認」でご確認いただけます。"
 	semAttendText      = "参加方法をお選びください。"
-	semVenueFullText   = "会場は満席です。オンラインで参加するか、会場のキャンセル待ちに登録できます。"
-	semVenueOnlyFull   = "会場は満席です。キャンセル待ちに登録しますか？空きが出たら、こちらでお知らせします。"
+	semVenueFullText   = "会場は満席です。" + semOnlineOrWait
+	semVenueOnlyFull   = "会場は満席です。" + semWaitOffer
 	semNameText        = "お名前（フルネーム）を送ってください。"
 	semNameBad         = "お名前は1〜50文字で送ってください。"
 	semCompanyText     = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
@@ -30,7 +30,9 @@ const (
 	semWaitlistedText  = "キャンセル待ちに登録しました。会場に空きが出たら、こちらでお知らせします。"
 	semReminderPromise = "前日にリマインドをお送りします。"
 	semSeeMine         = "内容の確認・取り消しは「申込確認」からどうぞ。"
-	semJustFullText    = "申し訳ありません。ただいま会場が満席になりました。"
+	semJustFullText    = "申し訳ありません。ちょうど会場が満席になりました。"
+	semOnlineOrWait    = "オンラインで参加するか、会場のキャンセル待ちに登録できます。"
+	semWaitOffer       = "キャンセル待ちに登録しますか？空きが出たら、こちらでお知らせします。"
 	venueLabel         = "会場で参加"
 	onlineLabel        = "オンラインで参加"
 	waitlistLabel      = "キャンセル待ち"
@@ -208,11 +210,11 @@ func register(t *turn, attendance string) ([]Reply, error) {
 		if err != nil {
 			return nil, fmt.Errorf("seminar %s: %w", req.SeminarID, err)
 		}
-		r := Reply{Text: semJustFullText}
+		waitlist := Choice{Label: waitlistLabel, Data: choiceWaitlist}
 		if s.HasOnline() {
-			return t.ask("full", r, Choice{Label: onlineLabel, Data: choiceOnline}, Choice{Label: waitlistLabel, Data: choiceWaitlist}), nil
+			return t.ask("full", Reply{Text: semJustFullText + semOnlineOrWait}, Choice{Label: onlineLabel, Data: choiceOnline}, waitlist), nil
 		}
-		return t.ask("full", r, Choice{Label: waitlistLabel, Data: choiceWaitlist}), nil
+		return t.ask("full", Reply{Text: semJustFullText + semWaitOffer}, waitlist), nil
 	case errors.Is(err, store.ErrAlreadyRegistered):
 		return t.menu(semAlreadyText), nil
 	case errors.Is(err, store.ErrNotFound):

@@ -1,0 +1,223 @@
+package flows_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.txt with the conversations as they run now")
+
+// The transcripts in testdata are conversations: lines a user sends
+// ("user: text", "user: [button]", "user: (sticker)"), and what the bot
+// answers, as a user would see it. The test replays every user line and
+// compares the whole conversation with the file, so the files are also the
+// review copy of the bot's Japanese. Run with -update to rewrite them, then
+// read the diff.
+//
+// Users: "user:" and "user2:" ... are different LINE users. Directives in
+// parentheses on their own line: "(wait 31m)" moves the clock.
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts in testdata: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			t.Parallel()
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := replay(t, string(want))
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got != string(want) {
+				t.Errorf("conversation differs from %s (run with -update and read the diff):\n%s", file, diff(string(want), got))
+			}
+		})
+	}
+}
+
+// start is the transcripts' clock: Tuesday 1 December 2026, 10:00 in Tokyo.
+var start = time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+
+var tokyo = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// seminars are the transcripts' programme.
+func seminars() []store.Seminar {
+	at := func(day, hour, min int) time.Time { return time.Date(2026, 12, day, hour, min, 0, 0, tokyo).UTC() }
+	return []store.Seminar{
+		{ID: "dx-1211", Title: "観光DXセミナー 予約とSNSで選ばれる宿へ", StartsAt: at(11, 15, 0), EndsAt: at(11, 16, 30),
+			Venue: "奄美市AiAiひろば 2階 会議室", OnlineURL: "https://meet.example.jp/amami-dx", Capacity: 20},
+		{ID: "shokei-1215", Title: "事業承継を考える勉強会", StartsAt: at(15, 18, 30), EndsAt: at(15, 20, 0),
+			Venue: "徳之島町文化会館 小ホール", Capacity: 1},
+		{ID: "fukugyo-1218", Title: "副業人材の活用入門（オンライン）", StartsAt: at(18, 13, 0), EndsAt: at(18, 14, 0),
+			OnlineURL: "https://meet.example.jp/amami-intro"},
+		{ID: "past-1120", Title: "終わったセミナー", StartsAt: at(-10, 10, 0), EndsAt: at(-10, 11, 0), Venue: "奄美市", Capacity: 20},
+	}
+}
+
+type conversation struct {
+	t        *testing.T
+	bot      *flows.Bot
+	now      time.Time
+	sessions map[string]flows.Session
+	last     map[string][]flows.Reply
+	out      strings.Builder
+}
+
+var userLine = regexp.MustCompile(`^(user\d*): (.*)$`)
+
+func replay(t *testing.T, script string) string {
+	st := storetest.OpenSQLite(t, store.Options{})
+	if err := st.UpsertSeminars(context.Background(), seminars()); err != nil {
+		t.Fatal(err)
+	}
+	c := &conversation{
+		t:        t,
+		bot:      &flows.Bot{Seminars: st, Loc: tokyo},
+		now:      start,
+		sessions: map[string]flows.Session{},
+		last:     map[string][]flows.Reply{},
+	}
+	for _, line := range strings.Split(script, "\n") {
+		switch m := userLine.FindStringSubmatch(line); {
+		case m != nil:
+			c.out.WriteString(line + "\n")
+			c.send(m[1], m[2])
+		case strings.HasPrefix(line, "(wait "):
+			d, err := time.ParseDuration(strings.TrimSuffix(strings.TrimPrefix(line, "(wait "), ")"))
+			if err != nil {
+				t.Fatalf("bad directive %q: %v", line, err)
+			}
+			c.now = c.now.Add(d)
+			c.out.WriteString(line + "\n")
+		case strings.HasPrefix(line, "#"), line == "":
+			c.out.WriteString(line + "\n")
+		}
+	}
+	return strings.TrimRight(c.out.String(), "\n") + "\n"
+}
+
+// send turns a transcript line into the user's input, runs the step and
+// writes the bot's replies.
+func (c *conversation) send(user, text string) {
+	in := flows.Input{Kind: flows.Text, Text: text}
+	switch {
+	case text == "(follow)":
+		in = flows.Input{Kind: flows.Follow}
+	case strings.HasPrefix(text, "(") && strings.HasSuffix(text, ")"):
+		in = flows.Input{Kind: flows.Media, Text: strings.Trim(text, "()")}
+	case strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]"):
+		in = flows.Input{Kind: flows.Postback, Text: c.tap(user, strings.Trim(text, "[]"))}
+	}
+	s := c.sessions[user]
+	next, replies, err := c.bot.Step(context.Background(), flows.Turn{Now: c.now, UserID: "U" + user, Session: s, Input: in})
+	if err != nil {
+		c.t.Fatalf("%s: %q: %v", user, text, err)
+	}
+	next.LastActive = c.now
+	c.sessions[user] = next
+	c.last[user] = replies
+	for _, r := range replies {
+		c.out.WriteString(render(r))
+	}
+	c.now = c.now.Add(time.Minute)
+}
+
+// tap finds the button the user taps in the bot's last replies: "[label]",
+// or "[label@N]" for the button on the Nth card.
+func (c *conversation) tap(user, label string) string {
+	card := 0
+	if l, n, ok := strings.Cut(label, "@"); ok {
+		label = l
+		card, _ = strconv.Atoi(n)
+	}
+	for _, r := range c.last[user] {
+		for i, k := range r.Cards {
+			for _, b := range k.Buttons {
+				if b.Label == label && (card == 0 || card == i+1) {
+					return b.Data
+				}
+			}
+		}
+		for _, ch := range r.Choices {
+			if ch.Label == label && card == 0 {
+				return ch.Data
+			}
+		}
+	}
+	c.t.Fatalf("%s taps [%s], but the bot offered no such button", user, label)
+	return ""
+}
+
+// render writes a reply as the user sees it.
+func render(r flows.Reply) string {
+	var b strings.Builder
+	for i, line := range strings.Split(r.Text, "\n") {
+		if i == 0 {
+			fmt.Fprintf(&b, "bot: %s\n", line)
+		} else {
+			fmt.Fprintln(&b, strings.TrimRight("  "+line, " "))
+		}
+	}
+	for _, k := range r.Cards {
+		fmt.Fprintf(&b, "  ┌ %s\n", k.Title)
+		for _, l := range k.Lines {
+			fmt.Fprintf(&b, "  │ %s\n", l)
+		}
+		fmt.Fprintf(&b, "  └ %s\n", buttons(k.Buttons))
+	}
+	if len(r.Choices) > 0 {
+		fmt.Fprintf(&b, "  %s\n", buttons(r.Choices))
+	}
+	return b.String()
+}
+
+func buttons(cs []flows.Choice) string {
+	var labels []string
+	for _, c := range cs {
+		labels = append(labels, "["+c.Label+"]")
+	}
+	return strings.Join(labels, " ")
+}
+
+// diff shows the first lines where want and got part.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n  want: %s\n  got:  %s", i+1, wl, gl)
+		}
+	}
+	return ""
+}
