@@ -1,0 +1,107 @@
+package postgres
+
+// All of the store's SQL, in one place. River keeps its own.
+
+const (
+	seminarColumns = `id, title, starts_at, ends_at, venue, online_url, capacity, booked`
+
+	upsertSeminar = `
+INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (id) DO UPDATE SET
+    title = excluded.title, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+    venue = excluded.venue, online_url = excluded.online_url, capacity = excluded.capacity`
+
+	selectSeminar = `SELECT ` + seminarColumns + ` FROM seminars WHERE id = $1`
+
+	selectUpcomingSeminars = `
+SELECT ` + seminarColumns + ` FROM seminars
+WHERE starts_at > $1
+ORDER BY starts_at, id
+LIMIT $2`
+
+	// reserveSeat is the capacity check: it updates nothing when the venue is
+	// full, and the row lock it takes serialises the seminar's registrations.
+	reserveSeat = `
+UPDATE seminars SET booked = booked + 1
+WHERE id = $1 AND booked < capacity
+RETURNING ` + seminarColumns
+
+	releaseSeat = `UPDATE seminars SET booked = booked - 1 WHERE id = $1`
+
+	registrationColumns = `
+    r.id, r.seminar_id, r.user_id, r.attendance, r.name, r.company, r.status, r.created_at, r.updated_at,
+    s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked
+FROM registrations r JOIN seminars s ON s.id = r.seminar_id`
+
+	selectRegistration = `SELECT ` + registrationColumns + ` WHERE r.id = $1`
+
+	selectActiveRegistration = `SELECT ` + registrationColumns + `
+WHERE r.seminar_id = $1 AND r.user_id = $2 AND r.status <> 'cancelled'`
+
+	selectUserRegistrations = `SELECT ` + registrationColumns + `
+WHERE r.user_id = $1 AND r.status <> 'cancelled' AND s.ends_at > $2
+ORDER BY s.starts_at, r.created_at, r.id`
+
+	selectAllRegistrations = `SELECT ` + registrationColumns + `
+ORDER BY s.starts_at, s.id, r.created_at, r.id`
+
+	insertRegistration = `
+INSERT INTO registrations (seminar_id, user_id, attendance, name, company, status, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+RETURNING id`
+
+	// lockActiveRegistration locks the registration being cancelled, so a
+	// concurrent second cancellation waits and then finds nothing.
+	lockActiveRegistration = `
+SELECT seminar_id, attendance, status FROM registrations
+WHERE id = $1 AND user_id = $2 AND status <> 'cancelled'
+FOR UPDATE`
+
+	setRegistrationStatus = `UPDATE registrations SET status = $2, updated_at = $3 WHERE id = $1`
+
+	// SKIP LOCKED: a waitlisted registration locked by someone else (being
+	// cancelled, or promoted by a concurrent cancellation) is passed over.
+	lockFirstWaitlisted = `
+SELECT id FROM registrations
+WHERE seminar_id = $1 AND status = 'waitlisted'
+ORDER BY created_at, id
+LIMIT 1
+FOR UPDATE SKIP LOCKED`
+
+	// insertEvents inserts a batch in order (seq follows it) and returns the
+	// events not seen before.
+	insertEvents = `
+INSERT INTO events (id, user_id, kind, text, reply_token, occurred_at, received_at)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+ON CONFLICT (id) DO NOTHING
+RETURNING id, user_id`
+
+	selectNextEvent = `
+SELECT id, user_id, kind, text, reply_token, occurred_at, received_at FROM events
+WHERE user_id = $1 AND handled_at IS NULL
+ORDER BY occurred_at, seq
+LIMIT 1`
+
+	// markHandled keeps the first handled_at, and still matches a handled
+	// event so that only an unknown ID reads as not found.
+	markHandled = `UPDATE events SET handled_at = coalesce(handled_at, $2) WHERE id = $1`
+)
+
+// Migrations.
+const (
+	// migrationLock is the advisory lock key under which replicas starting
+	// at once migrate one after the other ("amami" in ASCII).
+	migrationLock = 0x616d616d69
+
+	lockMigrations   = `SELECT pg_advisory_lock($1)`
+	unlockMigrations = `SELECT pg_advisory_unlock($1)`
+
+	createSchemaMigrations = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)`
+	selectSchemaMigrations = `SELECT version FROM schema_migrations`
+	insertSchemaMigration  = `INSERT INTO schema_migrations (version) VALUES ($1)`
+)

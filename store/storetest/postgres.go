@@ -1,0 +1,132 @@
+package storetest
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/postgres"
+)
+
+// The servers the Postgres tests use, unless TEST_DATABASE_URL and
+// TEST_REDIS_URL say otherwise. The Postgres role must be allowed to create
+// databases.
+const (
+	defaultTestDatabaseURL = "postgres://root@127.0.0.1:5432/postgres?sslmode=disable"
+	defaultTestRedisURL    = "redis://127.0.0.1:6379/0"
+)
+
+// OpenPostgres opens a Postgres + Redis store on a fresh database; at cleanup
+// it stops the jobs, closes the store, drops the database and deletes the
+// database's Redis keys.
+func OpenPostgres(t *testing.T, opts store.Options) store.Store {
+	t.Helper()
+	databaseURL, redisURL := PostgresURLs(t)
+	s, err := postgres.Open(context.Background(), databaseURL, redisURL, opts)
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.StopJobs(ctx); err != nil {
+			t.Errorf("stop jobs: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	return s
+}
+
+// PostgresURLs creates a fresh, empty database and returns its URL and the
+// Redis URL, for tests that open several stores (or servers) on one
+// database. At cleanup it drops the database and deletes its Redis keys;
+// stores opened on it must be closed by cleanups registered later.
+func PostgresURLs(t *testing.T) (databaseURL, redisURL string) {
+	t.Helper()
+	adminURL := cmp.Or(os.Getenv("TEST_DATABASE_URL"), defaultTestDatabaseURL)
+	redisURL = cmp.Or(os.Getenv("TEST_REDIS_URL"), defaultTestRedisURL)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	u, err := url.Parse(adminURL)
+	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		t.Fatal("TEST_DATABASE_URL must be a postgres:// URL")
+	}
+	admin, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		t.Fatalf("Postgres not reachable at %s: %v: start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` or set TEST_DATABASE_URL", u.Redacted(), err)
+	}
+	defer admin.Close(ctx)
+	rdb, err := redisClient(redisURL)
+	if err != nil {
+		t.Fatalf("TEST_REDIS_URL: %v", err)
+	}
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatalf("Redis not reachable at %s: %v: start it with `redis-server --daemonize yes` (scripts/test.sh does) or set TEST_REDIS_URL", rdb.Options().Addr, err)
+	}
+
+	name := "amamibot_test_" + strings.ToLower(rand.Text())
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(t, adminURL, redisURL, name) })
+
+	u.Path = "/" + name
+	return u.String(), redisURL
+}
+
+// dropDatabase drops the database and deletes its Redis keys.
+func dropDatabase(t *testing.T, adminURL, redisURL, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		t.Errorf("drop test database %s: %v", name, err)
+		return
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+		t.Errorf("drop test database %s: %v", name, err)
+	}
+
+	rdb, err := redisClient(redisURL)
+	if err != nil {
+		t.Errorf("delete test keys: %v", err)
+		return
+	}
+	defer rdb.Close()
+	iter := rdb.Scan(ctx, 0, postgres.KeyPrefix(name)+"*", 100).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Errorf("delete test keys: %v", err)
+		return
+	}
+	if len(keys) > 0 {
+		if err := rdb.Del(ctx, keys...).Err(); err != nil {
+			t.Errorf("delete test keys: %v", err)
+		}
+	}
+}
+
+func redisClient(redisURL string) (*redis.Client, error) {
+	opts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewClient(opts), nil
+}
