@@ -1,0 +1,82 @@
+package sqlite
+
+// The store's SQL, all of it; the schema is in migrations/.
+
+const (
+	sqlUpsertSeminar = `
+INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    title = excluded.title,
+    starts_at = excluded.starts_at,
+    ends_at = excluded.ends_at,
+    venue = excluded.venue,
+    online_url = excluded.online_url,
+    capacity = excluded.capacity`
+
+	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked`
+
+	sqlSeminar = `SELECT ` + seminarColumns + ` FROM seminars s WHERE s.id = ?`
+
+	sqlUpcomingSeminars = `
+SELECT ` + seminarColumns + ` FROM seminars s
+WHERE s.starts_at > ?
+ORDER BY s.starts_at, s.id
+LIMIT ?`
+
+	// sqlTakeSeat is how a venue seat is taken: only while one is left.
+	sqlTakeSeat = `UPDATE seminars SET booked = booked + 1 WHERE id = ? AND booked < capacity`
+	sqlFreeSeat = `UPDATE seminars SET booked = booked - 1 WHERE id = ? AND booked > 0`
+
+	registrationSelect = `
+SELECT r.id, r.seminar_id, r.user_id, r.attendance, r.name, r.company, r.status, r.created_at, r.updated_at,
+       ` + seminarColumns + `
+FROM registrations r JOIN seminars s ON s.id = r.seminar_id`
+
+	sqlRegistration = registrationSelect + ` WHERE r.id = ?`
+
+	sqlActiveRegistration = registrationSelect + `
+WHERE r.seminar_id = ? AND r.user_id = ? AND r.status <> 'cancelled'`
+
+	sqlUserActiveRegistration = registrationSelect + `
+WHERE r.id = ? AND r.user_id = ? AND r.status <> 'cancelled'`
+
+	sqlFirstWaitlisted = registrationSelect + `
+WHERE r.seminar_id = ? AND r.status = 'waitlisted'
+ORDER BY r.created_at, r.id
+LIMIT 1`
+
+	sqlUserRegistrations = registrationSelect + `
+WHERE r.user_id = ? AND r.status IN ('confirmed', 'waitlisted') AND s.ends_at > ?
+ORDER BY s.starts_at, r.created_at, r.id`
+
+	sqlAllRegistrations = registrationSelect + `
+ORDER BY s.starts_at, s.id, r.created_at, r.id`
+
+	sqlInsertRegistration = `
+INSERT INTO registrations (seminar_id, user_id, attendance, name, company, status, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id`
+
+	sqlSetRegistrationStatus = `UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?`
+
+	sqlInsertEvent = `
+INSERT INTO events (id, user_id, kind, text, reply_token, occurred_at, received_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`
+
+	sqlNextEvent = `
+SELECT id, user_id, kind, text, reply_token, occurred_at, received_at
+FROM events
+WHERE user_id = ? AND handled_at IS NULL
+ORDER BY occurred_at, seq
+LIMIT 1`
+
+	sqlMarkHandled = `UPDATE events SET handled_at = ? WHERE id = ? AND handled_at IS NULL`
+
+	sqlSession = `SELECT data FROM sessions WHERE user_id = ? AND expires_at > ?`
+
+	sqlSaveSession = `
+INSERT INTO sessions (user_id, data, expires_at) VALUES (?, ?, ?)
+ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`
+)
