@@ -86,6 +86,7 @@ type conversation struct {
 	sessions map[string]flows.Session
 	last     map[string][]flows.Reply
 	out      strings.Builder
+	answered bool // the bot has answered since the last blank line
 }
 
 var userLine = regexp.MustCompile(`^(user\d*): (.*)$`)
@@ -102,20 +103,29 @@ func replay(t *testing.T, script string) string {
 		sessions: map[string]flows.Session{},
 		last:     map[string][]flows.Reply{},
 	}
+	// Blank lines are not read: one is written after each exchange, since
+	// the bot's own text has blank lines too.
 	for _, line := range strings.Split(script, "\n") {
-		switch m := userLine.FindStringSubmatch(line); {
+		m := userLine.FindStringSubmatch(line)
+		wait, isWait := strings.CutPrefix(line, "(wait ")
+		if m == nil && !isWait && !strings.HasPrefix(line, "#") {
+			continue
+		}
+		if c.answered {
+			c.out.WriteString("\n")
+			c.answered = false
+		}
+		c.out.WriteString(line + "\n")
+		switch {
 		case m != nil:
-			c.out.WriteString(line + "\n")
 			c.send(m[1], m[2])
-		case strings.HasPrefix(line, "(wait "):
-			d, err := time.ParseDuration(strings.TrimSuffix(strings.TrimPrefix(line, "(wait "), ")"))
+			c.answered = true
+		case isWait:
+			d, err := time.ParseDuration(strings.TrimSuffix(wait, ")"))
 			if err != nil {
 				t.Fatalf("bad directive %q: %v", line, err)
 			}
 			c.now = c.now.Add(d)
-			c.out.WriteString(line + "\n")
-		case strings.HasPrefix(line, "#"), line == "":
-			c.out.WriteString(line + "\n")
 		}
 	}
 	return strings.TrimRight(c.out.String(), "\n") + "\n"
