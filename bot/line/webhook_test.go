@@ -1,0 +1,236 @@
+package line_test
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/amamibot/amamibot/bot/line"
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+const secret = "test-channel-secret"
+
+// sign is X-Line-Signature for body under secret.
+func sign(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// post sends body to h signed with sig (none when empty) and returns the response.
+func post(h http.Handler, body []byte, sig string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/line/webhook", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	if sig != "" {
+		r.Header.Set("X-Line-Signature", sig)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// logBuffer collects log lines for assertions; safe for concurrent use.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newLogger() (*slog.Logger, *logBuffer) {
+	var b logBuffer
+	return slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelDebug})), &b
+}
+
+// body wraps webhook event objects in a callback request.
+func body(events ...string) []byte {
+	return []byte(`{"destination":"U0123456789abcdef0123456789abcdef","events":[` + strings.Join(events, ",") + `]}`)
+}
+
+// ev is a webhook event object of type typ from a one-to-one chat with user;
+// extra holds the type's own fields.
+func ev(id, user, typ, extra string) string {
+	ts := time.Now().UnixMilli()
+	return fmt.Sprintf(`{"type":%q,"mode":"active","timestamp":%d,"source":{"type":"user","userId":%q},`+
+		`"webhookEventId":%q,"deliveryContext":{"isRedelivery":false},"replyToken":"rt-%s"%s}`, typ, ts, user, id, id, extra)
+}
+
+func textEv(id, user, text string) string {
+	return ev(id, user, "message", fmt.Sprintf(`,"message":{"id":"m%s","type":"text","quoteToken":"q","text":%q}`, id, text))
+}
+
+// recorded drains the user's unhandled events from the inbox, in order.
+func recorded(t *testing.T, inbox store.Inbox, user string) []store.Event {
+	t.Helper()
+	var out []store.Event
+	for {
+		e, ok, err := inbox.NextEvent(t.Context(), user)
+		if err != nil {
+			t.Fatalf("NextEvent: %v", err)
+		}
+		if !ok {
+			return out
+		}
+		out = append(out, e)
+		if err := inbox.MarkHandled(t.Context(), e.ID, time.Now()); err != nil {
+			t.Fatalf("MarkHandled: %v", err)
+		}
+	}
+}
+
+func newWebhook(t *testing.T) (*line.Webhook, store.Store, *logBuffer) {
+	t.Helper()
+	logger, logs := newLogger()
+	st := storetest.OpenSQLite(t, store.Options{Logger: logger})
+	return &line.Webhook{Secret: secret, Inbox: st, Logger: logger}, st, logs
+}
+
+func TestWebhookRecordsWhatATurnCanAnswer(t *testing.T) {
+	h, st, logs := newWebhook(t)
+	const user = "U1111111111111111111111111111111a"
+	b := body(
+		textEv("01A", user, "セミナー申込"),
+		ev("01B", user, "postback", `,"postback":{"data":"seminar:s1"}`),
+		ev("01C", user, "follow", `,"follow":{"isUnblocked":false}`),
+		ev("01D", user, "message", `,"message":{"id":"m1","type":"sticker","quoteToken":"q","packageId":"1","stickerId":"2","stickerResourceType":"STATIC"}`),
+		ev("01E", user, "message", `,"message":{"id":"m2","type":"image","quoteToken":"q","contentProvider":{"type":"line"}}`),
+		ev("01F", user, "message", `,"message":{"id":"m3","type":"location","latitude":28.3,"longitude":129.5,"address":"奄美市"}`),
+		// Not for a turn: standby, unfollow, a group, an unknown type.
+		strings.Replace(textEv("01G", user, "standby text"), `"mode":"active"`, `"mode":"standby"`, 1),
+		`{"type":"unfollow","mode":"active","timestamp":1,"source":{"type":"user","userId":"`+user+`"},"webhookEventId":"01H","deliveryContext":{"isRedelivery":false}}`,
+		strings.Replace(textEv("01I", user, "group text"), `"type":"user",`, `"type":"group","groupId":"C1",`, 1),
+		ev("01J", user, "somethingNew", `,"payload":{"secret":"x"}`),
+	)
+	w := post(h, b, sign(secret, b))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d %s, want 200", w.Code, w.Body)
+	}
+	got := recorded(t, st, user)
+	want := []struct{ id, kind, text string }{
+		{"01A", "text", "セミナー申込"},
+		{"01B", "postback", "seminar:s1"},
+		{"01C", "follow", ""},
+		{"01D", "media", "sticker"},
+		{"01E", "media", "image"},
+		{"01F", "media", "location"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("recorded %d events, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.ID != w.id || g.Kind != w.kind || g.Text != w.text || g.UserID != user || g.ReplyToken != "rt-"+w.id {
+			t.Errorf("event %d = %+v, want id %s kind %s text %q with its reply token", i, g, w.id, w.kind, w.text)
+		}
+		if g.OccurredAt.IsZero() || g.ReceivedAt.IsZero() {
+			t.Errorf("event %s: OccurredAt %v ReceivedAt %v, want both set", g.ID, g.OccurredAt, g.ReceivedAt)
+		}
+	}
+	out := logs.String()
+	if !strings.Contains(out, "type=somethingNew") || !strings.Contains(out, "unknown event type") {
+		t.Errorf("the unknown event type is not logged:\n%s", out)
+	}
+	for _, secretish := range []string{user, "セミナー申込", "standby text", "rt-01A"} {
+		if strings.Contains(out, secretish) {
+			t.Errorf("logs contain %q:\n%s", secretish, out)
+		}
+	}
+}
+
+func TestWebhookRejectsBadSignatures(t *testing.T) {
+	h, st, _ := newWebhook(t)
+	const user = "U2222222222222222222222222222222b"
+	b := body(textEv("02A", user, "メニュー"))
+	tampered := bytes.Replace(b, []byte("メニュー"), []byte("キャンセル"), 1)
+	for name, tc := range map[string]struct {
+		body []byte
+		sig  string
+	}{
+		"missing":      {b, ""},
+		"tampered":     {tampered, sign(secret, b)},
+		"other secret": {b, sign("another-secret", b)},
+		"not base64":   {b, "!!!"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if w := post(h, tc.body, tc.sig); w.Code != http.StatusUnauthorized {
+				t.Errorf("status %d, want 401", w.Code)
+			}
+		})
+	}
+	if got := recorded(t, st, user); len(got) != 0 {
+		t.Errorf("recorded %+v from requests with bad signatures", got)
+	}
+}
+
+func TestWebhookBadRequests(t *testing.T) {
+	h, _, _ := newWebhook(t)
+	malformed := []byte(`{"destination":"U0","events":[{"type":"message",`)
+	if w := post(h, malformed, sign(secret, malformed)); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "malformed") {
+		t.Errorf("malformed JSON: status %d %q, want 400 with a reason", w.Code, w.Body)
+	}
+	notEvents := []byte(`{"destination":"U0","events":[42]}`)
+	if w := post(h, notEvents, sign(secret, notEvents)); w.Code != http.StatusBadRequest {
+		t.Errorf("events that are not objects: status %d, want 400", w.Code)
+	}
+	huge := body(textEv("03A", "U3", strings.Repeat("あ", line.MaxBodyBytes/3+1)))
+	if w := post(h, huge, sign(secret, huge)); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("body over 1 MiB: status %d, want 413", w.Code)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/line/webhook", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET: status %d, want 405", w.Code)
+	}
+	verify := body() // LINE's "Verify" button sends no events
+	if w := post(h, verify, sign(secret, verify)); w.Code != http.StatusOK {
+		t.Errorf("verify request: status %d, want 200", w.Code)
+	}
+}
+
+func TestWebhookRecordsAnEventOnce(t *testing.T) {
+	h, st, _ := newWebhook(t)
+	const user = "U4444444444444444444444444444444d"
+	b := body(textEv("04A", user, "メニュー"))
+	redelivered := bytes.Replace(b, []byte(`"isRedelivery":false`), []byte(`"isRedelivery":true`), 1)
+	var wg sync.WaitGroup
+	for range 5 { // the same request at once, as from two replicas' load balancer
+		wg.Go(func() {
+			if w := post(h, b, sign(secret, b)); w.Code != http.StatusOK {
+				t.Errorf("status %d %s, want 200", w.Code, w.Body)
+			}
+		})
+	}
+	wg.Wait()
+	if got := recorded(t, st, user); len(got) != 1 {
+		t.Fatalf("recorded %d events, want 1", len(got))
+	}
+	// Redelivered later, after it was handled: acknowledged, not recorded again.
+	if w := post(h, redelivered, sign(secret, redelivered)); w.Code != http.StatusOK {
+		t.Fatalf("redelivery: status %d, want 200", w.Code)
+	}
+	if got := recorded(t, st, user); len(got) != 0 {
+		t.Errorf("redelivery recorded again: %+v", got)
+	}
+}
