@@ -1,0 +1,163 @@
+package match
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// A matcher finds lexicon phrases in text. Fragments are looked up by their
+// first one or two runes, so a scan costs one or two map look-ups per rune of
+// text whatever the size of the lexicon; a 5,000-character message stays fast.
+type matcher struct {
+	phrases   []phrase
+	fragments [][]int32          // phrase → its fragments
+	frags     []string           // distinct fragments
+	users     [][]int32          // fragment → phrases that use it
+	byHead    map[string][]int32 // first one or two runes → fragments starting so
+}
+
+func newMatcher(phrases []phrase) *matcher {
+	m := &matcher{
+		phrases:   phrases,
+		fragments: make([][]int32, len(phrases)),
+		byHead:    make(map[string][]int32),
+	}
+	ids := make(map[string]int32)
+	for pi, p := range phrases {
+		for _, f := range p.fragments {
+			id, ok := ids[f]
+			if !ok {
+				id = int32(len(m.frags))
+				ids[f] = id
+				m.frags = append(m.frags, f)
+				m.users = append(m.users, nil)
+				h := head(f)
+				m.byHead[h] = append(m.byHead[h], id)
+			}
+			if !slices.Contains(m.fragments[pi], id) {
+				m.fragments[pi] = append(m.fragments[pi], id)
+				m.users[id] = append(m.users[id], int32(pi))
+			}
+		}
+	}
+	return m
+}
+
+// head is the look-up key of a fragment: its first two runes, or its only one.
+func head(s string) string {
+	_, n1 := utf8.DecodeRuneInString(s)
+	if n1 == len(s) {
+		return s
+	}
+	_, n2 := utf8.DecodeRuneInString(s[n1:])
+	return s[:n1+n2]
+}
+
+// A hit is a phrase found in the text, with the sentence it was found in.
+type hit struct {
+	phrase   *phrase
+	sentence int // index of the sentence (see sentences)
+}
+
+// match returns the phrases found in text, which must be in key form. Each
+// phrase is reported once, for the first sentence that contains it.
+func (m *matcher) match(text string) []hit {
+	var hits []hit
+	seen := make(map[int32]bool)
+	for si, s := range sentences(text) {
+		found := m.present(s)
+		for _, f := range found {
+			for _, pi := range m.users[f] {
+				if seen[pi] || !containsAll(found, m.fragments[pi]) {
+					continue
+				}
+				seen[pi] = true
+				hits = append(hits, hit{&m.phrases[pi], si})
+			}
+		}
+	}
+	return hits
+}
+
+type occurrence struct {
+	start, end int
+	frag       int32
+}
+
+// present returns the fragments occurring in sentence s, leaving out those
+// that occur only inside a longer fragment (広告 inside 求人広告).
+func (m *matcher) present(s string) []int32 {
+	var occ []occurrence
+	for i := 0; i < len(s); {
+		_, n1 := utf8.DecodeRuneInString(s[i:])
+		keys := [2]string{s[i : i+n1]}
+		if i+n1 < len(s) {
+			_, n2 := utf8.DecodeRuneInString(s[i+n1:])
+			keys[1] = s[i : i+n1+n2]
+		}
+		for _, k := range keys {
+			for _, f := range m.byHead[k] {
+				frag := m.frags[f]
+				if strings.HasPrefix(s[i:], frag) && wordBounded(s, i, i+len(frag)) {
+					occ = append(occ, occurrence{i, i + len(frag), f})
+				}
+			}
+		}
+		i += n1
+	}
+	slices.SortFunc(occ, func(a, b occurrence) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(b.end, a.end))
+	})
+	var out []int32
+	maxEnd := -1
+	for _, o := range occ {
+		if o.end <= maxEnd {
+			continue // inside an earlier, longer occurrence
+		}
+		maxEnd = o.end
+		if !slices.Contains(out, o.frag) {
+			out = append(out, o.frag)
+		}
+	}
+	return out
+}
+
+func containsAll(set, want []int32) bool {
+	for _, w := range want {
+		if !slices.Contains(set, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// wordBounded reports whether s[start:end] does not cut a Latin word in two,
+// so that "seo" does not match inside "seoul" nor "ec" inside "check".
+func wordBounded(s string, start, end int) bool {
+	if isAlnum(s[start]) && start > 0 && isAlnum(s[start-1]) {
+		return false
+	}
+	if isAlnum(s[end-1]) && end < len(s) && isAlnum(s[end]) {
+		return false
+	}
+	return true
+}
+
+func isAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// sentences splits text at sentence ends and line breaks. The fragments of a
+// phrase must occur in one sentence: 「地図」 in one sentence and 「出てこない」
+// three sentences later are probably about different things.
+func sentences(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		switch r {
+		case '。', '!', '?', '\n', '\r':
+			return true
+		}
+		return false
+	})
+}

@@ -1,0 +1,270 @@
+package match
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Result is what the matcher understood of an owner's text and whom it
+// suggests.
+type Result struct {
+	Candidates []Candidate
+	Categories []string // field codes understood, best first
+	Skills     []string // skills understood, best first
+	// Confident is false when the text says too little to pick
+	// professionals (empty, only emoji, 「困ってます」, 「売上を上げたい」):
+	// the flow should ask which field the problem is in (Categories,
+	// CategoryLabel) and call SearchCategory with the answer.
+	Confident bool
+}
+
+// Candidate is a suggested professional.
+type Candidate struct {
+	Talent        Talent
+	Score         float64
+	Reasons       []string // in Japanese, for the owner: why this professional
+	MatchedSkills []string // the talent's skills that answer the problem
+}
+
+// How much each kind of understood term counts in a search. Skills carry the
+// meaning; the field orders professionals who share a skill by what they
+// mainly do; plain words rescue what the lexicon does not know.
+const (
+	skillQueryWeight     = 1.0
+	categoryQueryWeight  = 0.5
+	wordQueryWeight      = 0.3
+	chosenCategoryWeight = 2.0 // a field the owner picked in a clarifying question
+
+	// Words found in more than this share of profiles (支援, 経験, 企業)
+	// say nothing about any of them and would only cost time.
+	maxWordShare = 0.25
+
+	// Longer messages are cut: LINE allows 5,000 characters, and the
+	// problem is in there long before the end.
+	maxQueryRunes = 5000
+)
+
+// Search returns the k professionals who best fit the problem described in
+// text, with what it understood. To show "the next ones", search again with a
+// larger k and skip those already shown: results are deterministic.
+func (ix *Index) Search(text string, k int) Result {
+	return ix.search(text, "", k)
+}
+
+// SearchCategory is Search restricted to professionals of one field (main or
+// not), for when the owner has picked the field after a clarifying question.
+// text may be empty.
+func (ix *Index) SearchCategory(text, category string, k int) Result {
+	return ix.search(text, category, k)
+}
+
+func (ix *Index) search(text, category string, k int) Result {
+	q := ix.understand(text)
+	if category != "" {
+		q.cats[category] += chosenCategoryWeight
+	}
+
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	sc.reset()
+	for _, s := range sortedByWeight(q.skills) {
+		sc.add(ix.skills[s], skillQueryWeight*q.skills[s])
+	}
+	for _, c := range sortedByWeight(q.cats) {
+		sc.add(ix.cats[c], categoryQueryWeight*q.cats[c])
+	}
+	for _, w := range q.words {
+		sc.add(ix.words[w.key], wordQueryWeight)
+	}
+
+	var keep func(doc int32) bool
+	if category != "" {
+		keep = func(doc int32) bool { return slices.Contains(ix.talents[doc].Categories, category) }
+	}
+	res := Result{
+		Categories: sortedByWeight(q.cats),
+		Skills:     sortedByWeight(q.skills),
+		Confident:  q.confident(),
+	}
+	if category != "" {
+		res.Confident = len(ix.cats[category]) > 0
+	}
+	for _, doc := range sc.top(k, keep) {
+		res.Candidates = append(res.Candidates, ix.candidate(doc, sc.score[doc], &q))
+	}
+	return res
+}
+
+// query is what was understood of an owner's text.
+type query struct {
+	sentences []string           // as the owner wrote them, for quoting in reasons
+	skills    map[string]float64 // skill → weight
+	cats      map[string]float64 // field → weight
+	from      map[string]int     // skill → sentence that asked for it
+	words     []queryWord        // content words that occur in the pool
+	evidence  float64            // total weight of the phrases that named skills
+}
+
+type queryWord struct{ key, surface string }
+
+func (ix *Index) understand(text string) query {
+	text = truncateRunes(text, maxQueryRunes)
+	q := query{
+		sentences: sentences(norm.NFKC.String(text)),
+		skills:    make(map[string]float64),
+		cats:      make(map[string]float64),
+		from:      make(map[string]int),
+	}
+	n := normalize(text)
+	for _, h := range ix.matcher.match(fold(n)) {
+		p := h.phrase
+		if len(p.skills) > 0 {
+			q.evidence += p.weight
+		}
+		// A phrase naming several skills is less sure of each one.
+		per := p.weight / math.Sqrt(float64(len(p.skills)))
+		for _, s := range p.skills {
+			q.skills[s] += per
+			if _, ok := q.from[s]; !ok {
+				q.from[s] = h.sentence
+			}
+		}
+		for i, c := range p.categories {
+			if i == 0 {
+				q.cats[c] += p.weight
+			} else {
+				q.cats[c] += p.weight / 2
+			}
+		}
+	}
+	maxDF := int(maxWordShare * float64(len(ix.talents)))
+	seen := make(map[string]bool)
+	for _, w := range surfaceWords(n) {
+		if df := len(ix.words[w.key]); df == 0 || df > maxDF || seen[w.key] {
+			continue
+		}
+		seen[w.key] = true
+		q.words = append(q.words, w)
+	}
+	return q
+}
+
+// confident reports whether the text named a need clearly enough to suggest
+// professionals without asking: a skill, from phrases that are not mere hints,
+// or one field well ahead of the others.
+func (q *query) confident() bool {
+	if q.evidence >= 1 {
+		return true
+	}
+	cats := sortedByWeight(q.cats)
+	return len(cats) > 0 && q.cats[cats[0]] >= 1 && (len(cats) == 1 || q.cats[cats[1]] < q.cats[cats[0]]/2)
+}
+
+// candidate explains why doc was suggested.
+func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
+	t := ix.talents[doc]
+	c := Candidate{Talent: t, Score: score}
+	for _, s := range t.Skills {
+		if q.skills[s] > 0 {
+			c.MatchedSkills = append(c.MatchedSkills, s)
+		}
+	}
+	slices.SortStableFunc(c.MatchedSkills, func(a, b string) int { return cmp.Compare(q.skills[b], q.skills[a]) })
+
+	// One reason per sentence of the owner's text that the skills answer.
+	bySentence := make(map[int][]string)
+	var order []int
+	for _, s := range c.MatchedSkills {
+		si := q.from[s]
+		if _, ok := bySentence[si]; !ok {
+			order = append(order, si)
+		}
+		bySentence[si] = append(bySentence[si], s)
+	}
+	for _, si := range order {
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%sの経験があります（「%s」へのご提案）",
+			quoteAll(bySentence[si]), excerpt(q.sentences, si)))
+	}
+	if len(t.Categories) > 0 && q.cats[t.Categories[0]] > 0 {
+		c.Reasons = append(c.Reasons, fmt.Sprintf("「%s」が主な専門分野です（経験%d年）",
+			CategoryLabel(t.Categories[0]), t.YearsExperience))
+	}
+	if len(c.Reasons) == 0 {
+		var found []string
+		for _, w := range q.words {
+			if _, ok := slices.BinarySearchFunc(ix.words[w.key], doc, func(p posting, d int32) int { return cmp.Compare(p.doc, d) }); ok {
+				found = append(found, w.surface)
+			}
+		}
+		if len(found) > 3 {
+			found = found[:3]
+		}
+		if len(found) > 0 {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("プロフィールに%sとあります", quoteAll(found)))
+		}
+	}
+	if len(c.Reasons) == 0 {
+		for _, cat := range t.Categories {
+			if q.cats[cat] > 0 {
+				c.Reasons = append(c.Reasons, fmt.Sprintf("「%s」にも対応できます", CategoryLabel(cat)))
+				break
+			}
+		}
+	}
+	if len(c.Reasons) == 0 { // ranked on weak evidence only; say what they do
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%sが専門です", quoteAll(t.Skills[:min(2, len(t.Skills))])))
+	}
+	return c
+}
+
+func quoteAll(items []string) string {
+	var b strings.Builder
+	for _, s := range items {
+		b.WriteString("「" + s + "」")
+	}
+	return b.String()
+}
+
+// excerpt returns sentence i, shortened to fit a LINE card.
+func excerpt(sentences []string, i int) string {
+	const max = 30
+	if i < 0 || i >= len(sentences) {
+		return ""
+	}
+	s := strings.TrimSpace(sentences[i])
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max-1]) + "…"
+	}
+	return s
+}
+
+func truncateRunes(s string, n int) string {
+	if len(s) <= n { // bytes ≥ runes
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+// sortedByWeight returns the keys of m, heaviest first, ties in field order
+// and then by name, so that results never depend on map order.
+func sortedByWeight(m map[string]float64) []string {
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(categoryRank(a), categoryRank(b)), cmp.Compare(a, b))
+	})
+	return keys
+}

@@ -1,0 +1,81 @@
+package match
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// maxLineBytes bounds one input line of Suggest: a 5,000-character message
+// is at most 20 kB of UTF-8, so a megabyte leaves room for any other fields.
+const maxLineBytes = 1 << 20
+
+// Suggest answers a batch of problem texts, the contract of `amamibot
+// suggest` (DESIGN.md §6): it reads JSON lines {"id": "...", "text": "..."}
+// (other fields are ignored, blank lines skipped) and writes, in input order,
+// one line {"id": "...", "candidates": [{"talent_id", "score", "reasons"}]}
+// with the k best professionals for each. A malformed line stops the batch
+// with an error naming its line number.
+func Suggest(r io.Reader, w io.Writer, ix *Index, k int) error {
+	type input struct {
+		ID   string  `json:"id"`
+		Text *string `json:"text"`
+	}
+	type candidate struct {
+		TalentID string   `json:"talent_id"`
+		Score    float64  `json:"score"`
+		Reasons  []string `json:"reasons"`
+	}
+	type output struct {
+		ID         string      `json:"id"`
+		Candidates []candidate `json:"candidates"`
+	}
+
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), maxLineBytes)
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var in input
+		if err := json.Unmarshal(sc.Bytes(), &in); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		switch {
+		case in.ID == "":
+			return fmt.Errorf(`line %d: "id" is missing or empty`, line)
+		case in.Text == nil:
+			return fmt.Errorf(`line %d: "text" is missing`, line)
+		}
+		out := output{ID: in.ID, Candidates: []candidate{}}
+		for _, c := range ix.Search(*in.Text, k).Candidates {
+			out.Candidates = append(out.Candidates, candidate{
+				TalentID: c.Talent.ID,
+				Score:    math.Round(c.Score*1e4) / 1e4,
+				Reasons:  c.Reasons,
+			})
+		}
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("writing the answer to line %d: %w", line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("line %d: longer than %d bytes", line+1, maxLineBytes)
+		}
+		return fmt.Errorf("reading queries: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing answers: %w", err)
+	}
+	return nil
+}
