@@ -21,7 +21,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
-	"github.com/redis/go-redis/v9/maintnotifications"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
@@ -150,9 +149,6 @@ func connectRedis(ctx context.Context, redisURL string) (*redis.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse REDIS_URL: %s", redact(err.Error(), redisURL))
 	}
-	// Maintenance notifications are for Redis Cloud; on other servers the
-	// handshake only logs a warning.
-	options.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 	rdb := redis.NewClient(options)
 
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)

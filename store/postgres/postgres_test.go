@@ -25,7 +25,7 @@ func TestContract(t *testing.T) {
 }
 
 // open opens a store on databaseURL, closed at cleanup.
-func open(t *testing.T, databaseURL, redisURL string) *postgres.Store {
+func open(t testing.TB, databaseURL, redisURL string) *postgres.Store {
 	t.Helper()
 	s, err := postgres.Open(t.Context(), databaseURL, redisURL, store.Options{})
 	if err != nil {
@@ -50,7 +50,7 @@ func replicas(t *testing.T, n int) []*postgres.Store {
 	return stores
 }
 
-func seminar(t *testing.T, s store.Store, id string, capacity int) store.Seminar {
+func seminar(t testing.TB, s store.Store, id string, capacity int) store.Seminar {
 	t.Helper()
 	starts := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
 	m := store.Seminar{
@@ -95,6 +95,33 @@ func TestReplicasRaceForSeats(t *testing.T) {
 		if err != nil || m.Booked != 20 {
 			t.Errorf("Seminar: Booked %d, %v; want 20", m.Booked, err)
 		}
+	}
+}
+
+// TestRegisterModeNotOffered: a seminar takes only the attendance it offers.
+func TestRegisterModeNotOffered(t *testing.T) {
+	s := storetest.OpenPostgres(t, store.Options{})
+	starts := time.Now().UTC().Add(72 * time.Hour)
+	err := s.UpsertSeminars(t.Context(), []store.Seminar{
+		{ID: "venue", Title: "会場のみ", StartsAt: starts, EndsAt: starts.Add(time.Hour), Venue: "奄美市名瀬", Capacity: 5},
+		{ID: "online", Title: "オンラインのみ", StartsAt: starts, EndsAt: starts.Add(time.Hour), OnlineURL: "https://example.com/o"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []store.RegisterRequest{
+		{SeminarID: "venue", UserID: "u1", Attendance: store.Online},
+		{SeminarID: "online", UserID: "u1", Attendance: store.Venue, Waitlist: true},
+		{SeminarID: "online", UserID: "u1", Attendance: store.Venue},
+		{SeminarID: "venue", UserID: "u1", Attendance: "hybrid"},
+	} {
+		_, err := s.Register(t.Context(), req)
+		if err == nil || errors.Is(err, store.ErrVenueFull) {
+			t.Errorf("Register(%s, %s, waitlist %t): err = %v, want a refusal", req.SeminarID, req.Attendance, req.Waitlist, err)
+		}
+	}
+	if all, err := s.AllRegistrations(t.Context()); err != nil || len(all) != 0 {
+		t.Errorf("AllRegistrations = %d, %v; want none", len(all), err)
 	}
 }
 
@@ -322,4 +349,61 @@ func databaseName(t *testing.T, databaseURL string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimPrefix(u.Path, "/")
+}
+
+// BenchmarkRegister registers distinct users for venue seats. On one seminar
+// every registration waits for the seminar's row lock, as for a popular
+// seminar; on many they spread out.
+func BenchmarkRegister(b *testing.B) {
+	for _, seminars := range []int{1, 100} {
+		b.Run(fmt.Sprintf("seminars=%d", seminars), func(b *testing.B) {
+			databaseURL, redisURL := storetest.PostgresURLs(b)
+			s := open(b, databaseURL, redisURL)
+			for i := range seminars {
+				seminar(b, s, fmt.Sprint(i), 1<<30)
+			}
+			var n atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := n.Add(1)
+					_, err := s.Register(b.Context(), store.RegisterRequest{
+						SeminarID: fmt.Sprint(i % int64(seminars)), UserID: fmt.Sprint("u", i), Attendance: store.Venue,
+						Name: "名前", Company: "会社", Now: time.Now(),
+					})
+					if err != nil {
+						b.Error(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkRecordEvents records webhook deliveries of one and of ten new
+// events, each with its TurnArgs jobs.
+func BenchmarkRecordEvents(b *testing.B) {
+	for _, batch := range []int{1, 10} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			databaseURL, redisURL := storetest.PostgresURLs(b)
+			s := open(b, databaseURL, redisURL)
+			var n atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				events := make([]store.Event, batch)
+				for pb.Next() {
+					for j := range events {
+						i := n.Add(1)
+						now := time.Now()
+						events[j] = store.Event{
+							ID: fmt.Sprint("e", i), UserID: fmt.Sprint("u", i%100), Kind: "text", Text: "セミナー申込",
+							ReplyToken: "token", OccurredAt: now, ReceivedAt: now,
+						}
+					}
+					if _, err := s.RecordEvents(b.Context(), events); err != nil {
+						b.Error(err)
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
 }

@@ -63,18 +63,20 @@ func (s *Store) register(ctx context.Context, req store.RegisterRequest) (store.
 
 		if req.Attendance == store.Venue {
 			reg.Seminar, err = takeSeat(ctx, tx, req.SeminarID)
-			if errors.Is(err, store.ErrVenueFull) && req.Waitlist {
-				reg.Status, err = store.Waitlisted, nil
-			}
 		} else {
 			reg.Seminar, err = seminar(ctx, tx, req.SeminarID)
 		}
-		if err != nil {
+		full := errors.Is(err, store.ErrVenueFull)
+		switch {
+		case err != nil && !full:
 			return err
-		}
-		if req.Attendance == store.Venue && !reg.Seminar.HasVenue() ||
-			req.Attendance == store.Online && !reg.Seminar.HasOnline() {
+		case req.Attendance == store.Venue && !reg.Seminar.HasVenue(),
+			req.Attendance == store.Online && !reg.Seminar.HasOnline():
 			return fmt.Errorf("the seminar has no %s attendance", req.Attendance)
+		case full && !req.Waitlist:
+			return err
+		case full:
+			reg.Status = store.Waitlisted
 		}
 
 		err = tx.QueryRow(ctx, insertRegistration,

@@ -50,9 +50,10 @@ func OpenPostgres(t *testing.T, opts store.Options) store.Store {
 
 // PostgresURLs creates a fresh, empty database and returns its URL and the
 // Redis URL, for tests that open several stores (or servers) on one
-// database. At cleanup it drops the database and deletes its Redis keys;
-// stores opened on it must be closed by cleanups registered later.
-func PostgresURLs(t *testing.T) (databaseURL, redisURL string) {
+// database, and for benchmarks. At cleanup it drops the database and deletes
+// its Redis keys; stores opened on it must be closed by cleanups registered
+// later.
+func PostgresURLs(t testing.TB) (databaseURL, redisURL string) {
 	t.Helper()
 	adminURL := cmp.Or(os.Getenv("TEST_DATABASE_URL"), defaultTestDatabaseURL)
 	redisURL = cmp.Or(os.Getenv("TEST_REDIS_URL"), defaultTestRedisURL)
@@ -88,7 +89,7 @@ func PostgresURLs(t *testing.T) (databaseURL, redisURL string) {
 }
 
 // dropDatabase drops the database and deletes its Redis keys.
-func dropDatabase(t *testing.T, adminURL, redisURL, name string) {
+func dropDatabase(t testing.TB, adminURL, redisURL, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, adminURL)
