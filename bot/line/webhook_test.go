@@ -68,16 +68,29 @@ func body(events ...string) []byte {
 	return []byte(`{"destination":"U0123456789abcdef0123456789abcdef","events":[` + strings.Join(events, ",") + `]}`)
 }
 
-// ev is a webhook event object of type typ from a one-to-one chat with user;
-// extra holds the type's own fields.
+// ev is a webhook event object of type typ from a one-to-one chat with user,
+// happening now, with reply token "rt-<id>"; extra holds the type's own
+// fields.
 func ev(id, user, typ, extra string) string {
-	ts := time.Now().UnixMilli()
+	return evWith(id, user, typ, "rt-"+id, time.Now(), extra)
+}
+
+// evWith is ev with its reply token and time.
+func evWith(id, user, typ, token string, at time.Time, extra string) string {
 	return fmt.Sprintf(`{"type":%q,"mode":"active","timestamp":%d,"source":{"type":"user","userId":%q},`+
-		`"webhookEventId":%q,"deliveryContext":{"isRedelivery":false},"replyToken":"rt-%s"%s}`, typ, ts, user, id, id, extra)
+		`"webhookEventId":%q,"deliveryContext":{"isRedelivery":false},"replyToken":%q%s}`, typ, at.UnixMilli(), user, id, token, extra)
 }
 
 func textEv(id, user, text string) string {
-	return ev(id, user, "message", fmt.Sprintf(`,"message":{"id":"m%s","type":"text","quoteToken":"q","text":%q}`, id, text))
+	return ev(id, user, "message", textMsg(id, text))
+}
+
+func textMsg(id, text string) string {
+	return fmt.Sprintf(`,"message":{"id":"m%s","type":"text","quoteToken":"q","text":%q}`, id, text)
+}
+
+func postbackMsg(data string) string {
+	return fmt.Sprintf(`,"postback":{"data":%q}`, data)
 }
 
 // recorded drains the user's unhandled events from the inbox, in order.
@@ -111,7 +124,7 @@ func TestWebhookRecordsWhatATurnCanAnswer(t *testing.T) {
 	const user = "U1111111111111111111111111111111a"
 	b := body(
 		textEv("01A", user, "セミナー申込"),
-		ev("01B", user, "postback", `,"postback":{"data":"seminar:s1"}`),
+		ev("01B", user, "postback", postbackMsg("seminar:s1")),
 		ev("01C", user, "follow", `,"follow":{"isUnblocked":false}`),
 		ev("01D", user, "message", `,"message":{"id":"m1","type":"sticker","quoteToken":"q","packageId":"1","stickerId":"2","stickerResourceType":"STATIC"}`),
 		ev("01E", user, "message", `,"message":{"id":"m2","type":"image","quoteToken":"q","contentProvider":{"type":"line"}}`),

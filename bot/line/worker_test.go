@@ -1,0 +1,306 @@
+package line_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/bot/line"
+	"github.com/amamibot/amamibot/bot/line/linetest"
+	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+const wait = 15 * time.Second // for a job to run; generous on a busy machine
+
+var tokyo = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// harness is the LINE channel as serve wires it: webhook, store, River
+// workers, runner and flows, sending to a strict fake LINE.
+type harness struct {
+	st     store.Store
+	srv    *linetest.Server
+	hook   http.Handler
+	client *line.Client
+	flows  *flows.Bot
+	logs   *logBuffer
+}
+
+type opener func(t *testing.T, opts store.Options) store.Store
+
+func newHarness(t *testing.T, open opener) *harness {
+	t.Helper()
+	logger, logs := newLogger()
+	// The fake first, so that its cleanup (which reports what LINE would
+	// have rejected) runs after the store's has stopped the jobs.
+	srv := linetest.NewServer(t)
+	workers := river.NewWorkers()
+	st := open(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger})
+	client := line.NewClient(srv.Token, srv.URL, nil)
+	fb := &flows.Bot{Seminars: st, Loc: tokyo}
+	line.AddWorkers(workers, st, &bot.Runner{Sessions: st, Flows: fb, Logger: logger}, client, logger)
+	if err := st.StartJobs(context.Background()); err != nil {
+		t.Fatalf("start jobs: %v", err)
+	}
+	return &harness{
+		st: st, srv: srv, client: client, flows: fb, logs: logs,
+		hook: &line.Webhook{Secret: secret, Inbox: st, Logger: logger},
+	}
+}
+
+var seq atomic.Int64
+
+// newUser returns a fresh LINE user ID.
+func newUser() string { return fmt.Sprintf("U%032x", seq.Add(1)+1<<40) }
+
+// newID returns a fresh webhookEventId.
+func newID() string { return fmt.Sprintf("01JTEST%019d", seq.Add(1)) }
+
+// send posts signed events to the webhook.
+func (h *harness) send(t *testing.T, events ...string) {
+	t.Helper()
+	b := body(events...)
+	if w := post(h.hook, b, sign(secret, b)); w.Code != http.StatusOK {
+		t.Fatalf("webhook answered %d %s", w.Code, w.Body)
+	}
+}
+
+// say sends the user's event of type typ (extra: its own fields) with a
+// fresh reply token and returns the messages the user gets in answer.
+func (h *harness) say(t *testing.T, user, typ, extra string) []linetest.Delivery {
+	t.Helper()
+	before := len(h.srv.Messages(user))
+	h.send(t, evWith(newID(), user, typ, h.srv.NewReplyToken(user), time.Now(), extra))
+	return h.srv.WaitMessages(t, user, before+1, wait)[before:]
+}
+
+func TestTurnRepliesWithTheReplyToken(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite)
+	user := newUser()
+	got := h.say(t, user, "message", textMsg("x", "メニュー"))
+	if len(got) != 1 || got[0].Via != "reply" || got[0].Text != "ご用件をお選びください。" ||
+		strings.Join(got[0].QuickReplies, ",") != "セミナー申込,申込確認" {
+		t.Fatalf("got %+v, want the menu as a reply with its two buttons", got)
+	}
+	if n := h.srv.Count("/v2/bot/message/push"); n != 0 {
+		t.Errorf("%d pushes, want none: replies are free, pushes count against the quota", n)
+	}
+	if _, ok, _ := h.st.NextEvent(t.Context(), user); ok {
+		t.Error("the event is still unhandled")
+	}
+}
+
+func TestTurnFallsBackToPush(t *testing.T) {
+	for name, tc := range map[string]struct {
+		token  func(h *harness, user string) string
+		at     time.Duration // event time, from now
+		fault  *linetest.Fault
+		replys int // reply attempts expected
+	}{
+		"stale token": {
+			token: func(h *harness, user string) string { return h.srv.NewReplyToken(user) },
+			at:    -2 * time.Minute, replys: 0,
+		},
+		"invalid token": {
+			token: func(*harness, string) string { return "already-used-token" },
+			replys: 1,
+		},
+		"reply 500": {
+			token: func(h *harness, user string) string { return h.srv.NewReplyToken(user) },
+			fault: &linetest.Fault{Status: http.StatusInternalServerError}, replys: 1,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, storetest.OpenSQLite)
+			user := newUser()
+			if tc.fault != nil {
+				h.srv.FailNext("/v2/bot/message/reply", 1, *tc.fault)
+			}
+			id := newID()
+			h.send(t, evWith(id, user, "message", tc.token(h, user), time.Now().Add(tc.at), textMsg(id, "メニュー")))
+			got := h.srv.WaitMessages(t, user, 1, wait)
+			time.Sleep(200 * time.Millisecond) // room for a duplicate to show
+			got = h.srv.Messages(user)
+			if len(got) != 1 || got[0].Via != "push" || got[0].Text != "ご用件をお選びください。" || len(got[0].QuickReplies) != 2 {
+				t.Fatalf("got %+v, want the menu once, pushed", got)
+			}
+			key, err := uuid.Parse(got[0].RetryKey)
+			if err != nil || key.Version() != 5 {
+				t.Errorf("retry key %q, want a UUID v5 derived from the event", got[0].RetryKey)
+			}
+			if n := h.srv.Count("/v2/bot/message/reply"); n != tc.replys {
+				t.Errorf("%d reply attempts, want %d", n, tc.replys)
+			}
+		})
+	}
+}
+
+func TestPushRetriedIsDeliveredOnce(t *testing.T) {
+	for name, fault := range map[string]linetest.Fault{
+		"500":           {Status: http.StatusInternalServerError},
+		"answer lost":   {Status: http.StatusBadGateway, Deliver: true}, // LINE sent it; the retry gets 409
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, storetest.OpenSQLite)
+			user := newUser()
+			h.srv.FailNext("/v2/bot/message/push", 1, fault)
+			id := newID()
+			h.send(t, evWith(id, user, "message", "", time.Now().Add(-time.Hour), textMsg(id, "メニュー")))
+			deadline := time.Now().Add(wait)
+			for h.srv.Count("/v2/bot/message/push") < 2 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond) // River retries after about a second
+			}
+			time.Sleep(200 * time.Millisecond)
+			if n := h.srv.Count("/v2/bot/message/push"); n != 2 {
+				t.Fatalf("%d push attempts, want 2 (one failure, one retry)", n)
+			}
+			if got := h.srv.Messages(user); len(got) != 1 || got[0].Text != "ご用件をお選びください。" {
+				t.Errorf("delivered %+v, want the menu exactly once", got)
+			}
+		})
+	}
+}
+
+// job wraps args as River hands them to a worker.
+func job[T river.JobArgs](args T) *river.Job[T] {
+	return &river.Job[T]{JobRow: &rivertype.JobRow{ID: 1, Kind: args.Kind(), Attempt: 1, MaxAttempts: 25}, Args: args}
+}
+
+func TestPushWorkerOutcomes(t *testing.T) {
+	logger, _ := newLogger()
+	srv := linetest.NewServer(t)
+	w := &line.PushWorker{Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger}
+	user := newUser()
+	msgs, _ := json.Marshal(line.Render([]flows.Reply{{Text: "お知らせです。"}}))
+	pushArgs := func() store.PushArgs { return store.PushArgs{UserID: user, Messages: msgs, RetryKey: uuid.NewString()} }
+
+	srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}})
+	var snooze *river.JobSnoozeError
+	if err := w.Work(t.Context(), job(pushArgs())); !errors.As(err, &snooze) || snooze.Duration != 7*time.Second {
+		t.Errorf("429 with Retry-After 7: %v, want a 7 s snooze", err)
+	}
+	srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusTooManyRequests})
+	if err := w.Work(t.Context(), job(pushArgs())); !errors.As(err, &snooze) || snooze.Duration != time.Minute {
+		t.Errorf("429: %v, want a one-minute snooze", err)
+	}
+	srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusTooManyRequests, Body: `{"message":"You have reached your monthly limit."}`})
+	var cancel *river.JobCancelError
+	if err := w.Work(t.Context(), job(pushArgs())); !errors.As(err, &cancel) {
+		t.Errorf("429 monthly limit: %v, want the job cancelled: snoozing cannot help until next month", err)
+	}
+	srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusBadRequest})
+	if err := w.Work(t.Context(), job(pushArgs())); !errors.As(err, &cancel) {
+		t.Errorf("400: %v, want the job cancelled: a retry cannot fix it", err)
+	}
+	srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusInternalServerError})
+	if err := w.Work(t.Context(), job(pushArgs())); err == nil || errors.As(err, &cancel) || errors.As(err, &snooze) {
+		t.Errorf("500: %v, want an error River retries", err)
+	}
+	if n := len(srv.Messages(user)); n != 0 {
+		t.Fatalf("%d messages delivered by failed pushes", n)
+	}
+
+	args := pushArgs()
+	for range 2 {
+		if err := w.Work(t.Context(), job(args)); err != nil {
+			t.Errorf("push: %v", err)
+		}
+	}
+	if n := len(srv.Messages(user)); n != 1 {
+		t.Errorf("the same push twice delivered %d messages, want 1 (409 is success)", n)
+	}
+}
+
+func TestNotifications(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite)
+	ctx := t.Context()
+	now := time.Now()
+	sem := store.Seminar{
+		ID: "dx", Title: "観光DXセミナー", StartsAt: now.Add(48 * time.Hour).Truncate(time.Minute),
+		EndsAt: now.Add(50 * time.Hour).Truncate(time.Minute), Venue: "奄美市AiAiひろば", OnlineURL: "https://meet.example.jp/dx", Capacity: 1,
+	}
+	if err := h.st.UpsertSeminars(ctx, []store.Seminar{sem}); err != nil {
+		t.Fatal(err)
+	}
+	register := func(user string, attendance store.Attendance, waitlist bool) store.Registration {
+		reg, err := h.st.Register(ctx, store.RegisterRequest{SeminarID: sem.ID, UserID: user, Attendance: attendance, Name: "山田 太郎", Waitlist: waitlist, Now: now})
+		if err != nil {
+			t.Fatalf("register: %v", err)
+		}
+		return reg
+	}
+	logger, _ := newLogger()
+	n := line.Notifier{Registrations: h.st, Flows: h.flows, Client: h.client, Logger: logger}
+	reminder := &line.ReminderWorker{Notifier: n}
+	promoted := &line.PromotedWorker{Notifier: n}
+
+	first, second := newUser(), newUser()
+	a := register(first, store.Venue, false)
+	b := register(second, store.Venue, true) // waitlisted: the one seat is taken
+	res, err := h.st.CancelRegistration(ctx, first, a.ID, now)
+	if err != nil || res.Promoted == nil || res.Promoted.ID != b.ID {
+		t.Fatalf("cancel: %+v, %v; want the second attendee promoted", res, err)
+	}
+
+	// The cancelled attendee gets no reminder.
+	if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: a.ID})); err != nil {
+		t.Errorf("reminder of a cancelled registration: %v", err)
+	}
+	if got := h.srv.Messages(first); len(got) != 0 {
+		t.Errorf("cancelled attendee got %+v", got)
+	}
+
+	// The promoted one is told, and reminded, once each however often the jobs run.
+	for range 2 {
+		if err := promoted.Work(ctx, job(store.PromotedArgs{RegistrationID: b.ID})); err != nil {
+			t.Errorf("promoted: %v", err)
+		}
+		if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: b.ID})); err != nil {
+			t.Errorf("reminder: %v", err)
+		}
+	}
+	got := h.srv.Messages(second)
+	if len(got) != 2 || got[0].Via != "push" {
+		t.Fatalf("promoted attendee got %+v, want two pushes", got)
+	}
+	if !strings.HasPrefix(got[0].Text, "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。") ||
+		!strings.Contains(got[0].Text, "観光DXセミナー") || !strings.Contains(got[0].Text, "会場: 奄美市AiAiひろば") {
+		t.Errorf("promotion says %q", got[0].Text)
+	}
+	if !strings.HasPrefix(got[1].Text, "明日のセミナーのご案内です。") || !strings.Contains(got[1].Text, "観光DXセミナー") {
+		t.Errorf("reminder says %q", got[1].Text)
+	}
+
+	// No reminder once the seminar has begun.
+	late := n
+	late.Now = func() time.Time { return sem.StartsAt.Add(time.Minute) }
+	third := newUser()
+	c := register(third, store.Online, false)
+	if err := (&line.ReminderWorker{Notifier: late}).Work(ctx, job(store.ReminderArgs{RegistrationID: c.ID})); err != nil {
+		t.Errorf("late reminder: %v", err)
+	}
+	if got := h.srv.Messages(third); len(got) != 0 {
+		t.Errorf("reminder sent after the seminar began: %+v", got)
+	}
+	if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: 999999})); err != nil {
+		t.Errorf("reminder of an unknown registration: %v, want it skipped", err)
+	}
+}
