@@ -120,7 +120,7 @@ func TestTurnFallsBackToPush(t *testing.T) {
 			at:    -2 * time.Minute, replys: 0,
 		},
 		"invalid token": {
-			token: func(*harness, string) string { return "already-used-token" },
+			token:  func(*harness, string) string { return "already-used-token" },
 			replys: 1,
 		},
 		"reply 500": {
@@ -155,8 +155,8 @@ func TestTurnFallsBackToPush(t *testing.T) {
 
 func TestPushRetriedIsDeliveredOnce(t *testing.T) {
 	for name, fault := range map[string]linetest.Fault{
-		"500":           {Status: http.StatusInternalServerError},
-		"answer lost":   {Status: http.StatusBadGateway, Deliver: true}, // LINE sent it; the retry gets 409
+		"500":         {Status: http.StatusInternalServerError},
+		"answer lost": {Status: http.StatusBadGateway, Deliver: true}, // LINE sent it; the retry gets 409
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, storetest.OpenSQLite)
