@@ -65,12 +65,8 @@ func (s *Store) NextEvent(ctx context.Context, userID string) (store.Event, bool
 
 // MarkHandled marks an event handled; the first time counts.
 func (s *Store) MarkHandled(ctx context.Context, eventID string, now time.Time) error {
-	tag, err := s.pool.Exec(ctx, markHandled, eventID, now)
-	if err != nil {
+	if _, err := s.pool.Exec(ctx, markHandled, eventID, now); err != nil {
 		return fmt.Errorf("mark event %q handled: %w", eventID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("mark event %q handled: %w", eventID, store.ErrNotFound)
 	}
 	return nil
 }

@@ -83,9 +83,8 @@ WHERE user_id = $1 AND handled_at IS NULL
 ORDER BY occurred_at, seq
 LIMIT 1`
 
-	// markHandled keeps the first handled_at, and still matches a handled
-	// event so that only an unknown ID reads as not found.
-	markHandled = `UPDATE events SET handled_at = coalesce(handled_at, $2) WHERE id = $1`
+	// markHandled keeps the first handled_at.
+	markHandled = `UPDATE events SET handled_at = $2 WHERE id = $1 AND handled_at IS NULL`
 )
 
 // Migrations.
