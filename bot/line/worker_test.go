@@ -304,3 +304,62 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("reminder of an unknown registration: %v, want it skipped", err)
 	}
 }
+
+// brokenSessions is a session store that is down.
+type brokenSessions struct{}
+
+func (brokenSessions) Session(context.Context, string) ([]byte, error) {
+	return nil, errors.New("connection refused")
+}
+
+func (brokenSessions) SaveSession(context.Context, string, []byte, time.Duration) error {
+	return errors.New("connection refused")
+}
+
+func TestTurnFailureKeepsTheEvent(t *testing.T) {
+	logger, _ := newLogger()
+	srv := linetest.NewServer(t)
+	st := storetest.OpenSQLite(t, store.Options{Logger: logger})
+	fb := &flows.Bot{Seminars: st, Loc: tokyo}
+	now := time.Now()
+	w := &line.TurnWorker{
+		Inbox: st, Jobs: st, Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger,
+		Runner: &bot.Runner{Sessions: brokenSessions{}, Flows: fb, Logger: logger},
+		Now:    func() time.Time { return now },
+	}
+	user := newUser()
+	e := store.Event{ID: newID(), UserID: user, Kind: "text", Text: "メニュー", ReplyToken: srv.NewReplyToken(user), OccurredAt: now, ReceivedAt: now}
+	if _, err := st.RecordEvents(t.Context(), []store.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	turn := job(store.TurnArgs{UserID: user, EventID: e.ID})
+	if err := w.Work(t.Context(), turn); err == nil {
+		t.Fatal("turn with the session store down succeeded, want an error for River to retry")
+	}
+	if got, ok, _ := st.NextEvent(t.Context(), user); !ok || got.ID != e.ID {
+		t.Fatalf("after the failed turn the event is gone (%v, %v), want it kept for the retry", got, ok)
+	}
+
+	// Back up: the retry answers.
+	w.Runner.Sessions = st
+	if err := w.Work(t.Context(), turn); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if got := srv.Messages(user); len(got) != 1 || got[0].Text != "ご用件をお選びください。" {
+		t.Errorf("after the retry the user got %+v, want the menu", got)
+	}
+
+	// An event that keeps failing long after it came is set aside, so the
+	// user's later events are not held up behind it forever.
+	w.Runner.Sessions = brokenSessions{}
+	old := store.Event{ID: newID(), UserID: user, Kind: "text", Text: "メニュー", OccurredAt: now.Add(-time.Hour), ReceivedAt: now.Add(-time.Hour)}
+	if _, err := st.RecordEvents(t.Context(), []store.Event{old}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Work(t.Context(), job(store.TurnArgs{UserID: user, EventID: old.ID})); err != nil {
+		t.Errorf("turn of an event failing for an hour: %v, want it set aside", err)
+	}
+	if _, ok, _ := st.NextEvent(t.Context(), user); ok {
+		t.Error("the failing event still holds up the user's queue")
+	}
+}
