@@ -50,7 +50,7 @@ var (
 
 func messagingSpec() (*spec, error) {
 	specOnce.Do(func() {
-		path, err := findSpec("messaging-api.yml")
+		path, err := findSpec()
 		if err != nil {
 			loadedErr = err
 			return
@@ -60,12 +60,11 @@ func messagingSpec() (*spec, error) {
 	return loaded, loadedErr
 }
 
-// findSpec returns the path of name in LINE's spec directory: the directory of $LINE_OPENAPI_SPEC when set,
-// else ../shared/specs/line next to the module root (the nearest directory above the working directory that
-// holds go.mod).
-func findSpec(name string) (string, error) {
+// findSpec returns the path of messaging-api.yml: $LINE_OPENAPI_SPEC when set, else
+// ../shared/specs/line/messaging-api.yml from the module root (the nearest directory above the working
+// directory that holds go.mod).
+func findSpec() (string, error) {
 	if p := os.Getenv(SpecEnv); p != "" {
-		p = filepath.Join(filepath.Dir(p), name)
 		if _, err := os.Stat(p); err != nil {
 			return "", fmt.Errorf("linetest: LINE's OpenAPI spec: %w (from $%s)", err, SpecEnv)
 		}
@@ -77,14 +76,14 @@ func findSpec(name string) (string, error) {
 	}
 	for dir := wd; ; dir = filepath.Dir(dir) {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(dir, "..", "shared", "specs", "line", name)
+			p := filepath.Join(filepath.Dir(dir), "shared", "specs", "line", "messaging-api.yml")
 			if _, err := os.Stat(p); err != nil {
 				return "", fmt.Errorf("linetest: LINE's OpenAPI spec not found at %s; set %s to the path of messaging-api.yml", p, SpecEnv)
 			}
 			return p, nil
 		}
 		if filepath.Dir(dir) == dir {
-			return "", fmt.Errorf("linetest: LINE's OpenAPI spec not found: no go.mod above %s to locate ../shared/specs/line; set %s to the path of messaging-api.yml", wd, SpecEnv)
+			return "", fmt.Errorf("linetest: LINE's OpenAPI spec not found: no go.mod in %s or above it to find ../shared/specs/line/messaging-api.yml from; set %s to the path of messaging-api.yml", wd, SpecEnv)
 		}
 	}
 }
