@@ -1,7 +1,6 @@
 package match
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -15,6 +14,8 @@ type matcher struct {
 	fragments [][]int32          // phrase → its fragments
 	frags     []string           // distinct fragments
 	users     [][]int32          // fragment → phrases that use it
+	fields    [][]string         // fragment → fields of the phrases that use it
+	maxLen    int                // longest fragment, in bytes
 	byHead    map[string][]int32 // first one or two runes → fragments starting so
 }
 
@@ -33,12 +34,19 @@ func newMatcher(phrases []phrase) *matcher {
 				ids[f] = id
 				m.frags = append(m.frags, f)
 				m.users = append(m.users, nil)
+				m.fields = append(m.fields, nil)
+				m.maxLen = max(m.maxLen, len(f))
 				h := head(f)
 				m.byHead[h] = append(m.byHead[h], id)
 			}
 			if !slices.Contains(m.fragments[pi], id) {
 				m.fragments[pi] = append(m.fragments[pi], id)
 				m.users[id] = append(m.users[id], int32(pi))
+			}
+			for _, c := range p.categories {
+				if !slices.Contains(m.fields[id], c) {
+					m.fields[id] = append(m.fields[id], c)
+				}
 			}
 		}
 	}
@@ -62,23 +70,54 @@ type hit struct {
 }
 
 // match returns the phrases found in text, which must be in key form. Each
-// phrase is reported once, for the first sentence that contains it.
+// phrase is reported once, for the first sentence that contains it. Within a
+// sentence the most specific phrases win: 「海外 展示会」 hides 「展示会」 and
+// 「海外」, whose fragments it covers. Blockers hide and are not reported.
 func (m *matcher) match(text string) []hit {
 	var hits []hit
 	seen := make(map[int32]bool)
 	for si, s := range sentences(text) {
 		found := m.present(s)
+		var in []int32 // phrases found in this sentence
 		for _, f := range found {
 			for _, pi := range m.users[f] {
-				if seen[pi] || !containsAll(found, m.fragments[pi]) {
-					continue
+				if !slices.Contains(in, pi) && containsAll(found, m.fragments[pi]) {
+					in = append(in, pi)
 				}
-				seen[pi] = true
-				hits = append(hits, hit{&m.phrases[pi], si})
 			}
+		}
+		for _, pi := range in {
+			if seen[pi] || m.phrases[pi].blocker() || m.subsumed(pi, in) {
+				continue
+			}
+			seen[pi] = true
+			hits = append(hits, hit{&m.phrases[pi], si})
 		}
 	}
 	return hits
+}
+
+// subsumed reports whether another phrase in found covers every fragment of
+// phrase pi and says more.
+func (m *matcher) subsumed(pi int32, found []int32) bool {
+	for _, a := range found {
+		if a != pi && len(m.fragments[a]) > len(m.fragments[pi]) && m.covers(a, pi) {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether each fragment of phrase b lies inside one of a's.
+func (m *matcher) covers(a, b int32) bool {
+	for _, fb := range m.fragments[b] {
+		if !slices.ContainsFunc(m.fragments[a], func(fa int32) bool {
+			return strings.Contains(m.frags[fa], m.frags[fb])
+		}) {
+			return false
+		}
+	}
+	return true
 }
 
 type occurrence struct {
@@ -86,8 +125,11 @@ type occurrence struct {
 	frag       int32
 }
 
-// present returns the fragments occurring in sentence s, leaving out those
-// that occur only inside a longer fragment (広告 inside 求人広告).
+// present returns the fragments occurring in sentence s. A fragment that
+// occurs only inside a longer one of another field is a different word and
+// left out: 広告 (marketing) inside 求人広告 (hr), 楽天 inside 楽天トラベル,
+// インスタ inside the blocker インスタント. Inside a longer fragment of the
+// same field it stays: 客 inside お客 is still a customer.
 func (m *matcher) present(s string) []int32 {
 	var occ []occurrence
 	for i := 0; i < len(s); {
@@ -107,21 +149,36 @@ func (m *matcher) present(s string) []int32 {
 		}
 		i += n1
 	}
-	slices.SortFunc(occ, func(a, b occurrence) int {
-		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(b.end, a.end))
-	})
 	var out []int32
-	maxEnd := -1
-	for _, o := range occ {
-		if o.end <= maxEnd {
-			continue // inside an earlier, longer occurrence
+	for i, o := range occ {
+		// occ is ordered by start: only the occurrences starting at most
+		// one fragment length before o, or with o, can contain it.
+		lo, hi := i, i+1
+		for lo > 0 && o.start-occ[lo-1].start <= m.maxLen {
+			lo--
 		}
-		maxEnd = o.end
-		if !slices.Contains(out, o.frag) {
+		for hi < len(occ) && occ[hi].start == o.start {
+			hi++
+		}
+		if !slices.Contains(out, o.frag) && !m.hidden(o, occ[lo:hi]) {
 			out = append(out, o.frag)
 		}
 	}
 	return out
+}
+
+// hidden reports whether o lies inside a longer occurrence among near whose
+// fragment shares none of its fields.
+func (m *matcher) hidden(o occurrence, near []occurrence) bool {
+	for _, p := range near {
+		if p.start > o.start || p.end < o.end || p.end-p.start == o.end-o.start {
+			continue
+		}
+		if !slices.ContainsFunc(m.fields[o.frag], func(c string) bool { return slices.Contains(m.fields[p.frag], c) }) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAll(set, want []int32) bool {

@@ -19,7 +19,7 @@ func TestScratch(t *testing.T) {
 	t0 = time.Now()
 	ix := NewIndex(ts)
 	fmt.Println("build", time.Since(t0))
-	q, _ := os.Open("/work/shared/eval/suggest/queries.jsonl")
+	q, _ := os.Open(os.Getenv("Q"))
 	out, _ := os.Create("/tmp/results.jsonl")
 	t0 = time.Now()
 	if err := Suggest(q, out, ix, 5); err != nil {
