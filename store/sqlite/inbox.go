@@ -16,7 +16,6 @@ import (
 func (s *Store) RecordEvents(ctx context.Context, events []store.Event) (int, error) {
 	var turns []river.InsertManyParams
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		turns = turns[:0]
 		stmt, err := tx.PrepareContext(ctx, sqlInsertEvent)
 		if err != nil {
 			return err

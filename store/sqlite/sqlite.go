@@ -62,14 +62,13 @@ func Open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 func open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 	// BEGIN IMMEDIATE: a transaction takes the write lock when it starts,
 	// never halfway through.
-	dsn := "file:" + filepath.Join(dir, "amamibot.db") + "?_txlock=immediate" +
+	dsn := filepath.Join(dir, "amamibot.db") + "?_txlock=immediate" +
 		"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0) // keep the one connection (and its pragmas) for good
 
 	logger := opts.Logger
 	if logger == nil {
@@ -121,9 +120,9 @@ func lockDir(dir string) (*os.File, error) {
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(fmt.Sprintln(os.Getpid())), 0)
-	}
+	// The pid is only for the message above: best effort.
+	f.Truncate(0)
+	fmt.Fprintln(f, os.Getpid())
 	return f, nil
 }
 
