@@ -65,7 +65,7 @@ func (s *Server) reply(c *call) response {
 		return response{status: http.StatusBadRequest, body: errorBody{Message: "Invalid reply token"}}
 	}
 	delete(s.replyTokens, req.ReplyToken) // single use
-	return ok200(s.deliver(tok.userID, "reply", "", req.Messages))
+	return sentOK(s.deliver(tok.userID, "reply", "", req.Messages))
 }
 
 func (s *Server) push(c *call) response {
@@ -92,10 +92,10 @@ func (s *Server) push(c *call) response {
 	if key != "" {
 		s.retryKeys[key] = acceptedPush{requestID: c.id, sent: sent, at: s.now()}
 	}
-	return ok200(sent)
+	return sentOK(sent)
 }
 
-func ok200(sent []sentMessage) response { return ok(sentMessages{SentMessages: sent}) }
+func sentOK(sent []sentMessage) response { return ok(sentMessages{SentMessages: sent}) }
 
 // deliver records messages for to and wakes WaitMessages; s.mu is held.
 func (s *Server) deliver(to, via, retryKey string, messages []json.RawMessage) []sentMessage {
@@ -147,6 +147,14 @@ func (s *Server) showLoading(c *call) response {
 			detail{Message: "not a user id (U and 32 hex digits) nor a user the test made known", Property: "chatId"})
 	}
 	return response{status: http.StatusAccepted}
+}
+
+// SetProfile makes GET /v2/bot/profile/{userID} answer displayName, and makes userID a known user.
+func (s *Server) SetProfile(userID, displayName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.profiles[userID] = displayName
+	s.known[userID] = true
 }
 
 func (s *Server) profile(c *call) response {

@@ -16,15 +16,12 @@
 package linetest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -125,154 +122,6 @@ func (s *Server) close() {
 	}
 }
 
-// Request is one request the fake answered.
-type Request struct {
-	Method    string
-	Path      string
-	Operation string // operationId in LINE's spec, e.g. "pushMessage"; empty if the route is not in the spec
-	Header    http.Header
-	Body      []byte
-	Status    int    // the status answered
-	Response  []byte // the body answered
-
-	template string // path as written in the spec, for Count
-}
-
-func (r Request) String() string {
-	body := r.Body
-	if len(body) > 2000 {
-		body = append(body[:2000:2000], "…"...)
-	}
-	return fmt.Sprintf("%s %s answered %d %s\n\trequest body: %s", r.Method, r.Path, r.Status, bytes.TrimSpace(r.Response), body)
-}
-
-// Delivery is one message the fake accepted for a chat.
-type Delivery struct {
-	To           string          // the user (or group, room) the message went to
-	Via          string          // "reply" or "push"
-	RetryKey     string          // X-Line-Retry-Key of the push, if any
-	Type         string          // message type: "text", "flex", "template", …
-	Text         string          // text of a text message
-	AltText      string          // altText of a flex, template or imagemap message
-	QuickReplies []string        // labels of the quick reply buttons, in order
-	JSON         json.RawMessage // the message object as sent
-}
-
-// Fault is a failure to inject: the fake answers Status, Header and Body instead of its real answer.
-type Fault struct {
-	Status int
-	Header http.Header
-	Body   string // default: {"message": "<status text>"}
-	// Deliver makes the fake do the work first (deliver the messages, spend the reply token, remember the
-	// retry key) and fail only the answer: a response lost on its way back.
-	Deliver bool
-}
-
-// FailNext makes the next n valid requests to path answer f. path is the URL path as sent
-// ("/v2/bot/message/push") or as written in the spec ("/v2/bot/profile/{userId}"). Requests that break
-// the API's rules are rejected as usual and leave the faults in place.
-func (s *Server) FailNext(path string, n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults[path] = append(s.faults[path], f)
-	}
-}
-
-// SetProfile makes GET /v2/bot/profile/{userID} answer displayName, and makes userID a known user.
-func (s *Server) SetProfile(userID, displayName string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.profiles[userID] = displayName
-	s.known[userID] = true
-}
-
-// Messages returns the messages delivered to userID so far, in order.
-func (s *Server) Messages(userID string) []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.deliveries[userID])
-}
-
-// WaitMessages waits until at least n messages have been delivered to userID and returns all delivered so
-// far. After timeout it fails the test with what did arrive (and any rejections); call it from the test's
-// goroutine.
-func (s *Server) WaitMessages(t testing.TB, userID string, n int, timeout time.Duration) []Delivery {
-	t.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		got, changed := slices.Clone(s.deliveries[userID]), s.changed
-		rejections, invalid := slices.Clone(s.rejections), slices.Clone(s.invalidTokens)
-		s.mu.Unlock()
-		if len(got) >= n {
-			return got
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			var b strings.Builder
-			fmt.Fprintf(&b, "linetest: waited %v for %d message(s) to %s, got %d", timeout, n, userID, len(got))
-			for _, d := range got {
-				fmt.Fprintf(&b, "\n\t%s %s: %s", d.Via, d.Type, d.JSON)
-			}
-			for _, r := range rejections {
-				fmt.Fprintf(&b, "\n\trejected: %s", r)
-			}
-			if len(invalid) > 0 {
-				fmt.Fprintf(&b, "\n\tinvalid reply tokens: %q", invalid)
-			}
-			t.Fatal(b.String())
-		}
-	}
-}
-
-// Requests returns every request answered so far, in order of completion.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
-}
-
-// Count returns how many requests went to path (as sent or as written in the spec, as for FailNext).
-func (s *Server) Count(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.requests {
-		if r.Path == path || r.template == path {
-			n++
-		}
-	}
-	return n
-}
-
-// TakeRejections returns the requests rejected for breaking the API's rules so far and forgets them, so
-// they are not reported when the test ends.
-func (s *Server) TakeRejections() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.rejections
-	s.rejections = nil
-	return r
-}
-
-// ExpectRejections turns off the report of rejected requests at the end of the test.
-func (s *Server) ExpectRejections() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.expectRejections = true
-}
-
-// InvalidReplyTokens returns the reply tokens refused as used, expired or unknown ("Invalid reply token"),
-// in order. These are not rejections: the code under test is expected to fall back to a push.
-func (s *Server) InvalidReplyTokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.invalidTokens)
-}
-
 // call is one request on its way through the fake.
 type call struct {
 	id     string // X-Line-Request-Id of the answer
@@ -309,8 +158,11 @@ func reject(status int, message string, details ...detail) response {
 
 func ok(body any) response { return response{status: http.StatusOK, body: body} }
 
+// handler serves an operation; it runs with s.mu held.
+type handler func(*Server, *call) response
+
 // handlers serve the operations the project uses; the rest of the spec answers 501.
-var handlers = map[string]func(*Server, *call) response{
+var handlers = map[string]handler{
 	"replyMessage":         (*Server).reply,
 	"pushMessage":          (*Server).push,
 	"showLoadingAnimation": (*Server).showLoading,
@@ -345,6 +197,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			panic(fmt.Sprintf("linetest: encoding the answer to %s %s: %v", r.Method, r.URL.Path, err))
 		}
 	}
+
+	// Record before answering, so a test that has its answer also finds the request in Requests.
+	rec := Request{
+		Method: r.Method, Path: r.URL.Path, Operation: c.op, Header: r.Header.Clone(),
+		Body: c.body, Status: resp.status, Response: out, template: c.path,
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
+	if resp.rejected {
+		s.rejections = append(s.rejections, rec)
+	}
+	s.mu.Unlock()
+
 	h := w.Header()
 	for k, v := range resp.header {
 		h[k] = v
@@ -355,17 +220,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Line-Request-Id", c.id)
 	w.WriteHeader(resp.status)
 	w.Write(out)
-
-	rec := Request{
-		Method: r.Method, Path: r.URL.Path, Operation: c.op, Header: r.Header.Clone(),
-		Body: c.body, Status: resp.status, Response: out, template: c.path,
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, rec)
-	if resp.rejected {
-		s.rejections = append(s.rejections, rec)
-	}
 }
 
 func (s *Server) handle(c *call) response {
@@ -396,26 +250,7 @@ func (s *Server) handle(c *call) response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f, ok := s.takeFault(c); ok {
-		if f.Deliver {
-			h(s, c)
-		}
-		body := f.Body
-		if body == "" {
-			msg, _ := json.Marshal(errorBody{Message: http.StatusText(f.Status)})
-			body = string(msg)
-		}
-		return response{status: f.Status, header: f.Header, body: []byte(body)}
+		return f.answer(s, c, h)
 	}
 	return h(s, c)
-}
-
-// takeFault pops the next fault queued for the call's path. s.mu is held.
-func (s *Server) takeFault(c *call) (Fault, bool) {
-	for _, key := range []string{c.r.URL.Path, c.path} {
-		if q := s.faults[key]; len(q) > 0 {
-			s.faults[key] = q[1:]
-			return q[0], true
-		}
-	}
-	return Fault{}, false
 }

@@ -29,36 +29,29 @@ const SpecEnv = "LINE_OPENAPI_SPEC"
 
 // spec is LINE's OpenAPI document, prepared for validating requests to the fake.
 type spec struct {
-	path   string
 	doc    *openapi3.T
 	router routers.Router
 }
 
-// Tests create many servers; the 6,000-line spec is parsed once per process.
-var (
-	specOnce   sync.Once
-	loaded     *spec
-	loadedErr  error
-	specFormat = []openapi3.SchemaValidationOption{ // per validation, so other packages' kin-openapi use is untouched
-		// Error messages name the failing property; the schema dump would drown it.
-		openapi3.DisableSchemaErrorDetails(),
-		// kin-openapi leaves these formats unchecked unless told how.
-		openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(checkUUID)),
-		openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(checkURI)),
-	}
-)
-
-func messagingSpec() (*spec, error) {
-	specOnce.Do(func() {
-		path, err := findSpec()
-		if err != nil {
-			loadedErr = err
-			return
-		}
-		loaded, loadedErr = loadSpec(path)
-	})
-	return loaded, loadedErr
+// specFormat holds the options of every validation; set per validation, they leave other users of
+// kin-openapi in the process alone.
+var specFormat = []openapi3.SchemaValidationOption{
+	// Error messages name the failing property; the schema dump would drown it.
+	openapi3.DisableSchemaErrorDetails(),
+	// kin-openapi leaves these formats unchecked unless told how.
+	openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(checkUUID)),
+	openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(checkURI)),
 }
+
+// messagingSpec returns messaging-api.yml, ready. Tests create many servers; the 6,000-line spec is read
+// once per process.
+var messagingSpec = sync.OnceValues(func() (*spec, error) {
+	path, err := findSpec()
+	if err != nil {
+		return nil, err
+	}
+	return loadSpec(path)
+})
 
 // findSpec returns the path of messaging-api.yml: $LINE_OPENAPI_SPEC when set, else
 // ../shared/specs/line/messaging-api.yml from the module root (the nearest directory above the working
@@ -106,7 +99,7 @@ func loadSpec(path string) (*spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linetest: routing %s: %w", path, err)
 	}
-	return &spec{path: path, doc: doc, router: router}, nil
+	return &spec{doc: doc, router: router}, nil
 }
 
 // validate checks a request against the spec: path and query parameters, headers and body. The bearer
