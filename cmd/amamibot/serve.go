@@ -31,17 +31,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
+	if c.DatabaseURL == "" {
+		logger.Info("store: embedded SQLite; set DATABASE_URL and REDIS_URL to use Postgres + Redis", "data_dir", c.DataDir)
+	} else {
+		logger.Info("store: Postgres + Redis")
+	}
 	workers := river.NewWorkers()
 	st, err := openStore(ctx, c, store.Options{Workers: workers, Logger: logger})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if c.DatabaseURL == "" {
-		logger.Info("store: embedded SQLite; set DATABASE_URL and REDIS_URL to use Postgres + Redis", "data_dir", c.DataDir)
-	} else {
-		logger.Info("store: Postgres + Redis")
-	}
 	if *demo {
 		n, err := seedDemo(ctx, st, time.Now(), c.Loc)
 		if err != nil {
@@ -75,7 +75,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		})
 	}
 	if working {
-		if err := st.StartJobs(ctx); err != nil {
+		// Jobs outlive the signal: SIGTERM stops them through StopJobs, which
+		// lets running turns finish, rather than cancelling them mid-turn.
+		if err := st.StartJobs(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start jobs: %w", err)
 		}
 	}
