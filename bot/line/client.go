@@ -78,7 +78,7 @@ type APIError struct {
 	Op         string // "reply" or "push"
 	StatusCode int
 	RetryAfter time.Duration // from a 429's Retry-After, if any
-	Message    string        // LINE's error body
+	Message    string        // the SDK's error, with LINE's answer
 }
 
 func (e *APIError) Error() string {

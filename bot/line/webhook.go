@@ -9,6 +9,7 @@
 package line
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +59,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var cb webhook.CallbackRequest
-	if err := cb.UnmarshalJSON(body); err != nil {
+	if err := json.Unmarshal(body, &cb); err != nil {
 		http.Error(w, "malformed webhook body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
