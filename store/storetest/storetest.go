@@ -11,8 +11,10 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -933,10 +935,17 @@ func testInsertJob(t *testing.T, open Opener) {
 	if len(ran) != 1 {
 		t.Fatalf("jobs that ran: %v, want one push", ran)
 	}
+	// Messages come back as the same JSON, not necessarily the same bytes
+	// (Postgres stores job args as jsonb).
 	got, ok := ran[0].(store.PushArgs)
-	if !ok || got.UserID != push.UserID || got.RetryKey != push.RetryKey || string(got.Messages) != string(push.Messages) {
+	if !ok || got.UserID != push.UserID || got.RetryKey != push.RetryKey || !sameJSON(got.Messages, push.Messages) {
 		t.Errorf("ran %+v, want %+v", ran[0], push)
 	}
+}
+
+func sameJSON(a, b []byte) bool {
+	var va, vb any
+	return json.Unmarshal(a, &va) == nil && json.Unmarshal(b, &vb) == nil && reflect.DeepEqual(va, vb)
 }
 
 // Inbox
