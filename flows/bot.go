@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
 )
@@ -10,7 +11,7 @@ import (
 // What the bot says around every flow: greeting, menu, ways out.
 const (
 	greetText = "友だち追加ありがとうございます。\n" +
-		"奄美群島の副業・兼業人材プログラムのアシスタントです。セミナーのお申し込みと、お申し込み内容の確認ができます。\n" +
+		"奄美群島の副業・兼業人材プログラムのアシスタントです。お店や会社のお困りごとを送っていただくと、力になれる副業・兼業の専門家をご紹介します。セミナーのお申し込みもこちらからどうぞ。\n" +
 		"いつでも「メニュー」と送ると、この案内に戻れます。"
 	menuText       = "ご用件をお選びください。"
 	cancelledText  = "お手続きを中止しました。"
@@ -29,6 +30,7 @@ const (
 
 // menuChoices are the menu's items; typing one works at any step.
 var menuChoices = []Choice{
+	{Label: consultLabel, Data: consultLabel},
 	{Label: seminarLabel, Data: seminarLabel},
 	{Label: myRegsLabel, Data: myRegsLabel},
 }
@@ -45,6 +47,8 @@ type SeminarStore interface {
 // Bot runs the conversations.
 type Bot struct {
 	Seminars SeminarStore
+	Intros   IntroStore
+	Matcher  Matcher
 	// Loc is where dates are shown (Asia/Tokyo); times are stored in UTC.
 	Loc *time.Location
 }
@@ -78,6 +82,9 @@ func init() {
 	}
 	for k, f := range myRegSteps {
 		steps["myregs/"+k] = f
+	}
+	for k, f := range intakeSteps {
+		steps["intake/"+k] = f
 	}
 }
 
@@ -116,6 +123,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			}
 			t.next = Session{}
 			return t.menu(cancelledText), nil
+		case t.typed(consultLabel):
+			return t.start("intake", startIntake)
 		case t.typed(seminarLabel):
 			return t.start("seminar", startSeminar)
 		case t.typed(myRegsLabel):
@@ -123,10 +132,15 @@ func (t *turn) dispatch() ([]Reply, error) {
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
-	if !ok {
-		if t.Input.Kind == Media {
-			return t.menu(mediaText), nil
-		}
+	switch {
+	case ok:
+	case t.Input.Kind == Media:
+		return t.menu(mediaText), nil
+	case t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes:
+		// Owners rarely press a menu first: a message out of any flow is
+		// taken as a problem to find professionals for.
+		return suggest(t, t.Input.Text)
+	default:
 		return t.menu(menuText), nil
 	}
 	if t.Input.Kind == Media {

@@ -1,0 +1,302 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/amamibot/amamibot/match"
+	"github.com/amamibot/amamibot/store"
+)
+
+// What the intake flow says: an owner describes a problem and gets professionals.
+const (
+	inAskText        = "どんなことでお困りですか？ふだんの言葉で、できるだけ具体的に送ってください。\n例:「グーグルマップで店が出てこない」「後継ぎがいない」"
+	inUnderstood     = "「%s」のご相談ですね。お力になれそうな方をご紹介します。"
+	inPickText       = "相談したい方の「この人に相談したい」を押すか、番号を送ってください。"
+	inClarifyText    = "ご相談の内容をもう少し教えてください。近いものを選ぶか、具体的なお困りごとを送ってください。"
+	inNoneText       = "申し訳ありません。ご相談に合う方が見つかりませんでした。言い方を変えて、もう一度送っていただけますか？"
+	inNoMoreText     = "ほかにご紹介できる方は見つかりませんでした。表示中の方から選ぶか、ご相談内容を送り直してください。"
+	inConsultButton  = "この人に相談したい"
+	inMoreLabel      = "他の候補"
+	inCompanyText    = "ご紹介の準備のため、会社名・屋号を送ってください。ない場合は「なし」を押してください。\n（いただいた情報は、ご紹介のためにだけ使います）"
+	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
+	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
+	inConfirmText    = "次の方へのご紹介を、プログラムのスタッフに依頼します。よろしければ「依頼する」を押してください。"
+	inRequestLabel   = "依頼する"
+	inRequestedText  = "ご依頼を受け付けました。担当スタッフが内容を確認し、こちらでご連絡します。"
+	inAlreadyText    = "この方へのご紹介は、すでにご依頼いただいています。スタッフからのご連絡をお待ちください。"
+	consultLabel     = "相談する"
+	suggestionsShown = 5
+	maxProblemRunes  = 5000
+	maxContactRunes  = 100
+	talentPrefix     = "talent:"
+	categoryPrefix   = "category:"
+	quickReplyRoom   = 12 // LINE shows 13 quick replies; one is キャンセル
+	minProblemRunes  = 6  // shorter free text (「こんにちは」) is a greeting, not a problem
+)
+
+// Matcher ranks professionals for an owner's words.
+type Matcher interface {
+	Search(text string, k int) match.Result
+	SearchCategory(text, category string, k int) match.Result
+}
+
+// IntroStore is what the intake flow reads and commits.
+type IntroStore interface {
+	Owner(ctx context.Context, userID string) (store.Owner, error)
+	SaveOwner(ctx context.Context, o store.Owner) error
+	RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error)
+}
+
+var intakeSteps = map[string]stepFunc{
+	"describe": describeProblem,
+	"clarify":  pickCategory,
+	"pick":     pickTalent,
+	"company":  takeOwnerCompany,
+	"contact":  takeOwnerContact,
+	"confirm":  confirmIntroduction,
+}
+
+func startIntake(t *turn) ([]Reply, error) {
+	return t.ask("describe", Reply{Text: inAskText}), nil
+}
+
+func describeProblem(t *turn) ([]Reply, error) {
+	if t.Input.Kind != Text || strings.TrimSpace(t.Input.Text) == "" {
+		return t.reprompt(inAskText), nil
+	}
+	return suggest(t, t.Input.Text)
+}
+
+// suggest searches for the problem in text and shows the best professionals,
+// or asks which field the problem is in when the text says too little.
+func suggest(t *turn, text string) ([]Reply, error) {
+	text = truncate(strings.TrimSpace(text), maxProblemRunes)
+	t.next = Session{Flow: "intake", Data: map[string]string{"problem": text}}
+	res := t.bot.Matcher.Search(text, suggestionsShown)
+	if !res.Confident {
+		return clarify(t, res), nil
+	}
+	return showCandidates(t, res, 0)
+}
+
+// clarify asks for the field, offering first what the text hinted at.
+func clarify(t *turn, res match.Result) []Reply {
+	codes := append(append([]string{}, res.Categories...), match.Categories()...)
+	seen := map[string]bool{}
+	var offered []Choice
+	for _, code := range codes {
+		if !seen[code] {
+			seen[code] = true
+			offered = append(offered, Choice{Label: match.CategoryLabel(code), Data: categoryPrefix + code})
+		}
+	}
+	shown := offered[:min(len(offered), quickReplyRoom)]
+	return t.ask("clarify", Reply{Text: inClarifyText, Choices: append([]Choice{}, shown...)}, offered...)
+}
+
+func pickCategory(t *turn) ([]Reply, error) {
+	if data, ok := choose(t.next.Offered, t.Input); ok {
+		if code, isCategory := strings.CutPrefix(data, categoryPrefix); isCategory {
+			t.set("category", code)
+			return showCandidates(t, t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, suggestionsShown), 0)
+		}
+	}
+	if t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
+		// A fuller description instead of a field: search again with both.
+		return suggest(t, t.next.Data["problem"]+"\n"+t.Input.Text)
+	}
+	return t.reprompt(missText), nil
+}
+
+// search runs the owner's search again (for 他の候補), within the chosen field if any.
+func (t *turn) search(k int) match.Result {
+	if code := t.next.Data["category"]; code != "" {
+		return t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, k)
+	}
+	return t.bot.Matcher.Search(t.next.Data["problem"], k)
+}
+
+// showCandidates shows the candidates from offset on as cards.
+func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
+	cands := res.Candidates[min(offset, len(res.Candidates)):]
+	if len(cands) == 0 {
+		if offset > 0 {
+			return t.reprompt(inNoMoreText), nil
+		}
+		return t.menu(inNoneText), nil
+	}
+	category := t.next.Data["category"]
+	if category == "" && len(res.Categories) > 0 {
+		category = res.Categories[0]
+		t.set("category", category)
+	}
+	t.set("offset", strconv.Itoa(offset))
+	r := Reply{Text: fmt.Sprintf(inUnderstood, match.CategoryLabel(category)) + "\n" + inPickText}
+	var offered []Choice
+	for i, c := range cands {
+		data := talentPrefix + c.Talent.ID
+		r.Cards = append(r.Cards, talentCard(offset+i+1, c, data))
+		offered = append(offered, Choice{Label: strconv.Itoa(offset + i + 1), Data: data})
+	}
+	r.Choices = []Choice{{Label: inMoreLabel, Data: inMoreLabel}}
+	return t.ask("pick", r, offered...), nil
+}
+
+var workStyles = map[string]string{"remote": "リモート", "hybrid": "リモート＋現地", "onsite": "現地"}
+
+func talentCard(n int, c match.Candidate, data string) Card {
+	skills := c.MatchedSkills
+	if len(skills) == 0 {
+		skills = c.Talent.Skills
+	}
+	lines := []string{
+		c.Talent.Headline,
+		"得意: " + strings.Join(skills[:min(len(skills), 3)], "・"),
+		fmt.Sprintf("経験%d年・%s", c.Talent.YearsExperience, workStyles[c.Talent.WorkStyle]),
+	}
+	if len(c.Reasons) > 0 {
+		lines = append(lines, c.Reasons[0])
+	}
+	return Card{
+		Title:   fmt.Sprintf("%d. %s", n, c.Talent.DisplayName),
+		Lines:   lines,
+		Buttons: []Choice{{Label: inConsultButton, Data: data}},
+	}
+}
+
+func pickTalent(t *turn) ([]Reply, error) {
+	if t.typed(inMoreLabel) {
+		offset, _ := strconv.Atoi(t.next.Data["offset"])
+		offset += suggestionsShown
+		return showCandidates(t, t.search(offset+suggestionsShown), offset)
+	}
+	data, ok := choose(t.next.Offered, t.Input)
+	id, isTalent := strings.CutPrefix(data, talentPrefix)
+	if !ok || !isTalent {
+		if t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
+			return suggest(t, t.Input.Text) // a new problem, in other words
+		}
+		return t.reprompt(missText), nil
+	}
+	offset, _ := strconv.Atoi(t.next.Data["offset"])
+	for _, c := range t.search(offset + suggestionsShown).Candidates {
+		if c.Talent.ID == id {
+			t.set("talent", id)
+			t.set("talent_name", c.Talent.DisplayName)
+			t.set("reasons", strings.Join(c.Reasons, "\n"))
+			return askOwner(t)
+		}
+	}
+	return t.reprompt(missText), nil
+}
+
+// askOwner asks for what the staff need to reach the owner, unless known.
+func askOwner(t *turn) ([]Reply, error) {
+	o, err := t.bot.Intros.Owner(t.ctx, t.UserID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("owner: %w", err)
+	}
+	if o.Contact == "" {
+		return t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
+	}
+	t.set("company", o.Company)
+	t.set("contact", o.Contact)
+	return askIntroConfirm(t), nil
+}
+
+func takeOwnerCompany(t *turn) ([]Reply, error) {
+	company := normalize(t.Input.Text)
+	if data, ok := choose(t.next.Offered, t.Input); ok && data == noCompanyLabel {
+		company = ""
+	} else if t.Input.Kind != Text || company == "" || utf8.RuneCountInString(company) > maxCompanyLen {
+		return t.reprompt(semCompanyBad), nil
+	}
+	t.set("company", company)
+	return t.ask("contact", Reply{Text: inContactText}), nil
+}
+
+func takeOwnerContact(t *turn) ([]Reply, error) {
+	contact := normalize(t.Input.Text)
+	if t.Input.Kind != Text || !validContact(contact) {
+		return t.reprompt(inContactBad), nil
+	}
+	t.set("contact", contact)
+	if err := t.bot.Intros.SaveOwner(t.ctx, store.Owner{
+		UserID: t.UserID, Company: t.next.Data["company"], Contact: contact, UpdatedAt: t.Now,
+	}); err != nil {
+		return nil, fmt.Errorf("save owner: %w", err)
+	}
+	return askIntroConfirm(t), nil
+}
+
+// validContact accepts a phone number (10 or 11 digits, with any dashes or
+// spaces) or an e-mail address.
+func validContact(s string) bool {
+	if utf8.RuneCountInString(s) > maxContactRunes {
+		return false
+	}
+	if strings.Contains(s, "@") {
+		_, err := mail.ParseAddress(s)
+		return err == nil
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case r == '-' || r == ' ' || r == '(' || r == ')' || r == '+':
+		default:
+			return false
+		}
+	}
+	return digits >= 10 && digits <= 13
+}
+
+func askIntroConfirm(t *turn) []Reply {
+	d := t.next.Data
+	lines := []string{
+		inConfirmText, "",
+		"ご紹介先: " + d["talent_name"],
+		"ご相談: " + truncate(d["problem"], 100),
+		"会社名: " + orElse(d["company"], noCompanyLabel),
+		"ご連絡先: " + d["contact"],
+	}
+	return t.ask("confirm", Reply{Text: strings.Join(lines, "\n")}, Choice{Label: inRequestLabel, Data: choiceConfirm})
+}
+
+func confirmIntroduction(t *turn) ([]Reply, error) {
+	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+		return t.reprompt(missText), nil
+	}
+	d := t.next.Data
+	var reasons []string
+	if d["reasons"] != "" {
+		reasons = strings.Split(d["reasons"], "\n")
+	}
+	_, err := t.bot.Intros.RequestIntroduction(t.ctx, store.IntroRequest{
+		UserID: t.UserID, TalentID: d["talent"], Problem: d["problem"], Category: d["category"],
+		Reasons: reasons, Now: t.Now,
+	})
+	if errors.Is(err, store.ErrAlreadyRequested) {
+		return t.menu(inAlreadyText), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("request introduction: %w", err)
+	}
+	return t.menu(inRequestedText), nil
+}
+
+// truncate cuts s to n characters, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
