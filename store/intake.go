@@ -49,6 +49,13 @@ type Introduction struct {
 	Reasons   []string // why the professional fits, as shown to the owner
 	Status    IntroStatus
 	CreatedAt time.Time
+
+	// Filled by Staffing's reads:
+	DecidedBy    string // staff member who approved or declined
+	DecidedAt    time.Time
+	AlertChannel string // where the Slack alert was posted, once it was
+	AlertTS      string
+	Owner        Owner
 }
 
 // IntroRequest asks for an introduction.
