@@ -87,6 +87,62 @@ LIMIT 1`
 	markHandled = `UPDATE events SET handled_at = $2 WHERE id = $1 AND handled_at IS NULL`
 )
 
+// Talents, owners and introductions.
+const (
+	talentColumns = `id, display_name, headline, skills, categories, years_experience, work_style, region, hours_per_month, bio`
+
+	// bumpTalentsVersion counts an import. It runs first in the import's
+	// transaction: the row lock it takes makes concurrent imports take turns.
+	bumpTalentsVersion   = `UPDATE talents_version SET version = version + 1`
+	selectTalentsVersion = `SELECT version FROM talents_version`
+
+	// An import is copied into talents_import, then upserted from it in one
+	// statement. Rows that did not change are not rewritten.
+	createTalentsImport = `CREATE TEMPORARY TABLE talents_import (LIKE talents) ON COMMIT DROP`
+	upsertTalentsImport = `
+INSERT INTO talents (` + talentColumns + `)
+SELECT ` + talentColumns + ` FROM talents_import
+ON CONFLICT (id) DO UPDATE SET
+    display_name = excluded.display_name, headline = excluded.headline, skills = excluded.skills,
+    categories = excluded.categories, years_experience = excluded.years_experience,
+    work_style = excluded.work_style, region = excluded.region,
+    hours_per_month = excluded.hours_per_month, bio = excluded.bio
+WHERE (talents.display_name, talents.headline, talents.skills, talents.categories, talents.years_experience,
+       talents.work_style, talents.region, talents.hours_per_month, talents.bio)
+    IS DISTINCT FROM
+      (excluded.display_name, excluded.headline, excluded.skills, excluded.categories, excluded.years_experience,
+       excluded.work_style, excluded.region, excluded.hours_per_month, excluded.bio)`
+
+	selectTalents = `SELECT ` + talentColumns + ` FROM talents ORDER BY id`
+
+	selectOwner = `SELECT user_id, company, contact, updated_at FROM owners WHERE user_id = $1`
+	upsertOwner = `
+INSERT INTO owners (user_id, company, contact, updated_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (user_id) DO UPDATE SET
+    company = excluded.company, contact = excluded.contact, updated_at = excluded.updated_at`
+
+	introductionColumns = `id, user_id, talent_id, problem, category, reasons, status, created_at`
+
+	// talentExists: talents are only ever added or updated, so a talent
+	// that exists now still does when the request commits (and the foreign
+	// key would refuse the request otherwise).
+	talentExists = `SELECT EXISTS (SELECT 1 FROM talents WHERE id = $1)`
+
+	// insertIntroduction inserts a pending request, or nothing when the
+	// owner has one for the professional already (introductions_pending_key);
+	// a concurrent request waits for the first to commit, then finds it.
+	insertIntroduction = `
+INSERT INTO introductions (user_id, talent_id, problem, category, reasons, status, created_at)
+VALUES ($1, $2, $3, $4, $5, 'pending', $6)
+ON CONFLICT (user_id, talent_id) WHERE status = 'pending' DO NOTHING
+RETURNING ` + introductionColumns
+
+	selectPendingIntroduction = `SELECT ` + introductionColumns + ` FROM introductions
+WHERE user_id = $1 AND talent_id = $2 AND status = 'pending'`
+
+	selectAllIntroductions = `SELECT ` + introductionColumns + ` FROM introductions ORDER BY created_at, id`
+)
+
 // Migrations.
 const (
 	// migrationLock is the advisory lock key under which replicas starting

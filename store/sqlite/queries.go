@@ -79,4 +79,51 @@ LIMIT 1`
 	sqlSaveSession = `
 INSERT INTO sessions (user_id, data, expires_at) VALUES (?, ?, ?)
 ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`
+
+	talentColumns = `id, display_name, headline, skills, categories, years_experience, work_style, region, hours_per_month, bio`
+
+	sqlUpsertTalent = `
+INSERT INTO talents (` + talentColumns + `)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    display_name = excluded.display_name,
+    headline = excluded.headline,
+    skills = excluded.skills,
+    categories = excluded.categories,
+    years_experience = excluded.years_experience,
+    work_style = excluded.work_style,
+    region = excluded.region,
+    hours_per_month = excluded.hours_per_month,
+    bio = excluded.bio`
+
+	sqlTalents = `SELECT ` + talentColumns + ` FROM talents ORDER BY id`
+
+	// sqlBumpTalentsVersion counts an import, in the import's transaction.
+	sqlBumpTalentsVersion = `UPDATE talents_version SET version = version + 1`
+	sqlTalentsVersion     = `SELECT version FROM talents_version`
+
+	sqlOwner     = `SELECT user_id, company, contact, updated_at FROM owners WHERE user_id = ?`
+	sqlSaveOwner = `
+INSERT INTO owners (user_id, company, contact, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (user_id) DO UPDATE SET
+    company = excluded.company,
+    contact = excluded.contact,
+    updated_at = excluded.updated_at`
+
+	sqlTalentExists = `SELECT EXISTS (SELECT 1 FROM talents WHERE id = ?)`
+
+	introductionColumns = `id, user_id, talent_id, problem, category, reasons, status, created_at`
+
+	// sqlInsertIntroduction inserts a pending request, or nothing when the
+	// owner has one for the professional already (introductions_pending).
+	sqlInsertIntroduction = `
+INSERT INTO introductions (user_id, talent_id, problem, category, reasons, status, created_at)
+VALUES (?, ?, ?, ?, ?, 'pending', ?)
+ON CONFLICT (user_id, talent_id) WHERE status = 'pending' DO NOTHING
+RETURNING ` + introductionColumns
+
+	sqlPendingIntroduction = `SELECT ` + introductionColumns + ` FROM introductions
+WHERE user_id = ? AND talent_id = ? AND status = 'pending'`
+
+	sqlAllIntroductions = `SELECT ` + introductionColumns + ` FROM introductions ORDER BY created_at, id`
 )
