@@ -17,7 +17,8 @@ import (
 // What the intake flow says: an owner describes a problem and gets professionals.
 const (
 	inAskText        = "どんなことでお困りですか？ふだんの言葉で、できるだけ具体的に送ってください。\n例:「グーグルマップで店が出てこない」「後継ぎがいない」"
-	inUnderstood     = "「%s」のご相談ですね。お力になれそうな方をご紹介します。"
+	inUnderstood     = "「%s」のご相談ですね。"
+	inFound          = "お力になれそうな方をご紹介します。"
 	inPickText       = "相談したい方の「この人に相談したい」を押すか、番号を送ってください。"
 	inClarifyText    = "ご相談の内容をもう少し教えてください。近いものを選ぶか、具体的なお困りごとを送ってください。"
 	inNoneText       = "申し訳ありません。ご相談に合う方が見つかりませんでした。言い方を変えて、もう一度送っていただけますか？"
@@ -132,21 +133,32 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 		}
 		return t.menu(inNoneText), nil
 	}
-	category := t.next.Data["category"]
-	if category == "" && len(res.Categories) > 0 {
-		category = res.Categories[0]
-		t.set("category", category)
+	// Restate what was understood: the chosen field, or up to two the text
+	// is about (an owner often writes of several problems at once).
+	understood := res.Categories[:min(len(res.Categories), 2)]
+	if chosen := t.next.Data["category"]; chosen != "" {
+		understood = []string{chosen}
+	} else if len(understood) > 0 {
+		t.set("category", understood[0])
+	}
+	var labels []string
+	for _, c := range understood {
+		labels = append(labels, match.CategoryLabel(c))
 	}
 	t.set("offset", strconv.Itoa(offset))
-	r := Reply{Text: fmt.Sprintf(inUnderstood, match.CategoryLabel(category)) + "\n" + inPickText}
+	r := Reply{Text: inFound + "\n" + inPickText}
+	if len(labels) > 0 {
+		r.Text = fmt.Sprintf(inUnderstood, strings.Join(labels, "」「")) + inFound + "\n" + inPickText
+	}
 	var offered []Choice
 	for i, c := range cands {
 		data := talentPrefix + c.Talent.ID
 		r.Cards = append(r.Cards, talentCard(offset+i+1, c, data))
 		offered = append(offered, Choice{Label: strconv.Itoa(offset + i + 1), Data: data})
 	}
-	r.Choices = []Choice{{Label: inMoreLabel, Data: inMoreLabel}}
-	return t.ask("pick", r, offered...), nil
+	more := Choice{Label: inMoreLabel, Data: inMoreLabel}
+	r.Choices = []Choice{more}
+	return t.ask("pick", r, append(offered, more)...), nil
 }
 
 var workStyles = map[string]string{"remote": "リモート", "hybrid": "リモート＋現地", "onsite": "現地"}

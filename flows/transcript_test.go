@@ -9,10 +9,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/storetest"
 )
@@ -79,6 +81,9 @@ func seminars() []store.Seminar {
 	}
 }
 
+// demoIndex is the sample pool that ships with the project, indexed once.
+var demoIndex = sync.OnceValue(func() *match.Index { return match.NewIndex(match.DemoTalents()) })
+
 type conversation struct {
 	t        *testing.T
 	bot      *flows.Bot
@@ -96,9 +101,12 @@ func replay(t *testing.T, script string) string {
 	if err := st.UpsertSeminars(context.Background(), seminars()); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.UpsertTalents(context.Background(), match.DemoTalents()); err != nil {
+		t.Fatal(err)
+	}
 	c := &conversation{
 		t:        t,
-		bot:      &flows.Bot{Seminars: st, Loc: tokyo},
+		bot:      &flows.Bot{Seminars: st, Intros: st, Matcher: demoIndex(), Loc: tokyo},
 		now:      start,
 		sessions: map[string]flows.Session{},
 		last:     map[string][]flows.Reply{},

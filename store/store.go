@@ -33,6 +33,8 @@ type Store interface {
 	Registrations
 	Inbox
 	Sessions
+	Talents
+	Introductions
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say).
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error

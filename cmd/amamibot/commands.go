@@ -49,15 +49,19 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, log
 }
 
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
-	if len(args) != 2 || args[0] != "seminars" {
-		return fmt.Errorf("import needs a kind and a file, such as: import seminars seminars.csv: %w", errUsage)
+	importers := map[string]func(context.Context, store.Store, string) (int, error){
+		"seminars": importSeminars,
+		"talents":  importTalents,
+	}
+	if len(args) != 2 || importers[args[0]] == nil {
+		return fmt.Errorf("import needs a kind (seminars or talents) and a file, such as: import seminars seminars.csv: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(_ config, st store.Store) error {
-		n, err := importSeminars(ctx, st, args[1])
+		n, err := importers[args[0]](ctx, st, args[1])
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %d seminars from %s\n", n, args[1])
+		fmt.Fprintf(stdout, "imported %d %s from %s\n", n, args[0], args[1])
 		return nil
 	})
 }

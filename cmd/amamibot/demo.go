@@ -3,20 +3,32 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 )
 
-// seedDemo gives an empty store upcoming seminars, so that every flow can be
-// tried at once. A store that already has upcoming seminars is left alone.
-func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Location) (int, error) {
+// seedDemo gives an empty store upcoming seminars and a sample pool of
+// professionals, so that every flow can be tried at once. What the store
+// already has is left alone.
+func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Location, logger *slog.Logger) error {
+	if v, err := st.TalentsVersion(ctx); err != nil {
+		return err
+	} else if v == 0 {
+		pool := match.DemoTalents()
+		if err := st.UpsertTalents(ctx, pool); err != nil {
+			return err
+		}
+		logger.Info("demo: seeded the sample pool of professionals", "count", len(pool))
+	}
 	upcoming, err := st.UpcomingSeminars(ctx, now, 1)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if len(upcoming) > 0 {
-		return 0, nil
+		return nil
 	}
 	day := func(days, hour, min int) time.Time {
 		d := now.In(loc).AddDate(0, 0, days)
@@ -35,5 +47,9 @@ func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Loca
 	for i := range seminars {
 		seminars[i].ID = fmt.Sprintf("demo-%d", i+1)
 	}
-	return len(seminars), st.UpsertSeminars(ctx, seminars)
+	if err := st.UpsertSeminars(ctx, seminars); err != nil {
+		return err
+	}
+	logger.Info("demo: seeded upcoming seminars", "count", len(seminars))
+	return nil
 }

@@ -3,6 +3,7 @@
 //	amamibot [serve [--demo]]        run the server (the default)
 //	amamibot migrate                 apply database migrations
 //	amamibot import seminars FILE    create or update seminars from CSV
+//	amamibot import talents FILE     create or update the professionals pool from CSV
 //	amamibot export registrations    write registrations as CSV to stdout
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
@@ -26,6 +27,7 @@ const usage = `usage:
   amamibot [serve [--demo]]        run the server (the default command)
   amamibot migrate                 apply database migrations and exit
   amamibot import seminars FILE    create or update seminars from a CSV file
+  amamibot import talents FILE     create or update the professionals pool from a CSV file
   amamibot export registrations    write all registrations as CSV to stdout
   amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
   amamibot healthcheck             exit 0 when the server on ADDR is alive

@@ -43,12 +43,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	}
 	defer st.Close()
 	if *demo {
-		n, err := seedDemo(ctx, st, time.Now(), c.Loc)
-		if err != nil {
-			return fmt.Errorf("seed demo seminars: %w", err)
+		if err := seedDemo(ctx, st, time.Now(), c.Loc, logger); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
 		}
-		logger.Info("demo: seeded upcoming seminars", "count", n)
 	}
+	talents := &liveIndex{}
+	if err := talents.refresh(ctx, st); err != nil {
+		return err
+	}
+	go talents.follow(ctx, st, logger)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
@@ -63,7 +66,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		fmt.Fprintln(w, "ready")
 	})
 
-	runner := &bot.Runner{Sessions: st, Flows: &flows.Bot{Seminars: st, Loc: c.Loc}, Logger: logger}
+	flow := &flows.Bot{Seminars: st, Intros: st, Matcher: talents, Loc: c.Loc}
+	runner := &bot.Runner{Sessions: st, Flows: flow, Logger: logger}
 	working := false
 	if c.lineEnabled() {
 		wireLINE(mux, workers, st, runner, c, logger)
