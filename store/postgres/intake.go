@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
@@ -120,11 +121,11 @@ func (s *Store) SaveOwner(ctx context.Context, o store.Owner) error {
 	return nil
 }
 
-// RequestIntroduction records a pending request. The unique index on
-// pending requests decides between concurrent requests of the same owner
-// for the same professional: the first inserts, the others find its request
-// and return it with ErrAlreadyRequested. An unknown professional gives
-// ErrNotFound.
+// RequestIntroduction records a pending request and, in the same
+// transaction, its IntroAlertArgs job. The unique index on pending requests
+// decides between concurrent requests of the same owner for the same
+// professional: the first inserts, the others find its request and return
+// it with ErrAlreadyRequested. An unknown professional gives ErrNotFound.
 func (s *Store) RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error) {
 	var in store.Introduction
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -136,8 +137,10 @@ func (s *Store) RequestIntroduction(ctx context.Context, req store.IntroRequest)
 			return store.ErrNotFound
 		}
 		var err error
-		in, err = requestIntroduction(ctx, tx, req)
-		return err
+		if in, err = requestIntroduction(ctx, tx, req); err != nil {
+			return err
+		}
+		return s.insertJobsTx(ctx, tx, []river.InsertManyParams{{Args: store.IntroAlertArgs{IntroductionID: in.ID}}})
 	})
 	switch {
 	case errors.Is(err, store.ErrAlreadyRequested):

@@ -107,9 +107,10 @@ func (s *Store) SaveOwner(ctx context.Context, o store.Owner) error {
 	return nil
 }
 
-// RequestIntroduction records a pending request. The unique index on
-// pending requests decides: when the owner has one for the professional
-// already, the insert does nothing and the pending request is returned with
+// RequestIntroduction records a pending request and, in the same
+// transaction, its IntroAlertArgs job. The unique index on pending requests
+// decides: when the owner has one for the professional already, the insert
+// does nothing and the pending request is returned with
 // ErrAlreadyRequested. An unknown professional gives ErrNotFound.
 func (s *Store) RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error) {
 	var in store.Introduction
@@ -123,6 +124,10 @@ func (s *Store) RequestIntroduction(ctx context.Context, req store.IntroRequest)
 		}
 		err := tx.QueryRowContext(ctx, sqlInsertIntroduction, req.UserID, req.TalentID, req.Problem, req.Category,
 			jsonList(req.Reasons), dbTime(req.Now)).Scan(introductionDest(&in)...)
+		if err == nil {
+			_, err = s.jobs.InsertTx(ctx, tx, store.IntroAlertArgs{IntroductionID: in.ID}, nil)
+			return err
+		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}

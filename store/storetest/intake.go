@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 )
@@ -28,7 +30,7 @@ type IntakeStore interface {
 func RunIntake(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
-		run  func(t *testing.T, s IntakeStore)
+		run  func(t *testing.T, open Opener)
 	}{
 		{"Talents/Empty", testTalentsEmpty},
 		{"UpsertTalents/CreatesAndReads", testUpsertTalentsCreates},
@@ -47,14 +49,37 @@ func RunIntake(t *testing.T, open Opener) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := open(t, store.Options{})
-			is, ok := s.(IntakeStore)
-			if !ok {
-				t.Fatalf("%T does not implement store.Talents and store.Introductions", s)
-			}
-			tt.run(t, is)
+			tt.run(t, open)
 		})
 	}
+}
+
+// openIntake opens a store without workers.
+func openIntake(t *testing.T, open Opener) IntakeStore {
+	t.Helper()
+	return asIntake(t, open(t, store.Options{}))
+}
+
+// newIntakeEnv opens a store whose jobs, IntroAlertArgs among them, run
+// and are logged (see env), and starts them.
+func newIntakeEnv(t *testing.T, open Opener) (*env, IntakeStore) {
+	t.Helper()
+	jobs := &jobLog{}
+	workers := jobs.workers()
+	river.AddWorker(workers, record[store.IntroAlertArgs](jobs))
+	s := open(t, store.Options{Workers: workers, MaxWorkers: 1, FetchPollInterval: 50 * time.Millisecond})
+	e := &env{t: t, ctx: t.Context(), s: s, jobs: jobs, now: time.Now().UTC().Truncate(time.Second)}
+	e.startJobs()
+	return e, asIntake(t, s)
+}
+
+func asIntake(t *testing.T, s store.Store) IntakeStore {
+	t.Helper()
+	is, ok := s.(IntakeStore)
+	if !ok {
+		t.Fatalf("%T does not implement store.Talents and store.Introductions", s)
+	}
+	return is
 }
 
 // talent is a complete profile; its lists are in no sorted order, so a
@@ -125,12 +150,14 @@ func checkVersion(t *testing.T, s store.Talents, want int64) {
 
 // Talents
 
-func testTalentsEmpty(t *testing.T, s IntakeStore) {
+func testTalentsEmpty(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	checkPool(t, s)
 	checkVersion(t, s, 0)
 }
 
-func testUpsertTalentsCreates(t *testing.T, s IntakeStore) {
+func testUpsertTalentsCreates(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	a, b, c := talent("T1"), talent("T10"), talent("T2")
 	b.Categories = []string{"branding"} // the main category only
 	b.WorkStyle, b.HoursPerMonth, b.YearsExperience = "onsite", 0, 0
@@ -141,7 +168,8 @@ func testUpsertTalentsCreates(t *testing.T, s IntakeStore) {
 	checkVersion(t, s, 1)
 }
 
-func testUpsertTalentsUpdates(t *testing.T, s IntakeStore) {
+func testUpsertTalentsUpdates(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	a, b := talent("a"), talent("b")
 	upsertTalents(t, s, a, b)
 
@@ -155,7 +183,8 @@ func testUpsertTalentsUpdates(t *testing.T, s IntakeStore) {
 	checkVersion(t, s, 2)
 }
 
-func testUpsertTalentsAllOrNone(t *testing.T, s IntakeStore) {
+func testUpsertTalentsAllOrNone(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	a := talent("a")
 	upsertTalents(t, s, a)
 
@@ -185,7 +214,8 @@ func testUpsertTalentsAllOrNone(t *testing.T, s IntakeStore) {
 
 // testUpsertTalentsMany imports a pool large enough to take a backend's
 // bulk path, then imports it again, changed.
-func testUpsertTalentsMany(t *testing.T, s IntakeStore) {
+func testUpsertTalentsMany(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	const n = 3000
 	pool := make([]match.Talent, n)
 	for i := range pool {
@@ -212,7 +242,8 @@ func testUpsertTalentsMany(t *testing.T, s IntakeStore) {
 }
 
 // testTalentsVersion: the version counts imports and nothing else.
-func testTalentsVersion(t *testing.T, s IntakeStore) {
+func testTalentsVersion(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	ctx := t.Context()
 	checkVersion(t, s, 0)
 	a := talent("a")
@@ -242,13 +273,15 @@ func testTalentsVersion(t *testing.T, s IntakeStore) {
 
 // Owners
 
-func testOwnerNotFound(t *testing.T, s IntakeStore) {
+func testOwnerNotFound(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	if _, err := s.Owner(t.Context(), "nobody"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Owner(nobody): err = %v, want ErrNotFound", err)
 	}
 }
 
-func testOwnerSave(t *testing.T, s IntakeStore) {
+func testOwnerSave(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	ctx := t.Context()
 	jst := time.FixedZone("JST", 9*60*60)
 	at := time.Now().In(jst).Truncate(time.Second)
@@ -330,7 +363,8 @@ func introIDs(ins []store.Introduction) []int64 {
 	return out
 }
 
-func testRequestIntroduction(t *testing.T, s IntakeStore) {
+func testRequestIntroduction(t *testing.T, open Opener) {
+	e, s := newIntakeEnv(t, open)
 	upsertTalents(t, s, talent("a"))
 	jst := time.FixedZone("JST", 9*60*60)
 	req := introReq("U1", "a", time.Now().In(jst).Truncate(time.Second))
@@ -345,9 +379,13 @@ func testRequestIntroduction(t *testing.T, s IntakeStore) {
 		t.Errorf("AllIntroductions: ID %d, want %d", all[0].ID, in.ID)
 	}
 	checkIntroduction(t, all[0], req)
+	checkJobs(t, e.drain(), store.IntroAlertArgs{IntroductionID: in.ID})
 }
 
-func testRequestAlready(t *testing.T, s IntakeStore) {
+// testRequestAlready: asking again for a pending introduction changes
+// nothing, and staff hear of the request once.
+func testRequestAlready(t *testing.T, open Opener) {
+	e, s := newIntakeEnv(t, open)
 	upsertTalents(t, s, talent("a"), talent("b"))
 	now := time.Now().UTC().Truncate(time.Second)
 	first := introReq("U1", "a", now)
@@ -366,14 +404,19 @@ func testRequestAlready(t *testing.T, s IntakeStore) {
 
 	// Another professional for the same owner, the same professional for
 	// another owner: both new requests.
-	request(t, s, introReq("U1", "b", now))
-	request(t, s, introReq("U2", "a", now))
+	other := request(t, s, introReq("U1", "b", now))
+	another := request(t, s, introReq("U2", "a", now))
 	if all := allIntroductions(t, s); len(all) != 3 {
 		t.Errorf("AllIntroductions: %d, want 3", len(all))
 	}
+	checkJobs(t, e.drain(),
+		store.IntroAlertArgs{IntroductionID: in.ID},
+		store.IntroAlertArgs{IntroductionID: other.ID},
+		store.IntroAlertArgs{IntroductionID: another.ID})
 }
 
-func testRequestUnknownTalent(t *testing.T, s IntakeStore) {
+func testRequestUnknownTalent(t *testing.T, open Opener) {
+	e, s := newIntakeEnv(t, open)
 	upsertTalents(t, s, talent("a"))
 	_, err := s.RequestIntroduction(t.Context(), introReq("U1", "nobody", time.Now()))
 	if !errors.Is(err, store.ErrNotFound) {
@@ -382,11 +425,14 @@ func testRequestUnknownTalent(t *testing.T, s IntakeStore) {
 	if all := allIntroductions(t, s); len(all) != 0 {
 		t.Errorf("AllIntroductions: %d, want none", len(all))
 	}
+	checkJobs(t, e.drain())
 }
 
 // testRequestConcurrent: a double tap sends the same request twice at once
-// (or ten times): one request, and every other caller gets it back.
-func testRequestConcurrent(t *testing.T, s IntakeStore) {
+// (or ten times): one request and one alert, and every other caller gets
+// the request back.
+func testRequestConcurrent(t *testing.T, open Opener) {
+	e, s := newIntakeEnv(t, open)
 	upsertTalents(t, s, talent("a"))
 	now := time.Now().UTC().Truncate(time.Second)
 	const n = 10
@@ -426,9 +472,11 @@ func testRequestConcurrent(t *testing.T, s IntakeStore) {
 			t.Errorf("a caller got request %d, want %d", id, all[0].ID)
 		}
 	}
+	checkJobs(t, e.drain(), store.IntroAlertArgs{IntroductionID: all[0].ID})
 }
 
-func testAllIntroductions(t *testing.T, s IntakeStore) {
+func testAllIntroductions(t *testing.T, open Opener) {
+	s := openIntake(t, open)
 	if all := allIntroductions(t, s); len(all) != 0 {
 		t.Errorf("AllIntroductions of an empty store: %d, want none", len(all))
 	}
