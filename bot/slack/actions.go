@@ -1,0 +1,108 @@
+package slack
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// decisions maps the alert's buttons to what they decide.
+var decisions = map[string]store.IntroStatus{
+	actionApprove: store.Approved,
+	actionDecline: store.Declined,
+}
+
+// Actions returns the handler of POST /slack/actions, where Slack sends the
+// clicks on the alerts' buttons. It verifies the request, records the
+// decision and answers 200 at once: the alert's update is a job the
+// decision inserted, and the answer to a click that lost goes out after.
+func (a *App) Actions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.verify(w, r) {
+			return
+		}
+		ic, err := slack.InteractionCallbackParse(r)
+		if err != nil {
+			http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+			return
+		}
+		reply := a.interaction(r.Context(), ic)
+		w.WriteHeader(http.StatusOK)
+		a.tell(ic, reply)
+	})
+}
+
+// interaction handles a verified interaction and returns what to tell the
+// person who clicked, if anything. The decision is a conditional update in
+// the store: of two clicks at once, on any replica, the first wins.
+func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (reply string) {
+	if ic.Type != slack.InteractionTypeBlockActions {
+		a.logger.InfoContext(ctx, "slack: interaction ignored", "type", ic.Type)
+		return ""
+	}
+	for _, act := range ic.ActionCallback.BlockActions {
+		status, ok := decisions[act.ActionID]
+		if !ok {
+			continue
+		}
+		id, err := strconv.ParseInt(act.Value, 10, 64)
+		if err != nil {
+			a.logger.WarnContext(ctx, "slack: button without an introduction ID, ignored", "action", act.ActionID)
+			return ""
+		}
+		return a.decide(ctx, id, status, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
+	}
+	a.logger.InfoContext(ctx, "slack: no decision in the interaction, ignored")
+	return ""
+}
+
+func (a *App) decide(ctx context.Context, id int64, status store.IntroStatus, by string) (reply string) {
+	in, err := a.store.DecideIntroduction(ctx, id, store.Decision{Status: status, By: by, Now: time.Now().UTC()})
+	switch {
+	case err == nil:
+		a.logger.InfoContext(ctx, "slack: introduction decided", "introduction", id, "status", status)
+		return ""
+	case errors.Is(err, store.ErrAlreadyDecided):
+		return alreadyDecided(in, a.loc)
+	case errors.Is(err, store.ErrNotFound):
+		return requestGone
+	default:
+		a.logger.ErrorContext(ctx, "slack: record a decision", "introduction", id, "err", err)
+		return decideFailed
+	}
+}
+
+// tell sends the clicker an ephemeral reply through the interaction's
+// response_url, after the acknowledgement: Slack shows the click as failed
+// if it waits more than 3 seconds, and does not retry it.
+func (a *App) tell(ic slack.InteractionCallback, reply string) {
+	if reply == "" {
+		return
+	}
+	if ic.ResponseURL == "" {
+		a.logger.Warn("slack: no response_url to answer the click")
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _, err := a.client.PostMessageContext(ctx, "",
+			slack.MsgOptionResponseURL(ic.ResponseURL, slack.ResponseTypeEphemeral),
+			slack.MsgOptionText(reply, false))
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err // the URL is a credential: keep it out of the logs
+		}
+		if err != nil {
+			a.logger.WarnContext(ctx, "slack: answer the click", "err", err)
+		}
+	}()
+}

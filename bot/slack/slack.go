@@ -1,0 +1,133 @@
+// Package slack is amamibot's Slack channel, where the programme's staff
+// work: every introduction request arrives in the staff channel as an alert
+// with 承認 and 見送り buttons, bookings and cancellations of consultations
+// are announced there, and the /amami command answers what staff ask about
+// seminars, requests and bookings.
+//
+// Slack calls that can be slow or fail run in River jobs (the alerts, their
+// updates, the notices), so that a rate limit or an outage delays a message
+// and never loses it. Slack has no idempotency key, so a job that may have
+// posted before (a retry) first looks for its own post in the channel's
+// history, by the metadata every post carries. Clicks and commands are
+// verified, recorded and acknowledged within Slack's 3 seconds; the answer
+// to a late click goes out after the acknowledgement.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/slack-go/slack"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// Store is what the Slack channel reads and writes.
+type Store interface {
+	store.Staffing
+	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]store.Seminar, error)
+	Seminar(ctx context.Context, id string) (store.Seminar, error)
+	Booking(ctx context.Context, id int64) (store.Booking, error)
+	UpcomingBookings(ctx context.Context, now time.Time) ([]store.Booking, error)
+}
+
+// Config is how the app reaches Slack.
+type Config struct {
+	BotToken      string // xoxb-…, to call the Web API
+	SigningSecret string // to verify requests from Slack
+	ChannelID     string // the staff channel: alerts and notices go there, /amami answers there only
+	// APIURL is the Web API's base URL, ending in "/"; empty means Slack's.
+	APIURL string
+	// Location shows times to staff; nil means Asia/Tokyo.
+	Location *time.Location
+	// HTTPClient calls Slack; nil means one with a 10-second time-out.
+	HTTPClient *http.Client
+	Logger     *slog.Logger // nil: slog.Default()
+}
+
+// App is the Slack channel of one workspace. Its methods are safe for
+// concurrent use.
+type App struct {
+	client  *slack.Client
+	store   Store
+	channel string
+	secret  string
+	team    string // the workspace the bot token belongs to
+	loc     *time.Location
+	logger  *slog.Logger
+
+	token, apiURL string       // for RunSocketMode's own client
+	http          *http.Client // shared by both clients
+}
+
+// New checks the configuration and the bot token (Slack's auth.test, which
+// also names the workspace whose commands are served) and returns the app.
+func New(ctx context.Context, cfg Config, st Store) (*App, error) {
+	switch {
+	case cfg.BotToken == "":
+		return nil, errors.New("slack: the bot token (xoxb-…) is missing")
+	case cfg.SigningSecret == "":
+		return nil, errors.New("slack: the signing secret is missing")
+	case cfg.ChannelID == "":
+		return nil, errors.New("slack: the staff channel ID is missing")
+	case cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/"):
+		return nil, fmt.Errorf("slack: the API URL %q must end in /", cfg.APIURL)
+	}
+	a := &App{
+		store:   st,
+		channel: cfg.ChannelID,
+		secret:  cfg.SigningSecret,
+		loc:     cfg.Location,
+		logger:  cfg.Logger,
+		token:   cfg.BotToken,
+		apiURL:  cfg.APIURL,
+		http:    cfg.HTTPClient,
+	}
+	if a.apiURL == "" {
+		a.apiURL = slack.APIURL
+	}
+	if a.loc == nil {
+		loc, err := time.LoadLocation("Asia/Tokyo")
+		if err != nil {
+			return nil, fmt.Errorf("slack: %w", err)
+		}
+		a.loc = loc
+	}
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
+	if a.http == nil {
+		a.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	a.client = a.newClient()
+	auth, err := a.client.AuthTestContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("slack: checking the bot token with auth.test: %w", err)
+	}
+	a.team = auth.TeamID
+	return a, nil
+}
+
+// newClient returns a Web API client with the bot token and the options.
+func (a *App) newClient(opts ...slack.Option) *slack.Client {
+	return slack.New(a.token, append([]slack.Option{
+		slack.OptionAPIURL(a.apiURL),
+		slack.OptionHTTPClient(a.http),
+	}, opts...)...)
+}
+
+// AddWorkers adds the app's job workers to the store's bundle: the alerts of
+// introduction requests (store.IntroAlertArgs), their update once decided
+// (store.AlertUpdateArgs) and the notices of bookings
+// (store.BookingNoticeArgs).
+func (a *App) AddWorkers(workers *river.Workers) {
+	river.AddWorker(workers, &alertWorker{App: a})
+	river.AddWorker(workers, &alertUpdateWorker{App: a})
+	river.AddWorker(workers, &noticeWorker{App: a})
+}

@@ -1,0 +1,159 @@
+package slack
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// Every Japanese text staff see in Slack, in one place for review. Texts
+// with %s take values already escaped for mrkdwn (see esc).
+
+// The introduction alert.
+const (
+	alertHeader     = "紹介依頼 #%d"
+	alertFallback   = "新しい紹介依頼: %s → %s" // notification text: company → professional
+	labelCompany    = "事業者"
+	labelContact    = "連絡先"
+	labelProblem    = "お困りごと"
+	labelCategory   = "分野"
+	labelTalent     = "専門家"
+	labelReasons    = "おすすめの理由"
+	alertReceived   = "受付: %s"
+	buttonApprove   = "承認"
+	buttonDecline   = "見送り"
+	talentMissing   = "%s（人材プールに見つかりません）"
+	notRegistered   = "（未登録）"
+	outcomeApproved = "承認済み: %sさん（%s）"
+	outcomeDeclined = "見送り済み: %sさん（%s）"
+	outcomeFallback = "紹介依頼 #%d: %s"
+	categoryNone    = "（判定なし）"
+)
+
+// Answers to a click on 承認 or 見送り.
+const (
+	alreadyApproved = "%sさんが承認済みです（%s）。"
+	alreadyDeclined = "%sさんが見送り済みです（%s）。"
+	requestGone     = "この紹介依頼は見つかりませんでした。取り消されたか、削除された可能性があります。"
+	decideFailed    = "記録できませんでした。少し時間をおいて、もう一度ボタンを押してください。"
+)
+
+// The booking notice.
+const (
+	noticeBooked    = "個別相談の予約が入りました"
+	noticeCancelled = "個別相談の予約が取り消されました"
+	labelWhen       = "日時"
+	labelMode       = "形式"
+	labelHost       = "担当"
+	labelIntro      = "紹介依頼"
+	introNone       = "なし（メニューから予約）"
+	modeVenue       = "会場"
+	modeOnline      = "オンライン"
+)
+
+// The /amami command.
+const (
+	usage = "*`/amami` の使い方*\n" +
+		"`/amami seminars` 今後のセミナーと空き席\n" +
+		"`/amami roster セミナーID` セミナーの参加者名簿\n" +
+		"`/amami requests` 承認待ちの紹介依頼\n" +
+		"`/amami bookings` 今後の個別相談の予約"
+	refusedTeam    = "申し訳ありません。このコマンドは amamibot を導入したワークスペースでのみお使いいただけます。"
+	refusedChannel = "申し訳ありません。このコマンドはスタッフ用チャンネル <#%s> でお使いください。"
+	commandFailed  = "読み込めませんでした。少し時間をおいて、もう一度お試しください。"
+	truncated      = "…ほか%d件"
+
+	seminarsHeader = "*今後のセミナー*（%d件）"
+	seminarsNone   = "予定されているセミナーはありません。"
+	seminarLine    = "• %s %s\n　ID: `%s`　%s"
+	seatsLine      = "会場 %d/%d席（残り%d席）"
+	seatsFull      = "会場 %d/%d席（満席）"
+	onlineOpen     = "オンライン参加可"
+
+	rosterNoID     = "セミナーIDを指定してください。例: `/amami roster セミナーID`（IDは `/amami seminars` で確認できます）"
+	rosterNotFound = "セミナー「%s」が見つかりません。IDは `/amami seminars` で確認できます。"
+	rosterHeader   = "*%s*（%s）の参加者"
+	rosterVenue    = "*会場*（%d/%d席）"
+	rosterOnline   = "*オンライン*（%d名）"
+	rosterWaitlist = "*キャンセル待ち*（%d名）"
+	rosterNone     = "まだ申し込みはありません。"
+	rosterEntry    = "%d. %s（%s）"
+	rosterNoCo     = "%d. %s"
+	rosterCanceled = "キャンセル済み: %d件"
+
+	requestsHeader = "*承認待ちの紹介依頼*（%d件）"
+	requestsNone   = "承認待ちの紹介依頼はありません。"
+	requestLine    = "• #%d %s → %s（%s）　%s 受付"
+
+	bookingsHeader = "*今後の個別相談*（%d件）"
+	bookingsNone   = "今後の個別相談の予約はありません。"
+	bookingLine    = "• %s　%s　担当: %s\n　%s　連絡先: %s"
+)
+
+var weekdays = [...]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// when shows a moment as 「11月24日 15:04」.
+func when(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), t.Format("15:04"))
+}
+
+// span shows a time span as 「12月11日(木) 15:00〜15:30」.
+func span(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	out := fmt.Sprintf("%d月%d日(%s) %s〜", s.Month(), s.Day(), weekdays[s.Weekday()], s.Format("15:04"))
+	if e.YearDay() != s.YearDay() || e.Year() != s.Year() {
+		out += fmt.Sprintf("%d月%d日 ", e.Month(), e.Day())
+	}
+	return out + e.Format("15:04")
+}
+
+// outcome is a decided request's line: 「承認済み: 〇〇さん（11月24日 15:04）」.
+func outcome(in store.Introduction, loc *time.Location) string {
+	f := outcomeApproved
+	if in.Status == store.Declined {
+		f = outcomeDeclined
+	}
+	return fmt.Sprintf(f, esc(in.DecidedBy), when(in.DecidedAt, loc))
+}
+
+// alreadyDecided answers a click that came too late.
+func alreadyDecided(in store.Introduction, loc *time.Location) string {
+	f := alreadyApproved
+	if in.Status == store.Declined {
+		f = alreadyDeclined
+	}
+	return fmt.Sprintf(f, esc(in.DecidedBy), when(in.DecidedAt, loc))
+}
+
+func modeLabel(m store.ConsultMode) string {
+	if m == store.ConsultOnline {
+		return modeOnline
+	}
+	return modeVenue
+}
+
+// orUnknown stands in for a detail the owner has not given.
+func orUnknown(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return notRegistered
+	}
+	return s
+}
+
+// esc escapes text for mrkdwn: Slack reads &, < and > as markup.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func esc(s string) string { return escaper.Replace(s) }
+
+// clip shortens s to at most n runes, ending it with 「…」 when cut.
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
