@@ -60,6 +60,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, driver *riverpgxv5.Driver,
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	numbered := make(map[int]string, len(names))
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		prefix, _, _ := strings.Cut(base, "_")
@@ -67,6 +68,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, driver *riverpgxv5.Driver,
 		if err != nil {
 			return fmt.Errorf("migrate: %s: the name must start with a number", base)
 		}
+		// Two files of one number: the second would be taken as applied.
+		if other, dup := numbered[version]; dup {
+			return fmt.Errorf("migrate: %s and %s have the same number", other, base)
+		}
+		numbered[version] = base
 		if applied[version] {
 			continue
 		}

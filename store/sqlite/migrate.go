@@ -43,12 +43,18 @@ func migrate(ctx context.Context, db *sql.DB, driver *riversqlite.Driver, logger
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	numbered := make(map[int]string, len(names))
 	for _, name := range names { // Glob sorts
 		name = strings.TrimPrefix(name, "migrations/")
 		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: name does not start with its number", name)
 		}
+		// Two files of one number: the second would be taken as applied.
+		if other, dup := numbered[version]; dup {
+			return fmt.Errorf("migrations %s and %s have the same number", other, name)
+		}
+		numbered[version] = name
 		if err := apply(ctx, db, version, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}

@@ -17,14 +17,6 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-// IntakeStore is a store with the records of owners' introduction requests:
-// the pool of professionals, owners and their requests.
-type IntakeStore interface {
-	store.Store
-	store.Talents
-	store.Introductions
-}
-
 // RunIntake runs the contract tests of store.Talents and store.Introductions
 // against the stores that open returns, one fresh store per test.
 func RunIntake(t *testing.T, open Opener) {
@@ -55,31 +47,23 @@ func RunIntake(t *testing.T, open Opener) {
 }
 
 // openIntake opens a store without workers.
-func openIntake(t *testing.T, open Opener) IntakeStore {
+func openIntake(t *testing.T, open Opener) store.Store {
 	t.Helper()
-	return asIntake(t, open(t, store.Options{}))
+	return open(t, store.Options{})
 }
 
 // newIntakeEnv opens a store whose jobs, IntroAlertArgs among them, run
 // and are logged (see env), and starts them.
-func newIntakeEnv(t *testing.T, open Opener) (*env, IntakeStore) {
+func newIntakeEnv(t *testing.T, open Opener) *env {
 	t.Helper()
 	jobs := &jobLog{}
 	workers := jobs.workers()
-	river.AddWorker(workers, record[store.IntroAlertArgs](jobs))
+	// The suite's own workers may log it already: then they stay.
+	_ = river.AddWorkerSafely(workers, record[store.IntroAlertArgs](jobs))
 	s := open(t, store.Options{Workers: workers, MaxWorkers: 1, FetchPollInterval: 50 * time.Millisecond})
 	e := &env{t: t, ctx: t.Context(), s: s, jobs: jobs, now: time.Now().UTC().Truncate(time.Second)}
 	e.startJobs()
-	return e, asIntake(t, s)
-}
-
-func asIntake(t *testing.T, s store.Store) IntakeStore {
-	t.Helper()
-	is, ok := s.(IntakeStore)
-	if !ok {
-		t.Fatalf("%T does not implement store.Talents and store.Introductions", s)
-	}
-	return is
+	return e
 }
 
 // talent is a complete profile; its lists are in no sorted order, so a
@@ -302,7 +286,7 @@ func testOwnerSave(t *testing.T, open Opener) {
 	checkOwner(t, s, other)
 }
 
-func checkOwner(t *testing.T, s IntakeStore, want store.Owner) {
+func checkOwner(t *testing.T, s store.Introductions, want store.Owner) {
 	t.Helper()
 	got, err := s.Owner(t.Context(), want.UserID)
 	if err != nil {
@@ -327,7 +311,7 @@ func introReq(userID, talentID string, now time.Time) store.IntroRequest {
 	}
 }
 
-func request(t *testing.T, s IntakeStore, req store.IntroRequest) store.Introduction {
+func request(t *testing.T, s store.Introductions, req store.IntroRequest) store.Introduction {
 	t.Helper()
 	in, err := s.RequestIntroduction(t.Context(), req)
 	if err != nil {
@@ -346,7 +330,7 @@ func checkIntroduction(t *testing.T, in store.Introduction, req store.IntroReque
 	checkTime(t, "CreatedAt", in.CreatedAt, req.Now)
 }
 
-func allIntroductions(t *testing.T, s IntakeStore) []store.Introduction {
+func allIntroductions(t *testing.T, s store.Introductions) []store.Introduction {
 	t.Helper()
 	all, err := s.AllIntroductions(t.Context())
 	if err != nil {
@@ -364,7 +348,8 @@ func introIDs(ins []store.Introduction) []int64 {
 }
 
 func testRequestIntroduction(t *testing.T, open Opener) {
-	e, s := newIntakeEnv(t, open)
+	e := newIntakeEnv(t, open)
+	s := e.s
 	upsertTalents(t, s, talent("a"))
 	jst := time.FixedZone("JST", 9*60*60)
 	req := introReq("U1", "a", time.Now().In(jst).Truncate(time.Second))
@@ -385,7 +370,8 @@ func testRequestIntroduction(t *testing.T, open Opener) {
 // testRequestAlready: asking again for a pending introduction changes
 // nothing, and staff hear of the request once.
 func testRequestAlready(t *testing.T, open Opener) {
-	e, s := newIntakeEnv(t, open)
+	e := newIntakeEnv(t, open)
+	s := e.s
 	upsertTalents(t, s, talent("a"), talent("b"))
 	now := time.Now().UTC().Truncate(time.Second)
 	first := introReq("U1", "a", now)
@@ -416,7 +402,8 @@ func testRequestAlready(t *testing.T, open Opener) {
 }
 
 func testRequestUnknownTalent(t *testing.T, open Opener) {
-	e, s := newIntakeEnv(t, open)
+	e := newIntakeEnv(t, open)
+	s := e.s
 	upsertTalents(t, s, talent("a"))
 	_, err := s.RequestIntroduction(t.Context(), introReq("U1", "nobody", time.Now()))
 	if !errors.Is(err, store.ErrNotFound) {
@@ -432,7 +419,8 @@ func testRequestUnknownTalent(t *testing.T, open Opener) {
 // (or ten times): one request and one alert, and every other caller gets
 // the request back.
 func testRequestConcurrent(t *testing.T, open Opener) {
-	e, s := newIntakeEnv(t, open)
+	e := newIntakeEnv(t, open)
+	s := e.s
 	upsertTalents(t, s, talent("a"))
 	now := time.Now().UTC().Truncate(time.Second)
 	const n = 10
