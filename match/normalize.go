@@ -14,9 +14,10 @@ import (
 //   - NFKC: half-width katakana (ﾈｯﾄ), full-width ASCII (ＳＮＳ) and
 //     compatibility characters become their plain forms;
 //   - lower case: SNS, sns and Ｓｎｓ are one word;
-//   - dashes written after katakana become the long-vowel mark ー, and a
-//     trailing ー on a katakana word of three or more morae is dropped, the way
-//     JIS writes technical terms (サーバー and サーバ, フォロワー and フォロワ).
+//   - dashes written after katakana become the long-vowel mark ー, and the
+//     ー ending a kana word of three or more morae is dropped, the way JIS
+//     writes technical terms (サーバー and サーバ, フォロワー and フォロワ); a
+//     word ends where the script changes.
 //
 // The result is still readable Japanese, so kagome can tokenise it; kana folds
 // on top of it (see fold).
@@ -25,19 +26,22 @@ func normalize(s string) string {
 	s = strings.ToLower(s)
 	var b strings.Builder
 	b.Grow(len(s))
-	run := 0 // length in runes of the katakana word ending at the current rune
+	run, script := 0, noKana // length and script of the kana word ending here
 	for i, r := range s {
-		if isDash(r) && run > 0 {
+		if isDash(r) && script == katakana {
 			r = 'ー'
 		}
-		if r == 'ー' && run >= 3 && !isKatakanaOrMark(nextRune(s, i+utf8.RuneLen(r))) {
-			run = 0
+		if r == 'ー' && run >= 3 && kanaScript(nextRune(s, i+utf8.RuneLen(r))) != script {
+			run, script = 0, noKana
 			continue
 		}
-		if isKatakanaOrMark(r) {
+		switch k := kanaScript(r); {
+		case r == 'ー' && script != noKana, k != noKana && k == script:
 			run++
-		} else {
-			run = 0
+		case k != noKana:
+			run, script = 1, k
+		default:
+			run, script = 0, noKana
 		}
 		b.WriteRune(r)
 	}
@@ -56,8 +60,26 @@ func fold(s string) string {
 	}, s)
 }
 
-func isKatakanaOrMark(r rune) bool {
-	return unicode.Is(unicode.Katakana, r) || r == 'ー'
+type kana int
+
+const (
+	noKana kana = iota
+	hiragana
+	katakana
+)
+
+// kanaScript tells hiragana from katakana; the long-vowel mark is neither,
+// it belongs to the word it follows.
+func kanaScript(r rune) kana {
+	switch {
+	case r == 'ー':
+		return noKana
+	case unicode.Is(unicode.Hiragana, r):
+		return hiragana
+	case unicode.Is(unicode.Katakana, r):
+		return katakana
+	}
+	return noKana
 }
 
 // isDash reports whether r is one of the dashes people type instead of ー.

@@ -77,11 +77,15 @@ func (m *matcher) match(text string) []hit {
 	var hits []hit
 	seen := make(map[int32]bool)
 	for si, s := range sentences(text) {
-		found := m.present(s)
+		whole, part := m.present(s)
 		var in []int32 // phrases found in this sentence
-		for _, f := range found {
+		for _, f := range part {
 			for _, pi := range m.users[f] {
-				if !slices.Contains(in, pi) && containsAll(found, m.fragments[pi]) {
+				frags := m.fragments[pi]
+				if slices.Contains(in, pi) {
+					continue
+				}
+				if len(frags) == 1 && slices.Contains(whole, f) || len(frags) > 1 && containsAll(part, frags) {
 					in = append(in, pi)
 				}
 			}
@@ -125,12 +129,18 @@ type occurrence struct {
 	frag       int32
 }
 
-// present returns the fragments occurring in sentence s. A fragment that
-// occurs only inside a longer one of another field is a different word and
-// left out: 広告 (marketing) inside 求人広告 (hr), 楽天 inside 楽天トラベル,
-// インスタ inside the blocker インスタント. Inside a longer fragment of the
-// same field it stays: 客 inside お客 is still a customer.
-func (m *matcher) present(s string) []int32 {
+// present returns the fragments occurring in sentence s, in two sets.
+//
+// whole holds the fragments that occur as words of their own, not inside a
+// longer fragment: a one-fragment phrase needs that, or 観光 would count again
+// inside 観光客, 広告 inside 求人広告 and インスタ inside the blocker
+// インスタント.
+//
+// part also holds those that occur only inside a longer fragment of the same
+// field, which is enough for one fragment of a longer phrase: the 客 of
+// 「冬 客」 inside お客 is still a customer, while 外国人 inside 外国人観光客
+// (tourism) is no part of 「外国人 雇」 (hr).
+func (m *matcher) present(s string) (whole, part []int32) {
 	var occ []occurrence
 	for i := 0; i < len(s); {
 		_, n1 := utf8.DecodeRuneInString(s[i:])
@@ -149,7 +159,6 @@ func (m *matcher) present(s string) []int32 {
 		}
 		i += n1
 	}
-	var out []int32
 	for i, o := range occ {
 		// occ is ordered by start: only the occurrences starting at most
 		// one fragment length before o, or with o, can contain it.
@@ -160,25 +169,30 @@ func (m *matcher) present(s string) []int32 {
 		for hi < len(occ) && occ[hi].start == o.start {
 			hi++
 		}
-		if !slices.Contains(out, o.frag) && !m.hidden(o, occ[lo:hi]) {
-			out = append(out, o.frag)
+		inside, otherField := m.inside(o, occ[lo:hi])
+		if !inside && !slices.Contains(whole, o.frag) {
+			whole = append(whole, o.frag)
+		}
+		if !otherField && !slices.Contains(part, o.frag) {
+			part = append(part, o.frag)
 		}
 	}
-	return out
+	return whole, part
 }
 
-// hidden reports whether o lies inside a longer occurrence among near whose
-// fragment shares none of its fields.
-func (m *matcher) hidden(o occurrence, near []occurrence) bool {
+// inside reports whether o lies inside a longer occurrence among near, and
+// whether one of those shares none of o's fields.
+func (m *matcher) inside(o occurrence, near []occurrence) (inside, otherField bool) {
 	for _, p := range near {
 		if p.start > o.start || p.end < o.end || p.end-p.start == o.end-o.start {
 			continue
 		}
+		inside = true
 		if !slices.ContainsFunc(m.fields[o.frag], func(c string) bool { return slices.Contains(m.fields[p.frag], c) }) {
-			return true
+			otherField = true
 		}
 	}
-	return false
+	return inside, otherField
 }
 
 func containsAll(set, want []int32) bool {

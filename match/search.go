@@ -49,6 +49,11 @@ const (
 	// Longer messages are cut: LINE allows 5,000 characters, and the
 	// problem is in there long before the end.
 	maxQueryRunes = 5000
+
+	// kagome is the cost of a long message (about 1 ms per 1,000
+	// characters, and garbage), while plain words only back up the
+	// lexicon, which reads the whole text: they come from the start.
+	maxWordRunes = 1000
 )
 
 // Search returns the k professionals who best fit the problem described in
@@ -146,7 +151,7 @@ func (ix *Index) understand(text string) query {
 	}
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
-	for _, w := range surfaceWords(n) {
+	for _, w := range surfaceWords(truncateRunes(n, maxWordRunes)) {
 		if df := len(ix.words[w.key]); df == 0 || df > maxDF || seen[w.key] {
 			continue
 		}

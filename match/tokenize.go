@@ -3,6 +3,7 @@ package match
 import (
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,18 +13,29 @@ import (
 
 // The IPA dictionary takes about a second and 150 MB to load, so the process
 // loads it once, on first use, and every index shares it.
-var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
+var (
+	kagome   = sync.OnceValue(loadKagome)
+	loadTime time.Duration
+)
+
+func loadKagome() *tokenizer.Tokenizer {
+	start := time.Now()
 	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
 	if err != nil {
 		panic("match: loading the kagome IPA dictionary: " + err.Error())
 	}
+	loadTime = time.Since(start)
 	return t
-})
+}
 
 // LoadTokenizer loads kagome's dictionary now rather than on the first index
-// build or search. A server calls it at start-up (it takes about a second) so
-// that the first owner does not wait for it.
-func LoadTokenizer() { kagome() }
+// build or search, so that the first owner does not wait for it, and returns
+// how long the load took (once per process, whenever it happened): a server
+// calls it at start-up and can log the figure.
+func LoadTokenizer() time.Duration {
+	kagome()
+	return loadTime
+}
 
 // words returns the content words of normalised text as index terms: the base
 // form of nouns, verbs, adjectives and unknown words, kana-folded. Particles,

@@ -1,0 +1,94 @@
+package match
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// The shipped lexicon must only name skills professionals actually list and
+// fields the bot can offer, and must not say the same thing twice.
+func TestLexiconIsConsistent(t *testing.T) {
+	known := make(map[string]bool)
+	for _, tl := range DemoTalents() {
+		for _, s := range tl.Skills {
+			known[s] = true
+		}
+	}
+	seen := make(map[string]int)
+	ps := lexicon()
+	if len(ps) < 500 {
+		t.Errorf("lexicon has %d phrases; it is meant to cover the domain broadly", len(ps))
+	}
+	for i, p := range ps {
+		for _, s := range p.skills {
+			if !known[s] {
+				t.Errorf("%q: skill %q is listed by no professional of the demo pool", p.text, s)
+			}
+		}
+		for _, c := range p.categories {
+			if categoryRank(c) == len(categories) {
+				t.Errorf("%q: unknown field %q", p.text, c)
+			}
+		}
+		k := strings.Join(p.fragments, " ")
+		if j, dup := seen[k]; dup {
+			t.Errorf("%q repeats %q", p.text, ps[j].text)
+		}
+		seen[k] = i
+		for _, f := range p.fragments {
+			// A one-character fragment matches too much unless it is a kanji.
+			if utf8.RuneCountInString(f) < 2 && !isKanji(f) {
+				t.Errorf("%q: fragment %q is too short", p.text, f)
+			}
+		}
+	}
+}
+
+func TestParseLexiconErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"インスタ\tInstagram運用", "line 1: want 3 or 4 tab-separated columns"},
+		{"# comment\n\nインスタ\tInstagram運用\tmarketing\t2", `line 3: weight "2" must be`},
+		{"インスタ\tInstagram運用\t", `line 1: "インスタ" names skills but no field`},
+		{" \tInstagram運用\tmarketing", "line 1: empty phrase"},
+	} {
+		if _, err := parseLexicon(c.in); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("parseLexicon(%q) = %v, want an error starting %q", c.in, err, c.want)
+		}
+	}
+}
+
+// The examples of the issue, and the everyday words of each field, reach
+// the professional word.
+func TestLexiconUnderstandsOwners(t *testing.T) {
+	ix := demoIndex()
+	for _, c := range []struct{ text, skill string }{
+		{"グーグルマップで店が出てこない", "MEO対策"},
+		{"地図に出てこないんです", "MEO対策"},
+		{"口約束で仕事を受けている", "契約書作成"},
+		{"後継ぎがいない", "事業承継"},
+		{"インスタを始めたい", "Instagram運用"},
+		{"いんすたのふぉろわーを増やしたい", "Instagram運用"},
+		{"求人を出しても応募がない", "採用戦略"},
+		{"補助金の申請書が書けない", "補助金申請"},
+		{"フェリーの運賃が高い", "物流コスト削減"},
+		{"黒糖焼酎を台湾に輸出したい", "輸出支援"},
+		{"大島紬の名前を真似されないようにしたい", "商標登録"},
+		{"民宿の予約を電話で受けていてダブルブッキングする", "予約システム導入"},
+		{"たんかんのジャムの賞味期限を延ばしたい", "賞味期限延長"},
+		{"鶏飯の新メニューを考えたい", "新メニュー開発"},
+		{"外国人観光客に来てほしい", "インバウンド集客"},
+		{"お土産のパッケージが古臭い", "パッケージデザイン"},
+		{"毎月の資金繰りが苦しい", "資金繰り改善"},
+		{"手書きの伝票を転記している", "受発注システム"},
+		{"スタッフがすぐ辞めてしまう", "定着率改善"},
+		{"会社のこれからの方向性を決めたい", "経営戦略立案"},
+		{"I want to sell on Amazon", "Amazon出品"},
+	} {
+		r := ix.Search(c.text, 5)
+		if !slices.Contains(r.Skills, c.skill) {
+			t.Errorf("Search(%q) understood %v, want %q among them", c.text, r.Skills, c.skill)
+		}
+	}
+}

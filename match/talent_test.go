@@ -1,0 +1,67 @@
+package match
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const header = "id,display_name,headline,skills,categories,years_experience,work_style,region,hours_per_month,bio\n"
+
+func TestReadTalentsCSV(t *testing.T) {
+	// A spreadsheet export: byte-order mark, columns reordered, an extra
+	// column, spaces around list items, a bio running over two lines.
+	in := "\uFEFFbio,id,display_name,headline,skills,categories,years_experience,work_style,region,hours_per_month,memo\n" +
+		`"島の事業者を支援しています。` + "\n" + `土日も対応します。",T1,山田 花子,EC支援のプロ, Shopify ; 楽天市場出店 ;,ec;marketing,12,remote,東京都,20,社内メモ` + "\n" +
+		",T2,元 翔太,,MEO対策,,0,onsite,鹿児島県,0,\n"
+	got, err := ReadTalentsCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Talent{
+		{ID: "T1", DisplayName: "山田 花子", Headline: "EC支援のプロ", Skills: []string{"Shopify", "楽天市場出店"},
+			Categories: []string{"ec", "marketing"}, YearsExperience: 12, WorkStyle: "remote", Region: "東京都",
+			HoursPerMonth: 20, Bio: "島の事業者を支援しています。\n土日も対応します。"},
+		{ID: "T2", DisplayName: "元 翔太", Skills: []string{"MEO対策"}, WorkStyle: "onsite", Region: "鹿児島県"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestReadTalentsCSVErrors(t *testing.T) {
+	ok := "T1,佐藤 健,見出し,SEO対策,marketing,5,remote,東京都,20,自己紹介\n"
+	for _, c := range []struct{ name, in, want string }{
+		{"empty file", "", "line 1: empty file"},
+		{"missing columns", "id,display_name,headline,skills,categories,years_experience,work_style,region\n",
+			"line 1: header lacks column(s) hours_per_month, bio"},
+		{"column twice", "id,id,display_name,headline,skills,categories,years_experience,work_style,region,hours_per_month,bio\n",
+			`line 1: column "id" appears twice`},
+		{"work style", header + ok + "T2,鈴木 愛,見出し,SEO対策,marketing,5,remote2,東京都,20,自己紹介\n",
+			`line 3: work_style "remote2" must be remote, hybrid or onsite`},
+		{"duplicate id", header + ok + strings.Replace(ok, "佐藤", "田中", 1),
+			`line 3: id "T1" already used on line 2`},
+		{"line numbers count the lines of a multi-line field", header +
+			"T1,佐藤 健,見出し,SEO対策,marketing,5,remote,東京都,20,\"一行目\n二行目\"\n" +
+			"T2,鈴木 愛,見出し,SEO対策,marketing,five,remote,東京都,20,自己紹介\n",
+			`line 4: years_experience "five" must be a whole number from 0 to 80`},
+		{"hours", header + strings.Replace(ok, ",20,", ",1000,", 1), `line 2: hours_per_month "1000" must be a whole number from 0 to 744`},
+		{"empty id", header + strings.Replace(ok, "T1", "", 1), "line 2: id is empty"},
+		{"empty name", header + strings.Replace(ok, "佐藤 健", " ", 1), "line 2: display_name is empty"},
+		{"no skills", header + strings.Replace(ok, "SEO対策", ";", 1), "line 2: skills is empty"},
+		{"category code", header + strings.Replace(ok, "marketing", "集客", 1), `line 2: category "集客" must be a code`},
+		{"field count", header + "T1,佐藤 健,見出し\n", "line 2: wrong number of fields"},
+		{"quotes", header + "T1,\"佐藤\" 健,見出し,SEO対策,marketing,5,remote,東京都,20,自己紹介\n", "line 2: "},
+		{"not UTF-8", header + strings.Replace(ok, "佐藤 健", "\x83\x54\x83\x67\x83\x45", 1), "line 2: display_name is not valid UTF-8"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ReadTalentsCSV(strings.NewReader(c.in))
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("error = %v, want one starting %q", err, c.want)
+			}
+			if got != nil {
+				t.Errorf("returned %d talents with the error; want none", len(got))
+			}
+		})
+	}
+}
