@@ -47,9 +47,7 @@ type Index struct {
 	cats   map[string][]posting // field code → profiles
 	words  map[string][]posting // content word (key form) → profiles
 
-	skillCategory map[string]string // skill → the main field of most who list it
-	matcher       *matcher          // lexicon plus the skill names of the pool
-
+	matcher *matcher  // the lexicon plus the skill names of the pool
 	scratch sync.Pool // *scratch, one per concurrent search
 }
 
@@ -60,10 +58,11 @@ type posting struct {
 	w   float32
 }
 
-// NewIndex builds an index over talents. Tokenising the profiles is most of
-// the cost; it runs on all cores and remembers repeated clauses, which are
-// common in profiles written from a template. The first call also loads
-// kagome's dictionary (see LoadTokenizer).
+// NewIndex builds an index over talents, whose IDs should be unique.
+// Tokenising the profiles is most of the cost; it runs on all cores and
+// remembers repeated clauses, which are common in profiles written from a
+// template. The first call also loads kagome's dictionary (see
+// LoadTokenizer).
 func NewIndex(talents []Talent) *Index {
 	ix := &Index{talents: slices.Clone(talents)}
 	slices.SortFunc(ix.talents, func(a, b Talent) int { return cmp.Compare(a.ID, b.ID) })
@@ -72,11 +71,11 @@ func NewIndex(talents []Talent) *Index {
 
 	// Owners who know the professional word (補助金申請, Shopify) find it
 	// directly: every skill of the pool is a phrase of its own.
-	ix.skillCategory = mainCategories(ix.talents)
+	skillCategory := mainCategories(ix.talents)
 	var skillPhrases []phrase
-	for _, s := range slices.Sorted(maps.Keys(ix.skillCategory)) {
+	for _, s := range slices.Sorted(maps.Keys(skillCategory)) {
 		p := phrase{text: s, fragments: []string{key(s)}, skills: []string{s}, weight: 1}
-		if c := ix.skillCategory[s]; c != "" {
+		if c := skillCategory[s]; c != "" {
 			p.categories = []string{c}
 		}
 		skillPhrases = append(skillPhrases, p)
@@ -211,7 +210,7 @@ type analyser struct {
 type clause struct{ words, skills []string }
 
 // text returns the content words of text and the skill names it mentions.
-func (a *analyser) text(text string) (words_, skills []string) {
+func (a *analyser) text(text string) (ws, skills []string) {
 	for _, c := range strings.FieldsFunc(normalize(text), isClauseEnd) {
 		cl, ok := a.memo[c]
 		if !ok {
@@ -221,14 +220,14 @@ func (a *analyser) text(text string) (words_, skills []string) {
 			}
 			a.memo[c] = cl
 		}
-		words_ = append(words_, cl.words...)
+		ws = append(ws, cl.words...)
 		for _, s := range cl.skills {
 			if !slices.Contains(skills, s) {
 				skills = append(skills, s)
 			}
 		}
 	}
-	return words_, skills
+	return ws, skills
 }
 
 func isClauseEnd(r rune) bool {

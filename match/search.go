@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -172,7 +173,7 @@ func (q *query) confident() bool {
 	return len(cats) > 0 && q.cats[cats[0]] >= 1 && (len(cats) == 1 || q.cats[cats[1]] < q.cats[cats[0]]/2)
 }
 
-// candidate explains why doc was suggested.
+// candidate makes doc a suggestion for q.
 func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
 	t := ix.talents[doc]
 	c := Candidate{Talent: t, Score: score}
@@ -182,11 +183,21 @@ func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
 		}
 	}
 	slices.SortStableFunc(c.MatchedSkills, func(a, b string) int { return cmp.Compare(q.skills[b], q.skills[a]) })
+	c.Reasons = ix.reasons(doc, c.MatchedSkills, q)
+	return c
+}
+
+// reasons explains to the owner why doc was suggested, strongest reason
+// first: the skills that answer what they wrote, then the professional's
+// field; failing both, the words their profile shares with the text.
+func (ix *Index) reasons(doc int32, matched []string, q *query) []string {
+	t := &ix.talents[doc]
+	var rs []string
 
 	// One reason per sentence of the owner's text that the skills answer.
 	bySentence := make(map[int][]string)
 	var order []int
-	for _, s := range c.MatchedSkills {
+	for _, s := range matched {
 		si := q.from[s]
 		if _, ok := bySentence[si]; !ok {
 			order = append(order, si)
@@ -194,39 +205,43 @@ func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
 		bySentence[si] = append(bySentence[si], s)
 	}
 	for _, si := range order {
-		c.Reasons = append(c.Reasons, fmt.Sprintf("%sの経験があります（「%s」へのご提案）",
-			quoteAll(bySentence[si]), excerpt(q.sentences, si)))
+		rs = append(rs, fmt.Sprintf("%sの経験があります（「%s」へのご提案）", quoteAll(bySentence[si]), excerpt(q.sentences, si)))
 	}
-	if len(t.Categories) > 0 && q.cats[t.Categories[0]] > 0 {
-		c.Reasons = append(c.Reasons, fmt.Sprintf("「%s」が主な専門分野です（経験%d年）",
-			CategoryLabel(t.Categories[0]), t.YearsExperience))
+
+	if main := mainCategory(t); main != "" && q.cats[main] > 0 {
+		r := fmt.Sprintf("「%s」が主な専門分野です", CategoryLabel(main))
+		if t.YearsExperience > 0 {
+			r += fmt.Sprintf("（経験%d年）", t.YearsExperience)
+		}
+		rs = append(rs, r)
 	}
-	if len(c.Reasons) == 0 {
-		var found []string
-		for _, w := range q.words {
-			if _, ok := slices.BinarySearchFunc(ix.words[w.key], doc, func(p posting, d int32) int { return cmp.Compare(p.doc, d) }); ok {
-				found = append(found, w.surface)
-			}
-		}
-		if len(found) > 3 {
-			found = found[:3]
-		}
-		if len(found) > 0 {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("プロフィールに%sとあります", quoteAll(found)))
-		}
+	if len(rs) > 0 {
+		return rs
 	}
-	if len(c.Reasons) == 0 {
-		for _, cat := range t.Categories {
-			if q.cats[cat] > 0 {
-				c.Reasons = append(c.Reasons, fmt.Sprintf("「%s」にも対応できます", CategoryLabel(cat)))
-				break
-			}
+
+	var found []string
+	for _, w := range q.words {
+		_, ok := slices.BinarySearchFunc(ix.words[w.key], doc, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+		if ok && len(found) < 3 {
+			found = append(found, w.surface)
 		}
 	}
-	if len(c.Reasons) == 0 { // ranked on weak evidence only; say what they do
-		c.Reasons = append(c.Reasons, fmt.Sprintf("%sが専門です", quoteAll(t.Skills[:min(2, len(t.Skills))])))
+	if len(found) > 0 {
+		return []string{fmt.Sprintf("プロフィールに%sとあります", quoteAll(found))}
 	}
-	return c
+	for _, c := range t.Categories {
+		if q.cats[c] > 0 {
+			return []string{fmt.Sprintf("「%s」にも対応できます", CategoryLabel(c))}
+		}
+	}
+	return []string{fmt.Sprintf("%sが専門です", quoteAll(t.Skills[:min(2, len(t.Skills))]))}
+}
+
+func mainCategory(t *Talent) string {
+	if len(t.Categories) == 0 {
+		return ""
+	}
+	return t.Categories[0]
 }
 
 func quoteAll(items []string) string {
@@ -237,13 +252,20 @@ func quoteAll(items []string) string {
 	return b.String()
 }
 
-// excerpt returns sentence i, shortened to fit a LINE card.
+// excerpt returns sentence i, shortened to fit a LINE card and without the
+// control and formatting characters a message may carry.
 func excerpt(sentences []string, i int) string {
 	const max = 30
 	if i < 0 || i >= len(sentences) {
 		return ""
 	}
-	s := strings.TrimSpace(sentences[i])
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, sentences[i])
+	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > max {
 		s = string([]rune(s)[:max-1]) + "…"
 	}

@@ -1,0 +1,20 @@
+// Package match suggests remote professionals for a problem a business owner
+// describes in everyday Japanese.
+//
+// Owners write 「グーグルマップで店が出てこない」; profiles say 「MEO対策」.
+// A search therefore runs in three steps:
+//
+//  1. Normalise the text (NFKC, case, kana, long vowels; normalize.go).
+//  2. Understand it: the lexicon (lexicon.tsv, reviewable by programme
+//     staff) maps everyday phrases to skills and fields; kagome adds the
+//     content words for whatever the lexicon does not know.
+//  3. Rank the pool with BM25F over skills, fields and profile words
+//     (index.go), and explain each suggestion in Japanese (search.go).
+//
+// When the text says too little (「困ってます」), Result.Confident is false and
+// the conversation should ask which field the problem is in, offering
+// Categories with CategoryLabel, then call SearchCategory.
+//
+// Quality is measured on ../shared/eval/suggest (TestEvaluation) and speed by
+// the benchmarks in bench_test.go, against a character-bigram BM25 baseline.
+package match
