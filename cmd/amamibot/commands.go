@@ -79,8 +79,9 @@ func suggest(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
 	talents := fs.String("talents", "", "talent pool CSV (DESIGN.md §6)")
 	k := fs.Int("k", 5, "candidates per query")
+	fs.SetOutput(io.Discard) // run prints the usage, to its own stderr
 	if err := fs.Parse(args); err != nil {
-		return errUsage
+		return fmt.Errorf("%s: %w: %w", fs.Name(), err, errUsage)
 	}
 	if *talents == "" || *k < 1 {
 		return fmt.Errorf("suggest needs --talents FILE and --k of at least 1: %w", errUsage)

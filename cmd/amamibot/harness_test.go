@@ -144,7 +144,8 @@ func startServer(t *testing.T, name string, e env, args ...string) *server {
 			t.Errorf("%s: %v", name, err)
 		}
 		if t.Failed() {
-			t.Logf("log of %s:\n%s", name, tail(s.log.String(), 60))
+			t.Logf("log of %s, warnings and errors:\n%s\nlast lines:\n%s", name,
+				strings.Join(append(s.log.lines("WARN"), s.log.lines("ERROR")...), "\n"), tail(s.log.String(), 30))
 		}
 	})
 	if err := s.waitReady(); err != nil {
@@ -309,6 +310,39 @@ func findPostback(v any, label string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// has reports whether the answer shows s: in a text, or in a card.
+func (a answer) has(s string) bool {
+	for _, d := range a {
+		var v any
+		if strings.Contains(d.Text, s) || json.Unmarshal(d.JSON, &v) == nil && showsText(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// showsText walks a message's JSON for a text containing s.
+func showsText(v any, s string) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		if text, ok := v["text"].(string); ok && strings.Contains(text, s) {
+			return true
+		}
+		for _, e := range v {
+			if showsText(e, s) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if showsText(e, s) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (a answer) String() string {

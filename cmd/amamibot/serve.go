@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,8 +25,9 @@ const shutdownGrace = 20 * time.Second
 func serve(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "seed an empty store with upcoming seminars, to try every flow at once")
+	fs.SetOutput(io.Discard) // run prints the usage, to its own stderr
 	if err := fs.Parse(args); err != nil {
-		return errUsage
+		return fmt.Errorf("%s: %w: %w", fs.Name(), err, errUsage)
 	}
 	c, err := loadConfig(getenv)
 	if err != nil {
@@ -78,17 +80,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 			http.Error(w, "LINE channel not configured on this server", http.StatusServiceUnavailable)
 		})
 	}
+	// Listen before the jobs start: a taken ADDR must not leave them running.
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on ADDR %s: %w", c.Addr, err)
+	}
 	if working {
 		// Jobs outlive the signal: SIGTERM stops them through StopJobs, which
 		// lets running turns finish, rather than cancelling them mid-turn.
 		if err := st.StartJobs(context.WithoutCancel(ctx)); err != nil {
+			ln.Close()
 			return fmt.Errorf("start jobs: %w", err)
 		}
-	}
-
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on ADDR %s: %w", c.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           mux,
@@ -101,9 +104,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
+	var serveErr error
 	select {
 	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err) // the jobs still stop below
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: finishing in-flight requests and turns")
@@ -114,7 +118,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		errs = append(errs, st.StopJobs(done))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return errors.Join(serveErr, fmt.Errorf("shutdown: %w", err))
+	}
+	if serveErr != nil {
+		return serveErr
 	}
 	logger.Info("stopped")
 	return nil
