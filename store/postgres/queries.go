@@ -143,6 +143,90 @@ WHERE user_id = $1 AND talent_id = $2 AND status = 'pending'`
 	selectAllIntroductions = `SELECT ` + introductionColumns + ` FROM introductions ORDER BY created_at, id`
 )
 
+// Staff decisions, consultation slots and bookings.
+const (
+	// introductionDetail is a request with its decision, its alert and its
+	// owner, when known.
+	introductionDetail = `
+SELECT i.id, i.user_id, i.talent_id, i.problem, i.category, i.reasons, i.status, i.created_at,
+    i.decided_by, i.decided_at, i.alert_channel, i.alert_ts,
+    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+FROM introductions i LEFT JOIN owners o ON o.user_id = i.user_id`
+
+	selectIntroduction = introductionDetail + ` WHERE i.id = $1`
+
+	selectPendingIntroductions = introductionDetail + `
+WHERE i.status = 'pending'
+ORDER BY i.created_at, i.id`
+
+	// decideIntroduction is the first decision winning: a concurrent one
+	// waits for the row lock, then finds the request no longer pending.
+	decideIntroduction = `
+UPDATE introductions SET status = $2, decided_by = $3, decided_at = $4
+WHERE id = $1 AND status = 'pending'`
+
+	setAlert = `UPDATE introductions SET alert_channel = $2, alert_ts = $3 WHERE id = $1`
+
+	selectTalent = `SELECT ` + talentColumns + ` FROM talents WHERE id = $1`
+
+	selectSeminarRegistrations = `SELECT ` + registrationColumns + `
+WHERE r.seminar_id = $1
+ORDER BY r.created_at, r.id`
+
+	slotColumns = `id, starts_at, ends_at, host, mode`
+
+	upsertSlot = `
+INSERT INTO slots (id, starts_at, ends_at, host, mode) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (id) DO UPDATE SET
+    starts_at = excluded.starts_at, ends_at = excluded.ends_at, host = excluded.host, mode = excluded.mode`
+
+	selectSlot = `SELECT ` + slotColumns + ` FROM slots WHERE id = $1`
+
+	selectAvailableSlots = `
+SELECT ` + slotColumns + ` FROM slots s
+WHERE s.starts_at > $1
+  AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status = 'booked')
+ORDER BY s.starts_at, s.id
+LIMIT $2`
+
+	// insertBooking books a slot, or does nothing when it has an active
+	// booking (bookings_active_key): a concurrent booking, on any replica,
+	// waits for the first to commit, then finds the slot taken.
+	insertBooking = `
+INSERT INTO bookings (slot_id, user_id, introduction_id, status, created_at)
+VALUES ($1, $2, $3, 'booked', $4)
+ON CONFLICT (slot_id) WHERE status = 'booked' DO NOTHING
+RETURNING id`
+
+	// cancelBooking cancels the user's active booking; a concurrent second
+	// cancellation waits for the row lock, then finds nothing to cancel.
+	cancelBooking = `
+UPDATE bookings SET status = 'cancelled', cancelled_at = $3
+WHERE id = $1 AND user_id = $2 AND status = 'booked'`
+
+	// bookingDetail is a booking with its slot and its owner, when known.
+	bookingDetail = `
+SELECT b.id, b.slot_id, b.user_id, coalesce(b.introduction_id, 0), b.status, b.created_at,
+    s.id, s.starts_at, s.ends_at, s.host, s.mode,
+    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+FROM bookings b
+JOIN slots s ON s.id = b.slot_id
+LEFT JOIN owners o ON o.user_id = b.user_id`
+
+	selectBooking = bookingDetail + ` WHERE b.id = $1`
+
+	selectUserBookings = bookingDetail + `
+WHERE b.user_id = $1 AND b.status = 'booked' AND s.ends_at > $2
+ORDER BY s.starts_at, s.id, b.id`
+
+	selectUpcomingBookings = bookingDetail + `
+WHERE b.status = 'booked' AND s.ends_at > $1
+ORDER BY s.starts_at, s.id, b.id`
+
+	selectAllBookings = bookingDetail + `
+ORDER BY s.starts_at, s.id, b.created_at, b.id`
+)
+
 // Migrations.
 const (
 	// migrationLock is the advisory lock key under which replicas starting

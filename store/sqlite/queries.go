@@ -127,3 +127,86 @@ WHERE user_id = ? AND talent_id = ? AND status = 'pending'`
 
 	sqlAllIntroductions = `SELECT ` + introductionColumns + ` FROM introductions ORDER BY created_at, id`
 )
+
+// Staff decisions, consultation slots and bookings.
+const (
+	// introductionDetailSelect is a request with its decision, its alert and
+	// its owner, when known.
+	introductionDetailSelect = `
+SELECT i.id, i.user_id, i.talent_id, i.problem, i.category, i.reasons, i.status, i.created_at,
+       i.decided_by, i.decided_at, i.alert_channel, i.alert_ts,
+       coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+FROM introductions i LEFT JOIN owners o ON o.user_id = i.user_id`
+
+	sqlIntroduction = introductionDetailSelect + ` WHERE i.id = ?`
+
+	sqlPendingIntroductions = introductionDetailSelect + `
+WHERE i.status = 'pending'
+ORDER BY i.created_at, i.id`
+
+	// sqlDecideIntroduction: the first decision wins.
+	sqlDecideIntroduction = `
+UPDATE introductions SET status = ?, decided_by = ?, decided_at = ?
+WHERE id = ? AND status = 'pending'`
+
+	sqlSetAlert = `UPDATE introductions SET alert_channel = ?, alert_ts = ? WHERE id = ?`
+
+	sqlTalent = `SELECT ` + talentColumns + ` FROM talents WHERE id = ?`
+
+	sqlSeminarRegistrations = registrationSelect + `
+WHERE r.seminar_id = ?
+ORDER BY r.created_at, r.id`
+
+	slotColumns = `s.id, s.starts_at, s.ends_at, s.host, s.mode`
+
+	sqlUpsertSlot = `
+INSERT INTO slots (id, starts_at, ends_at, host, mode) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    starts_at = excluded.starts_at,
+    ends_at = excluded.ends_at,
+    host = excluded.host,
+    mode = excluded.mode`
+
+	sqlSlot = `SELECT ` + slotColumns + ` FROM slots s WHERE s.id = ?`
+
+	sqlAvailableSlots = `
+SELECT ` + slotColumns + ` FROM slots s
+WHERE s.starts_at > ?
+  AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status = 'booked')
+ORDER BY s.starts_at, s.id
+LIMIT ?`
+
+	// sqlInsertBooking books a slot, or does nothing when it has an active
+	// booking (bookings_active).
+	sqlInsertBooking = `
+INSERT INTO bookings (slot_id, user_id, introduction_id, status, created_at)
+VALUES (?, ?, ?, 'booked', ?)
+ON CONFLICT (slot_id) WHERE status = 'booked' DO NOTHING
+RETURNING id`
+
+	sqlCancelBooking = `
+UPDATE bookings SET status = 'cancelled', cancelled_at = ?
+WHERE id = ? AND user_id = ? AND status = 'booked'`
+
+	// bookingSelect is a booking with its slot and its owner, when known.
+	bookingSelect = `
+SELECT b.id, b.slot_id, b.user_id, coalesce(b.introduction_id, 0), b.status, b.created_at,
+       ` + slotColumns + `,
+       coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+FROM bookings b
+JOIN slots s ON s.id = b.slot_id
+LEFT JOIN owners o ON o.user_id = b.user_id`
+
+	sqlBooking = bookingSelect + ` WHERE b.id = ?`
+
+	sqlUserBookings = bookingSelect + `
+WHERE b.user_id = ? AND b.status = 'booked' AND s.ends_at > ?
+ORDER BY s.starts_at, s.id, b.id`
+
+	sqlUpcomingBookings = bookingSelect + `
+WHERE b.status = 'booked' AND s.ends_at > ?
+ORDER BY s.starts_at, s.id, b.id`
+
+	sqlAllBookings = bookingSelect + `
+ORDER BY s.starts_at, s.id, b.created_at, b.id`
+)
