@@ -174,19 +174,23 @@ func TestEvaluation(t *testing.T) {
 	got := score(pool, qs, searchIDs(ix))
 	t.Logf("matcher on %d queries: nDCG@5=%.3f P@5=%.3f skill@5=%.3f (BenchmarkBaselineBigram gives the baseline's)",
 		len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.98, p: 0.98, skill: 0.96})
+	checkFloor(t, got, metrics{ndcg: 0.99, p: 0.99, skill: 0.97})
 }
 
-// TestOwnerPhrasings runs testdata/owner_queries.jsonl, phrasings written for
-// this package (casual, hiragana, half-width, English, two problems at
-// once) and graded by hand, against the same pool: a second guard, in
-// wording the evaluation set does not use.
+// TestOwnerPhrasings runs testdata/owner_queries.jsonl against the same pool:
+// 155 phrasings written for this package (casual, hiragana, half-width,
+// English, two problems at once) and graded by hand, in wording the
+// evaluation set does not use. They came in three batches, each scored
+// before the lexicon learnt from it: o01–o70 gave nDCG@5 0.715 on first
+// contact, h01–h45 0.685, f01–f40 0.776 (against 0.39–0.44 for the bigram
+// baseline); the first two batches then guided the lexicon, the third did
+// not. The floor guards what the lexicon knows now.
 func TestOwnerPhrasings(t *testing.T) {
 	pool, ix := loadEval(t)
 	qs := readQueries(t, filepath.Join("testdata", "owner_queries.jsonl"))
 	got := score(pool, qs, searchIDs(ix))
 	t.Logf("matcher on %d owner phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.93, p: 0.97, skill: 0.96})
+	checkFloor(t, got, metrics{ndcg: 0.88, p: 0.92, skill: 0.92})
 }
 
 func checkFloor(t *testing.T, got, floor metrics) {
