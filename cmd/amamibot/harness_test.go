@@ -467,7 +467,11 @@ func seminarRow(id, title string, days int, venue, onlineURL string, capacity in
 	if capacity > 0 {
 		capText = fmt.Sprint(capacity)
 	}
-	return strings.Join([]string{id, title, starts.Format(time.RFC3339), starts.Add(90 * time.Minute).Format(time.RFC3339), venue, onlineURL, capText}, ",")
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{id, title, starts.Format(time.RFC3339), starts.Add(90 * time.Minute).Format(time.RFC3339), venue, onlineURL, capText})
+	w.Flush()
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // amamibot runs a one-shot command and returns its stdout and stderr.

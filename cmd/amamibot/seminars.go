@@ -42,7 +42,10 @@ func readSeminarsCSV(r io.Reader) ([]store.Seminar, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil { // after a parse error there may be no field to ask about
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			errs = append(errs, err) // csv.ParseError carries the line
 		} else if s, err := parseSeminar(rec); err != nil {
