@@ -95,7 +95,7 @@ func (w *alertUpdateWorker) Work(ctx context.Context, job *river.Job[store.Alert
 		return fmt.Errorf("slack alert update: introduction %d: %w", id, err)
 	}
 	if in.AlertTS == "" {
-		// Not posted yet: the alert job posts it with the outcome.
+		w.logger.DebugContext(ctx, "slack alert update: not posted yet; the alert job shows the outcome", "introduction", id)
 		return nil
 	}
 	return w.update(ctx, in)

@@ -55,7 +55,7 @@ func (m message) options() []slack.MsgOption {
 // talent (one no longer in the pool) is shown by ID.
 func alertMessage(in store.Introduction, t match.Talent, loc *time.Location) message {
 	company := orUnknown(field(in.Owner.Company))
-	name, professional := esc(in.TalentID), fmt.Sprintf(talentMissing, esc(in.TalentID))
+	name, professional := field(in.TalentID), fmt.Sprintf(talentMissing, field(in.TalentID))
 	if t.DisplayName != "" {
 		name = field(t.DisplayName)
 		professional = name
@@ -156,12 +156,12 @@ func labelled(label, value string) *slack.TextBlockObject {
 	return mrkdwn("*" + label + "*\n" + value)
 }
 
-// field is a short value from a person, clipped and escaped for mrkdwn.
-func field(s string) string { return esc(clip(s, fieldMaxRunes)) }
+// field is a short value from a person, escaped and clipped.
+func field(s string) string { return clip(s, fieldMaxRunes) }
 
-// quote shows the owner's words as a mrkdwn block quote.
+// quote shows escaped text as a mrkdwn block quote.
 func quote(s string) string {
-	lines := strings.Split(esc(s), "\n")
+	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = ">" + strings.TrimRight(l, " \t\r")
 	}
@@ -176,7 +176,7 @@ func bullets(reasons []string) string {
 			break
 		}
 		if r = strings.TrimSpace(r); r != "" {
-			b.WriteString("• " + esc(clip(r, reasonMaxRunes)) + "\n")
+			b.WriteString("• " + clip(r, reasonMaxRunes) + "\n")
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")

@@ -100,7 +100,7 @@ func (a *App) seminars(ctx context.Context) (string, error) {
 		if s.HasOnline() {
 			ways = append(ways, onlineOpen)
 		}
-		lines[i] = fmt.Sprintf(seminarLine, span(s.StartsAt, s.EndsAt, a.loc), field(s.Title), esc(s.ID), strings.Join(ways, "・"))
+		lines[i] = fmt.Sprintf(seminarLine, span(s.StartsAt, s.EndsAt, a.loc), field(s.Title), field(s.ID), strings.Join(ways, "・"))
 	}
 	return answer(fmt.Sprintf(seminarsHeader, len(sems)), lines), nil
 }
@@ -182,7 +182,7 @@ func (a *App) requests(ctx context.Context) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			name = esc(in.TalentID)
+			name = field(in.TalentID)
 			if t.DisplayName != "" {
 				name = field(t.DisplayName)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
 )
@@ -148,12 +149,21 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func esc(s string) string { return escaper.Replace(s) }
 
-// clip shortens s to at most n runes, ending it with 「…」 when cut.
+// clip escapes s for mrkdwn and shortens it to at most n characters as
+// sent (Slack's limits count the escapes), ending it with 「…」 when cut.
 func clip(s string, n int) string {
 	s = strings.TrimSpace(s)
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	if e := esc(s); utf8.RuneCountInString(e) <= n {
+		return e
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	var b strings.Builder
+	count := 0
+	for _, r := range s {
+		e := esc(string(r))
+		if count += utf8.RuneCountInString(e); count > n-1 {
+			break
+		}
+		b.WriteString(e)
+	}
+	return strings.TrimSpace(b.String()) + "…"
 }

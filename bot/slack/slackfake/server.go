@@ -21,12 +21,17 @@
 package slackfake
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -141,11 +146,19 @@ type Call struct {
 }
 
 func (c Call) String() string {
-	args := c.Args.Encode()
-	if len(args) > 2000 {
-		args = args[:2000] + "…"
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s answered %d %s", c.Method, c.Status, strings.TrimSpace(string(c.Answer)))
+	for _, k := range slices.Sorted(maps.Keys(c.Args)) {
+		if k == "token" {
+			continue
+		}
+		v := []rune(c.Args.Get(k))
+		if len(v) > 300 {
+			v = append(v[:300], '…')
+		}
+		fmt.Fprintf(&b, "\n\t%s: %s", k, string(v))
 	}
-	return fmt.Sprintf("%s answered %d %s\n\targuments: %s", c.Method, c.Status, strings.TrimSpace(string(c.Answer)), args)
+	return b.String()
 }
 
 // reply is the fake's answer to a call.
@@ -194,18 +207,45 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		rep = slackError("request_too_large")
-	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
-		// Slack takes JSON too, for some methods; amamibot's client sends forms.
-		rep = slackError("invalid_form_data", "slackfake: expected a form body, got "+r.Header.Get("Content-Type"))
 	default:
-		args, err = url.ParseQuery(string(body))
-		if err != nil {
-			rep = slackError("invalid_form_data", err.Error())
+		if args, err = arguments(r, body); err != nil {
+			rep = slackError("invalid_form_data", "slackfake: "+err.Error())
 			break
 		}
 		rep = s.call(name, r.Header.Get("Authorization"), args)
 	}
 	s.answer(w, Call{Method: name, Args: args, Body: body}, rep)
+}
+
+// arguments reads a call's arguments from a form or, with the token in the
+// Authorization header as Slack requires then, a JSON object.
+func arguments(r *http.Request, body []byte) (url.Values, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		return url.ParseQuery(string(body))
+	case "application/json":
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			return nil, errors.New("a JSON body needs the token in the Authorization header")
+		}
+		var fields map[string]any
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := json.Unmarshal(body, &fields); err != nil {
+				return nil, fmt.Errorf("JSON body: %w", err)
+			}
+		}
+		args := url.Values{}
+		for k, v := range fields {
+			if s, ok := v.(string); ok {
+				args.Set(k, s)
+			} else {
+				b, _ := json.Marshal(v)
+				args.Set(k, string(b))
+			}
+		}
+		return args, nil
+	}
+	return nil, fmt.Errorf("a form or JSON body was expected, not %q", r.Header.Get("Content-Type"))
 }
 
 func (s *Server) call(name, authorization string, args url.Values) reply {
