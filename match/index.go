@@ -214,7 +214,9 @@ func (a *analyser) text(text string) (ws, skills []string) {
 	for _, c := range strings.FieldsFunc(normalize(text), isClauseEnd) {
 		cl, ok := a.memo[c]
 		if !ok {
-			cl.words = words(c)
+			for _, w := range words(c) {
+				cl.words = append(cl.words, w.key)
+			}
 			for _, h := range a.skillNames.match(fold(c)) {
 				cl.skills = append(cl.skills, h.phrase.skills...)
 			}

@@ -73,7 +73,7 @@ func (ix *Index) SearchCategory(text, category string, k int) Result {
 
 func (ix *Index) search(text, category string, k int) Result {
 	q := ix.understand(text)
-	if category != "" {
+	if _, known := ix.cats[category]; known {
 		q.cats[category] += chosenCategoryWeight
 	}
 
@@ -114,11 +114,9 @@ type query struct {
 	skills    map[string]float64 // skill → weight
 	cats      map[string]float64 // field → weight
 	from      map[string]int     // skill → sentence that asked for it
-	words     []queryWord        // content words that occur in the pool
+	words     []word             // content words that occur in the pool
 	evidence  float64            // total weight of the phrases that named skills
 }
-
-type queryWord struct{ key, surface string }
 
 func (ix *Index) understand(text string) query {
 	text = truncateRunes(text, maxQueryRunes)
@@ -152,7 +150,7 @@ func (ix *Index) understand(text string) query {
 	}
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
-	for _, w := range surfaceWords(truncateRunes(n, maxWordRunes)) {
+	for _, w := range words(truncateRunes(n, maxWordRunes)) {
 		if df := len(ix.words[w.key]); df == 0 || df > maxDF || seen[w.key] {
 			continue
 		}

@@ -37,27 +37,19 @@ func LoadTokenizer() time.Duration {
 	return loadTime
 }
 
-// words returns the content words of normalised text as index terms: the base
-// form of nouns, verbs, adjectives and unknown words, kana-folded. Particles,
-// auxiliaries (ない, たい, た), numbers and the light words in stopWords are
-// left out: they occur in nearly every text and would make everything match.
-func words(text string) []string {
-	var out []string
-	for _, t := range kagome().Tokenize(text) {
-		if w, ok := contentWord(t); ok {
-			out = append(out, fold(w))
-		}
-	}
-	return out
-}
+// A word is a content word of a text: its key for matching and its base
+// form as written, to quote back to the owner.
+type word struct{ key, surface string }
 
-// surfaceWords is words keeping the written form of each word beside its
-// key, to quote it back to the owner.
-func surfaceWords(text string) []queryWord {
-	var out []queryWord
+// words returns the content words of normalised text: the base forms of
+// nouns, verbs, adjectives and unknown words. Particles, auxiliaries (ない,
+// たい, た), numbers and the light words in stopWords are left out: they occur
+// in nearly every text and would make everything match.
+func words(text string) []word {
+	var out []word
 	for _, t := range kagome().Tokenize(text) {
 		if w, ok := contentWord(t); ok {
-			out = append(out, queryWord{key: fold(w), surface: w})
+			out = append(out, word{key: fold(w), surface: w})
 		}
 	}
 	return out
