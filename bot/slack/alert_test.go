@@ -206,3 +206,21 @@ func TestAlertDecidedWhilePosting(t *testing.T) {
 		t.Errorf("recorded %q, want %q", got.AlertTS, m.TS)
 	}
 }
+
+// Without the scope to read the channel's history, a retried alert is
+// posted anyway (it may repeat one whose answer was lost) and the operator
+// is told what scope is missing: better twice than never.
+func TestAlertRetryWithoutHistoryScope(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{})
+	h.srv.FailNext("chat.postMessage", 1, slackfake.Fault{Status: http.StatusServiceUnavailable})
+	h.srv.FailNext("conversations.history", 1, slackfake.Fault{Error: "missing_scope"})
+	in := h.request(t, "奄美商店")
+	h.alert(t, in.ID)
+	h.settle(t)
+	if n := len(h.srv.Messages(h.srv.Channel)); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+	if !strings.Contains(h.logs.String(), "channels:history") {
+		t.Errorf("the logs do not name the missing scope:\n%s", h.logs)
+	}
+}

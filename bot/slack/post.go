@@ -52,7 +52,7 @@ var badRequest = map[string]bool{
 // app's post whose metadata is of eventType and carries every key and value
 // of want, and returns its timestamp, or "" when there is none. It is how a
 // retried job learns that an earlier attempt did post, since Slack has no
-// idempotency key.
+// idempotency key. Without the scope to read the history it reports none.
 func (a *App) findPost(ctx context.Context, since time.Time, eventType string, want map[string]string) (string, error) {
 	params := &slack.GetConversationHistoryParameters{
 		ChannelID:          a.channel,
@@ -62,6 +62,13 @@ func (a *App) findPost(ctx context.Context, since time.Time, eventType string, w
 	}
 	for {
 		res, err := a.client.GetConversationHistoryContext(ctx, params)
+		var rejected slack.SlackErrorResponse
+		if errors.As(err, &rejected) && rejected.Err == "missing_scope" {
+			// Better a duplicate than a post never made.
+			a.logger.ErrorContext(ctx, "slack: cannot read the staff channel's history, so a retried post may repeat an earlier one: "+
+				"give the app the channels:history scope (groups:history for a private channel)", "needed", rejected.Needed)
+			return "", nil
+		}
 		if err != nil {
 			return "", err
 		}

@@ -19,6 +19,9 @@ type Fault struct {
 	// Deliver makes the fake do the work first (post the message) and fail
 	// only the answer: a response lost on its way back.
 	Deliver bool
+	// Error answers Slack's refusal {"ok":false,"error":Error} with HTTP 200
+	// ("missing_scope", "not_in_channel"…); Status is then ignored.
+	Error string
 }
 
 // RateLimited is Slack's 429 with Retry-After: seconds.
@@ -73,6 +76,9 @@ func (f Fault) answer(s *Server, args url.Values, m method) reply {
 	}
 	if f.Drop {
 		return reply{drop: true}
+	}
+	if f.Error != "" {
+		return refused(f.Error)
 	}
 	rep := reply{status: f.Status, header: http.Header{}}
 	if f.Status == http.StatusTooManyRequests {
