@@ -143,7 +143,7 @@ func scanIntroductionDetail(row pgx.CollectableRow) (store.Introduction, error) 
 	err := row.Scan(&in.ID, &in.UserID, &in.TalentID, &in.Problem, &in.Category, &in.Reasons, &in.Status, &in.CreatedAt,
 		&in.DecidedBy, &decided, &in.AlertChannel, &in.AlertTS,
 		&o.UserID, &o.Company, &o.Contact, &ownerTime)
-	in.DecidedAt, o.UpdatedAt = deref(decided), deref(ownerTime)
+	in.DecidedAt, o.UpdatedAt = timeOrZero(decided), timeOrZero(ownerTime)
 	return in, err
 }
 
@@ -154,8 +154,8 @@ func scanTalentRow(row pgx.CollectableRow) (match.Talent, error) {
 	return t, err
 }
 
-// deref is a nullable time's value, the zero time for NULL.
-func deref(t *time.Time) time.Time {
+// timeOrZero is a nullable time's value, the zero time for NULL.
+func timeOrZero(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}
@@ -356,6 +356,6 @@ func scanBooking(row pgx.CollectableRow) (store.Booking, error) {
 	err := row.Scan(&b.ID, &b.SlotID, &b.UserID, &b.IntroductionID, &b.Status, &b.CreatedAt,
 		&sl.ID, &sl.StartsAt, &sl.EndsAt, &sl.Host, &sl.Mode,
 		&o.UserID, &o.Company, &o.Contact, &ownerTime)
-	o.UpdatedAt = deref(ownerTime)
+	o.UpdatedAt = timeOrZero(ownerTime)
 	return b, err
 }
