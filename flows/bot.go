@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -32,6 +33,7 @@ const (
 var menuChoices = []Choice{
 	{Label: consultLabel, Data: consultLabel},
 	{Label: seminarLabel, Data: seminarLabel},
+	{Label: bookLabel, Data: bookLabel},
 	{Label: myRegsLabel, Data: myRegsLabel},
 }
 
@@ -48,6 +50,7 @@ type SeminarStore interface {
 type Bot struct {
 	Seminars SeminarStore
 	Intros   IntroStore
+	Bookings BookingStore
 	Matcher  Matcher
 	// Loc is where dates are shown (Asia/Tokyo); times are stored in UTC.
 	Loc *time.Location
@@ -85,6 +88,9 @@ func init() {
 	}
 	for k, f := range intakeSteps {
 		steps["intake/"+k] = f
+	}
+	for k, f := range bookingSteps {
+		steps["booking/"+k] = f
 	}
 }
 
@@ -127,11 +133,32 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.start("intake", startIntake)
 		case t.typed(seminarLabel):
 			return t.start("seminar", startSeminar)
+		case t.typed(bookLabel), t.typed(bookDecidedBtn):
+			return t.start("booking", startBooking)
+		case t.typed(otherCandsBtn):
+			return t.start("intake", startIntake)
 		case t.typed(myRegsLabel):
 			return t.start("myregs", startMyRegs)
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
+	// Buttons of pushed messages (a staff decision) work whatever the step,
+	// and so do those of an earlier list, tapped once its flow has ended.
+	if t.Input.Kind == Postback {
+		data := t.Input.Text
+		switch {
+		case strings.HasPrefix(data, bookPrefix):
+			return startDecidedBooking(t, strings.TrimPrefix(data, bookPrefix))
+		case strings.HasPrefix(data, retryPrefix):
+			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
+		case !ok && strings.HasPrefix(data, seminarPrefix):
+			t.next = Session{Flow: "seminar"}
+			return pickSeminar(t)
+		case !ok && strings.HasPrefix(data, slotPrefix):
+			t.next = Session{Flow: "booking"}
+			return pickSlot(t)
+		}
+	}
 	switch {
 	case ok:
 	case t.Input.Kind == Media:

@@ -220,6 +220,15 @@ func askOwner(t *turn) ([]Reply, error) {
 	}
 	t.set("company", o.Company)
 	t.set("contact", o.Contact)
+	return afterOwner(t)
+}
+
+// afterOwner goes on once the owner's details are known: the intake and
+// booking flows both ask for them, then confirm what they are about.
+func afterOwner(t *turn) ([]Reply, error) {
+	if t.next.Flow == "booking" {
+		return askBookingConfirm(t)
+	}
 	return askIntroConfirm(t), nil
 }
 
@@ -245,7 +254,7 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("save owner: %w", err)
 	}
-	return askIntroConfirm(t), nil
+	return afterOwner(t)
 }
 
 // validContact accepts a phone number (10 or 11 digits, with any dashes or

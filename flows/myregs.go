@@ -12,7 +12,7 @@ import (
 // What the 「申込確認」 flow says, and what jobs tell attendees later.
 const (
 	myNoneText      = "現在お申し込みはありません。"
-	myListText      = "お申し込み中のセミナーです。取り消す場合は「取り消す」を押すか、番号を送ってください。"
+	myListText      = "お申し込み中のセミナーと個別相談です。取り消す場合は「取り消す」を押すか、番号を送ってください。"
 	myCancelButton  = "取り消す"
 	myConfirmText   = "次のお申し込みを取り消します。よろしいですか？"
 	myCancelledText = "お申し込みを取り消しました。またのご参加をお待ちしています。"
@@ -21,6 +21,7 @@ const (
 	promotedText    = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
 	changeText      = "ご都合が悪くなった場合は「申込確認」から取り消しをお願いします。"
 	cancelPrefix    = "cancel:"
+	unbookPrefix    = "unbook:"
 )
 
 var myRegSteps = map[string]stepFunc{
@@ -33,60 +34,73 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registrations of user: %w", err)
 	}
-	if len(regs) == 0 {
+	bookings, err := t.bot.Bookings.UserBookings(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return nil, fmt.Errorf("bookings of user: %w", err)
+	}
+	if len(regs)+len(bookings) == 0 {
 		return t.menu(myNoneText), nil
 	}
 	r := Reply{Text: myListText, Choices: []Choice{}}
 	var offered []Choice
-	for i, reg := range regs {
-		data := cancelPrefix + strconv.FormatInt(reg.ID, 10)
+	add := func(title string, lines []string, data string) {
+		n := len(offered) + 1
 		r.Cards = append(r.Cards, Card{
-			Title:   fmt.Sprintf("%d. %s", i+1, reg.Seminar.Title),
-			Lines:   []string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + attendanceText(reg)},
+			Title:   fmt.Sprintf("%d. %s", n, title),
+			Lines:   lines,
 			Buttons: []Choice{{Label: myCancelButton, Data: data}},
 		})
-		offered = append(offered, Choice{Label: strconv.Itoa(i + 1), Data: data})
+		offered = append(offered, Choice{Label: strconv.Itoa(n), Data: data})
+		t.set(data, title+"\n"+lines[0]) // what to cancel, for the confirmation
+	}
+	for _, reg := range regs {
+		add(reg.Seminar.Title,
+			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + attendanceText(reg)},
+			cancelPrefix+strconv.FormatInt(reg.ID, 10))
+	}
+	for _, b := range bookings {
+		add(bookLabel,
+			[]string{t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host},
+			unbookPrefix+strconv.FormatInt(b.ID, 10))
 	}
 	return t.ask("list", r, offered...), nil
 }
 
+// pickRegistration asks to confirm cancelling the chosen registration or booking.
 func pickRegistration(t *turn) ([]Reply, error) {
 	data, ok := choose(t.next.Offered, t.Input)
-	idText, isCancel := strings.CutPrefix(data, cancelPrefix)
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || !isCancel || err != nil {
+	summary := t.next.Data[data]
+	if !ok || summary == "" {
 		return t.reprompt(missText), nil
 	}
-	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
-	if err != nil {
-		return nil, fmt.Errorf("registrations of user: %w", err)
-	}
-	for _, reg := range regs {
-		if reg.ID == id {
-			t.set("registration", idText)
-			text := strings.Join([]string{myConfirmText, "", reg.Seminar.Title, t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt)}, "\n")
-			return t.ask("cancel", Reply{Text: text}, Choice{Label: myCancelButton, Data: choiceConfirm}), nil
-		}
-	}
-	return t.menu(myGoneText), nil
+	t.set("cancel", data)
+	return t.ask("cancel", Reply{Text: myConfirmText + "\n\n" + summary}, Choice{Label: myCancelButton, Data: choiceConfirm}), nil
 }
 
 func confirmCancel(t *turn) ([]Reply, error) {
 	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
 		return t.reprompt(missText), nil
 	}
-	id, err := strconv.ParseInt(t.next.Data["registration"], 10, 64)
+	target := t.next.Data["cancel"]
+	kind, idText, _ := strings.Cut(target, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
 		return t.menu(myGoneText), nil
 	}
-	_, err = t.bot.Seminars.CancelRegistration(t.ctx, t.UserID, id, t.Now)
+	done := myCancelledText
+	if kind+":" == unbookPrefix {
+		_, err = t.bot.Bookings.CancelBooking(t.ctx, t.UserID, id, t.Now)
+		done = bkCancelledText
+	} else {
+		_, err = t.bot.Seminars.CancelRegistration(t.ctx, t.UserID, id, t.Now)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return t.menu(myGoneText), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cancel registration %d: %w", id, err)
+		return nil, fmt.Errorf("cancel %s: %w", target, err)
 	}
-	return t.menu(myCancelledText), nil
+	return t.menu(done), nil
 }
 
 // Reminder is the message sent the day before a seminar.

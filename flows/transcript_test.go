@@ -84,8 +84,19 @@ func seminars() []store.Seminar {
 // demoIndex is the sample pool that ships with the project, indexed once.
 var demoIndex = sync.OnceValue(func() *match.Index { return match.NewIndex(match.DemoTalents()) })
 
+// slots are the transcripts' consultation slots.
+func slots() []store.Slot {
+	at := func(day, hour, min int) time.Time { return time.Date(2026, 12, day, hour, min, 0, 0, tokyo).UTC() }
+	return []store.Slot{
+		{ID: "c-1203-10", StartsAt: at(3, 10, 0), EndsAt: at(3, 10, 45), Host: "奄美市産業支援センター 田中", Mode: store.ConsultVenue},
+		{ID: "c-1203-14", StartsAt: at(3, 14, 0), EndsAt: at(3, 14, 45), Host: "プログラム事務局 森", Mode: store.ConsultOnline},
+		{ID: "c-1130-10", StartsAt: at(-1, 10, 0), EndsAt: at(-1, 10, 45), Host: "終わった枠", Mode: store.ConsultVenue},
+	}
+}
+
 type conversation struct {
 	t        *testing.T
+	st       store.Store
 	bot      *flows.Bot
 	now      time.Time
 	sessions map[string]flows.Session
@@ -104,9 +115,13 @@ func replay(t *testing.T, script string) string {
 	if err := st.UpsertTalents(context.Background(), match.DemoTalents()); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.UpsertSlots(context.Background(), slots()); err != nil {
+		t.Fatal(err)
+	}
 	c := &conversation{
 		t:        t,
-		bot:      &flows.Bot{Seminars: st, Intros: st, Matcher: demoIndex(), Loc: tokyo},
+		st:       st,
+		bot:      &flows.Bot{Seminars: st, Intros: st, Bookings: st, Matcher: demoIndex(), Loc: tokyo},
 		now:      start,
 		sessions: map[string]flows.Session{},
 		last:     map[string][]flows.Reply{},
@@ -116,7 +131,8 @@ func replay(t *testing.T, script string) string {
 	for _, line := range strings.Split(script, "\n") {
 		m := userLine.FindStringSubmatch(line)
 		wait, isWait := strings.CutPrefix(line, "(wait ")
-		if m == nil && !isWait && !strings.HasPrefix(line, "#") {
+		decision, isDecision := staffDecisions[line]
+		if m == nil && !isWait && !isDecision && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -134,6 +150,9 @@ func replay(t *testing.T, script string) string {
 				t.Fatalf("bad directive %q: %v", line, err)
 			}
 			c.now = c.now.Add(d)
+		case isDecision:
+			c.decide(decision)
+			c.answered = true
 		}
 	}
 	return strings.TrimRight(c.out.String(), "\n") + "\n"
@@ -163,6 +182,35 @@ func (c *conversation) send(user, text string) {
 		c.out.WriteString(render(r))
 	}
 	c.now = c.now.Add(time.Minute)
+}
+
+// staffDecisions are the directives by which staff decide the oldest
+// pending introduction; the owner's LINE message appears as "push:".
+var staffDecisions = map[string]store.IntroStatus{
+	"(staff approves)": store.Approved,
+	"(staff declines)": store.Declined,
+}
+
+func (c *conversation) decide(status store.IntroStatus) {
+	ctx := context.Background()
+	pending, err := c.st.PendingIntroductions(ctx)
+	if err != nil || len(pending) == 0 {
+		c.t.Fatalf("staff decide: no pending introduction (%v)", err)
+	}
+	intro, err := c.st.DecideIntroduction(ctx, pending[0].ID, store.Decision{Status: status, By: "森", Now: c.now})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	talent, err := c.st.Talent(ctx, intro.TalentID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	replies := c.bot.Decision(intro, talent.DisplayName)
+	user := strings.TrimPrefix(intro.UserID, "U")
+	c.last[user] = replies
+	for _, r := range replies {
+		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))
+	}
 }
 
 // tap finds the button the user taps in the bot's last replies: "[label]",

@@ -35,6 +35,8 @@ type Store interface {
 	Sessions
 	Talents
 	Introductions
+	Staffing
+	Consultations
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say).
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error

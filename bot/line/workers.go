@@ -10,11 +10,14 @@ import (
 )
 
 // AddWorkers adds the LINE channel's job workers to the store's bundle:
-// turns, push fallbacks, reminders and waitlist promotions.
+// turns, push fallbacks, reminders, waitlist promotions, staff decisions and
+// consultation reminders.
 func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) {
 	river.AddWorker(workers, &TurnWorker{Inbox: st, Jobs: st, Runner: runner, Client: client, Logger: logger})
 	river.AddWorker(workers, &PushWorker{Client: client, Logger: logger})
 	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}
 	river.AddWorker(workers, &ReminderWorker{Notifier: n})
 	river.AddWorker(workers, &PromotedWorker{Notifier: n})
+	river.AddWorker(workers, &DecisionWorker{Store: st, Flows: runner.Flows, Client: client, Logger: logger})
+	river.AddWorker(workers, &BookingReminderWorker{Bookings: st, Flows: runner.Flows, Client: client, Logger: logger})
 }

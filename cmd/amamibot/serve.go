@@ -68,7 +68,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		fmt.Fprintln(w, "ready")
 	})
 
-	flow := &flows.Bot{Seminars: st, Intros: st, Matcher: talents, Loc: c.Loc}
+	flow := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Matcher: talents, Loc: c.Loc}
 	runner := &bot.Runner{Sessions: st, Flows: flow, Logger: logger}
 	working := false
 	if c.lineEnabled() {

@@ -1,0 +1,179 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// What the consultation booking flow says, and what staff decisions tell owners.
+const (
+	bkListText      = "個別相談の空き日時です。ご希望の日時の「この日時にする」を押すか、番号を送ってください。"
+	bkNoneText      = "申し訳ありません。現在、予約できる個別相談の枠がありません。新しい枠ができましたら、スタッフからご案内します。"
+	bkPickButton    = "この日時にする"
+	bkConfirmText   = "次の日時で個別相談を予約します。よろしければ「予約する」を押してください。"
+	bkBookLabel     = "予約する"
+	bkBookedText    = "個別相談を予約しました。"
+	bkOnlineNote    = "オンライン参加のURLは、担当者からお送りします。"
+	bkTakenText     = "申し訳ありません。この枠は先ほど埋まりました。ほかの日時をお選びください。"
+	bkGoneText      = "この枠は受付を終了しました。ほかの日時をお選びください。"
+	bkCancelledText = "個別相談の予約を取り消しました。別の日時で予約する場合は「個別相談」からどうぞ。"
+	bkGoneBooking   = "この予約はすでに取り消されています。"
+	bkReminderText  = "明日は個別相談の日です。"
+	approvedText    = "%sさんへのご紹介が決まりました。\n次は、スタッフとの個別相談で進め方を決めましょう。下のボタンから日時をお選びください。"
+	declinedText    = "お待たせしました。申し訳ありませんが、今回は%sさんへのご紹介を見送らせていただくことになりました。\nほかにも力になれる方がいます。よろしければ、別の候補をご覧ください。"
+	bookLabel       = "個別相談"
+	bookDecidedBtn  = "相談日を予約する"
+	otherCandsBtn   = "別の候補を見る"
+	slotPrefix      = "slot:"
+	bookPrefix      = "book:"  // a booking for an approved introduction, from the decision message
+	retryPrefix     = "retry:" // other candidates for a declined introduction
+	slotsListed     = 10
+)
+
+// BookingStore is what the booking flow reads and commits.
+type BookingStore interface {
+	AvailableSlots(ctx context.Context, now time.Time, limit int) ([]store.Slot, error)
+	Slot(ctx context.Context, id string) (store.Slot, error)
+	BookSlot(ctx context.Context, req store.BookRequest) (store.Booking, error)
+	CancelBooking(ctx context.Context, userID string, id int64, now time.Time) (store.Booking, error)
+	UserBookings(ctx context.Context, userID string, now time.Time) ([]store.Booking, error)
+	Introduction(ctx context.Context, id int64) (store.Introduction, error)
+}
+
+var bookingSteps = map[string]stepFunc{
+	"pick":    pickSlot,
+	"company": takeOwnerCompany,
+	"contact": takeOwnerContact,
+	"confirm": confirmBooking,
+}
+
+func startBooking(t *turn) ([]Reply, error) {
+	slots, err := t.bot.Bookings.AvailableSlots(t.ctx, t.Now, slotsListed)
+	if err != nil {
+		return nil, fmt.Errorf("available slots: %w", err)
+	}
+	if len(slots) == 0 {
+		return t.menu(bkNoneText), nil
+	}
+	r := Reply{Text: bkListText, Choices: []Choice{}}
+	var offered []Choice
+	for i, s := range slots {
+		data := slotPrefix + s.ID
+		r.Cards = append(r.Cards, Card{
+			Title:   fmt.Sprintf("%d. %s", i+1, t.bot.when(s.StartsAt, s.EndsAt)),
+			Lines:   []string{modeText(s), "担当: " + s.Host},
+			Buttons: []Choice{{Label: bkPickButton, Data: data}},
+		})
+		offered = append(offered, Choice{Label: strconv.Itoa(i + 1), Data: data})
+	}
+	return t.ask("pick", r, offered...), nil
+}
+
+// startDecidedBooking starts booking from an approved introduction's button.
+func startDecidedBooking(t *turn, introID string) ([]Reply, error) {
+	t.next = Session{Flow: "booking", Data: map[string]string{"introduction": introID}}
+	return startBooking(t)
+}
+
+// startRetry shows other candidates for a declined introduction's problem.
+func startRetry(t *turn, introID string) ([]Reply, error) {
+	id, err := strconv.ParseInt(introID, 10, 64)
+	if err != nil {
+		return t.menu(menuText), nil
+	}
+	intro, err := t.bot.Bookings.Introduction(t.ctx, id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && intro.UserID != t.UserID {
+		return t.menu(menuText), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("introduction %d: %w", id, err)
+	}
+	return suggest(t, intro.Problem)
+}
+
+func modeText(s store.Slot) string {
+	if s.Mode == store.ConsultOnline {
+		return "オンライン"
+	}
+	return "対面"
+}
+
+func pickSlot(t *turn) ([]Reply, error) {
+	data, ok := choose(t.next.Offered, t.Input)
+	id, isSlot := strings.CutPrefix(data, slotPrefix)
+	if !ok || !isSlot {
+		return t.reprompt(missText), nil
+	}
+	t.set("slot", id)
+	return askOwner(t)
+}
+
+func askBookingConfirm(t *turn) ([]Reply, error) {
+	s, err := t.bot.Bookings.Slot(t.ctx, t.next.Data["slot"])
+	if errors.Is(err, store.ErrNotFound) {
+		return t.menu(bkGoneText), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("slot: %w", err)
+	}
+	lines := []string{
+		bkConfirmText, "",
+		"日時: " + t.bot.when(s.StartsAt, s.EndsAt),
+		"方法: " + modeText(s),
+		"担当: " + s.Host,
+	}
+	return t.ask("confirm", Reply{Text: strings.Join(lines, "\n")}, Choice{Label: bkBookLabel, Data: choiceConfirm}), nil
+}
+
+func confirmBooking(t *turn) ([]Reply, error) {
+	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+		return t.reprompt(missText), nil
+	}
+	introID, _ := strconv.ParseInt(t.next.Data["introduction"], 10, 64)
+	b, err := t.bot.Bookings.BookSlot(t.ctx, store.BookRequest{
+		SlotID: t.next.Data["slot"], UserID: t.UserID, IntroductionID: introID, Now: t.Now,
+	})
+	switch {
+	case errors.Is(err, store.ErrSlotTaken):
+		replies, err := startBooking(t)
+		if err != nil || len(replies) == 0 {
+			return replies, err
+		}
+		replies[0].Text = bkTakenText + "\n" + replies[0].Text
+		return replies, nil
+	case errors.Is(err, store.ErrNotFound):
+		return t.menu(bkGoneText), nil
+	case err != nil:
+		return nil, fmt.Errorf("book slot: %w", err)
+	}
+	lines := []string{bkBookedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
+	if b.Slot.Mode == store.ConsultOnline {
+		lines = append(lines, bkOnlineNote)
+	}
+	lines = append(lines, "")
+	if store.BookingReminderAt(b.Slot).After(t.Now) {
+		lines = append(lines, semReminderPromise)
+	}
+	return t.menu(strings.Join(append(lines, semSeeMine), "\n")), nil
+}
+
+// Decision tells the owner what staff decided about an introduction.
+func (b *Bot) Decision(intro store.Introduction, talentName string) []Reply {
+	id := strconv.FormatInt(intro.ID, 10)
+	if intro.Status == store.Approved {
+		return []Reply{{Text: fmt.Sprintf(approvedText, talentName), Choices: []Choice{{Label: bookDecidedBtn, Data: bookPrefix + id}}}}
+	}
+	return []Reply{{Text: fmt.Sprintf(declinedText, talentName), Choices: []Choice{{Label: otherCandsBtn, Data: retryPrefix + id}}}}
+}
+
+// BookingReminder is the message sent the day before a consultation.
+func (b *Bot) BookingReminder(bk store.Booking) []Reply {
+	lines := []string{bkReminderText, "", b.when(bk.Slot.StartsAt, bk.Slot.EndsAt), "方法: " + modeText(bk.Slot), "担当: " + bk.Slot.Host, "", changeText}
+	return []Reply{{Text: strings.Join(lines, "\n")}}
+}
