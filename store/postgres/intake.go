@@ -179,7 +179,7 @@ func requestIntroduction(ctx context.Context, tx pgx.Tx, req store.IntroRequest)
 // AllIntroductions lists every request, oldest first.
 func (s *Store) AllIntroductions(ctx context.Context) ([]store.Introduction, error) {
 	rows, _ := s.pool.Query(ctx, selectAllIntroductions)
-	ins, err := pgx.CollectRows(rows, scanIntroduction)
+	ins, err := pgx.CollectRows(rows, scanIntroductionDetail)
 	if err != nil {
 		return nil, fmt.Errorf("list introductions: %w", err)
 	}

@@ -88,6 +88,9 @@ func (s *Store) open(ctx context.Context, opts store.Options) error {
 		Logger: s.logger,
 		// Commands that only import records insert jobs without workers.
 		SkipUnknownJobCheck: true,
+		// A job whose channel is not configured here (Slack alerts on a
+		// server without Slack) waits for a server that has it, not failing.
+		FetchOnlyKnownKinds: true,
 		FetchPollInterval:   opts.FetchPollInterval,
 		Workers:             opts.Workers,
 	}

@@ -139,8 +139,6 @@ RETURNING ` + introductionColumns
 
 	selectPendingIntroduction = `SELECT ` + introductionColumns + ` FROM introductions
 WHERE user_id = $1 AND talent_id = $2 AND status = 'pending'`
-
-	selectAllIntroductions = `SELECT ` + introductionColumns + ` FROM introductions ORDER BY created_at, id`
 )
 
 // Staff decisions, consultation slots and bookings.
@@ -154,6 +152,8 @@ SELECT i.id, i.user_id, i.talent_id, i.problem, i.category, i.reasons, i.status,
 FROM introductions i LEFT JOIN owners o ON o.user_id = i.user_id`
 
 	selectIntroduction = introductionDetail + ` WHERE i.id = $1`
+
+	selectAllIntroductions = introductionDetail + ` ORDER BY i.created_at, i.id`
 
 	selectPendingIntroductions = introductionDetail + `
 WHERE i.status = 'pending'

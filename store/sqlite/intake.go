@@ -157,7 +157,7 @@ func (s *Store) AllIntroductions(ctx context.Context) ([]store.Introduction, err
 	var ins []store.Introduction
 	for rows.Next() {
 		var in store.Introduction
-		if err := rows.Scan(introductionDest(&in)...); err != nil {
+		if err := rows.Scan(introductionDetailDest(&in)...); err != nil {
 			return nil, fmt.Errorf("list introductions: %w", err)
 		}
 		ins = append(ins, in)

@@ -124,8 +124,6 @@ RETURNING ` + introductionColumns
 
 	sqlPendingIntroduction = `SELECT ` + introductionColumns + ` FROM introductions
 WHERE user_id = ? AND talent_id = ? AND status = 'pending'`
-
-	sqlAllIntroductions = `SELECT ` + introductionColumns + ` FROM introductions ORDER BY created_at, id`
 )
 
 // Staff decisions, consultation slots and bookings.
@@ -139,6 +137,8 @@ SELECT i.id, i.user_id, i.talent_id, i.problem, i.category, i.reasons, i.status,
 FROM introductions i LEFT JOIN owners o ON o.user_id = i.user_id`
 
 	sqlIntroduction = introductionDetailSelect + ` WHERE i.id = ?`
+
+	sqlAllIntroductions = introductionDetailSelect + ` ORDER BY i.created_at, i.id`
 
 	sqlPendingIntroductions = introductionDetailSelect + `
 WHERE i.status = 'pending'

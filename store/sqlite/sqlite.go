@@ -83,6 +83,9 @@ func open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 	config := &river.Config{
 		Logger:              logger,
 		SkipUnknownJobCheck: true, // commands without workers insert jobs too
+		// A job whose channel is not configured (Slack alerts on a server
+		// without Slack) waits until it is, rather than failing.
+		FetchOnlyKnownKinds: true,
 		Workers:             opts.Workers,
 	}
 	if opts.Workers != nil {
