@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/amamibot/amamibot/bot/line/linetest"
 )
@@ -88,7 +89,8 @@ func TestSignalFinishesTurnInFlight(t *testing.T) {
 	}
 	select {
 	case <-arrived: // the turn is sending its answer: it is in flight
-	case <-t.Context().Done():
+	case <-time.After(answerWait):
+		t.Fatalf("the turn did not answer within %v", answerWait)
 	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- s.stop() }()
