@@ -47,12 +47,10 @@ func wireConsole(ctx context.Context, mux *http.ServeMux, workers *river.Workers
 		return nil, fmt.Errorf("CONSOLE %q must be on or off (or unset: on with serve --demo only)", getenv("CONSOLE"))
 	}
 
-	staffing, hasStaffing := st.(slackbot.Store)
-	emulateSlack := getenv("SLACK_BOT_TOKEN") == "" && hasStaffing
 	con, err := console.New(console.Options{
 		App:    mux,
 		LINE:   !c.lineEnabled(),
-		Slack:  emulateSlack,
+		Slack:  getenv("SLACK_BOT_TOKEN") == "",
 		Token:  token,
 		Logger: logger,
 	})
@@ -71,7 +69,7 @@ func wireConsole(ctx context.Context, mux *http.ServeMux, workers *river.Workers
 			Location:      c.Loc,
 			HTTPClient:    &http.Client{Timeout: 10 * time.Second},
 			Logger:        logger,
-		}, staffing)
+		}, st)
 		if err != nil {
 			con.Close()
 			return nil, fmt.Errorf("console: wire the Slack app to the emulated Slack: %w", err)

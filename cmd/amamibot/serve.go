@@ -67,6 +67,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	stopConsole, err := wireConsole(ctx, mux, workers, st, &c, *demo, getenv, logger)
+	if err != nil {
+		return err
+	}
+	defer stopConsole()
 
 	flow := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Matcher: talents, Loc: c.Loc}
 	runner := &bot.Runner{Sessions: st, Flows: flow, Logger: logger}
@@ -79,6 +84,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		mux.HandleFunc("POST /line/webhook", func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "LINE channel not configured on this server", http.StatusServiceUnavailable)
 		})
+	}
+	if c.slackEnabled() {
+		if err := wireSlack(ctx, mux, workers, st, c, logger); err != nil {
+			return err
+		}
+		working = true
+	} else {
+		logger.Warn("Slack is not configured: introduction alerts wait in the job queue; set SLACK_BOT_TOKEN, SLACK_CHANNEL_ID and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
 	}
 	// Listen before the jobs start: a taken ADDR must not leave them running.
 	ln, err := net.Listen("tcp", c.Addr)

@@ -222,8 +222,11 @@ function chatLine(m, prevFrom) {
 // hides it once the user says something.
 function drawQuickReplies(msgs) {
   const bar = $("quick");
-  bar.replaceChildren();
   const last = msgs[msgs.length - 1];
+  const key = last ? `${state.chat.user}:${last.seq}` : "";
+  if (bar.dataset.key === key) return; // unchanged: keep the chips under the pointer
+  bar.dataset.key = key;
+  bar.replaceChildren();
   const items = last && last.from === "bot" && last.message && last.message.quickReply
     ? last.message.quickReply.items || [] : [];
   for (const item of items) {

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumInstall is how the tests' browser is installed (Debian's package).
+const chromiumInstall = "apt-get update && apt-get install -y chromium"
+
+// TestConsoleInChromium registers for a seminar through the console's page
+// in headless Chromium, against a demo server started as main starts it:
+// the page plays the LINE user, the console plays LINE, and the server's
+// own webhook, turn jobs and flows answer.
+func TestConsoleInChromium(t *testing.T) {
+	browser := chromium(t)
+	base := startConsoleServer(t, map[string]string{}, "--demo")
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser),
+		chromedp.NoSandbox, // the tests run as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 940),
+	)
+	// The whole browser session is bounded: a hang fails, it does not stall.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	ctx, cancel = chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	ctx, cancel = chromedp.NewContext(ctx)
+	defer cancel()
+
+	// botSays waits for a bot message containing text; chip taps a quick
+	// reply; say types into the chat and sends.
+	botSays := func(text string) chromedp.Action[chromedp.Void] {
+		return chromedp.WaitVisible(`//div[contains(@class,"row bot")]//*[contains(text(),"` + text + `")]`)
+	}
+	chip := func(label string) chromedp.Action[chromedp.Void] {
+		return chromedp.Click(`//div[@id="quick"]/button[normalize-space()="` + label + `"]`)
+	}
+	say := func(text string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.SendKeys(chromedp.ID("composer-input"), text),
+			chromedp.Click(chromedp.ID("composer-send")),
+		)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/console/"),
+		botSays("友だち追加ありがとうございます"),
+		say("メニュー"),
+		botSays("ご用件をお選びください"),
+		chip("セミナー申込"),
+		chromedp.Click(`(//button[contains(@class,"fx-button")][normalize-space()="申し込む"])[1]`),
+		botSays("参加方法をお選びください"),
+		chip("会場で参加"),
+		botSays("お名前（フルネーム）"),
+		say("山田 太郎"),
+		botSays("会社名・屋号"),
+		say("山田商店"),
+		botSays("以下の内容でお申し込みします"),
+		chip("確定する"),
+		botSays("お申し込みが完了しました"),
+	)
+	if err != nil {
+		t.Fatalf("registering through the console: %v", err)
+	}
+	confirmation, err := chromedp.Run(ctx, chromedp.Text(`(//div[contains(@class,"row bot")]/div[contains(@class,"bubble")][contains(text(),"お申し込みが完了しました")])[last()]`))
+	if err != nil {
+		t.Fatalf("read the confirmation: %v", err)
+	}
+	// Clicks scrolled the window; the picture shows the whole page.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any]("window.scrollTo(0, 0)")); err != nil {
+		t.Fatalf("scroll to the top: %v", err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if !strings.Contains(confirmation, "観光DXセミナー") || !strings.Contains(confirmation, "会場:") {
+		t.Errorf("confirmation %q does not show the registration", confirmation)
+	}
+	path := filepath.Join(t.TempDir(), "console.png")
+	for _, p := range []string{path, "/tmp/console.png"} {
+		if err := os.WriteFile(p, shot, 0o644); err != nil {
+			t.Errorf("save the screenshot: %v", err)
+		}
+	}
+	t.Logf("screenshot: %s (and /tmp/console.png)", path)
+}
+
+// TestConsoleNeedsItsToken checks the console outside demo mode: refused
+// without CONSOLE_TOKEN at start, and behind the token once started.
+func TestConsoleNeedsItsToken(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"CONSOLE": "on", "DATA_DIR": dir, "ADDR": "127.0.0.1:0"}[k]
+	}
+	err := run(context.Background(), []string{"serve"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "CONSOLE_TOKEN") {
+		t.Fatalf("CONSOLE=on without CONSOLE_TOKEN: %v, want an error naming CONSOLE_TOKEN", err)
+	}
+
+	const token = "console-e2e-token"
+	base := startConsoleServer(t, map[string]string{"CONSOLE": "on", "CONSOLE_TOKEN": token})
+	for _, tc := range []struct {
+		path   string
+		header string
+		want   int
+	}{
+		{"/console/", "", http.StatusUnauthorized},
+		{"/console/api/state", "", http.StatusUnauthorized},
+		{"/console/api/state", "Bearer wrong", http.StatusUnauthorized},
+		{"/console/api/state", "Bearer " + token, http.StatusOK},
+		{"/console/?token=" + token, "", http.StatusOK}, // through the redirect, with the cookie
+		{"/healthz", "", http.StatusOK},                 // the rest of the server is not the console's
+	} {
+		req, _ := http.NewRequest("GET", base+tc.path, nil)
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		jar, _ := cookiejar.New(nil)
+		res, err := (&http.Client{Jar: jar, Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("GET %s (%q): status %d, want %d", tc.path, tc.header, res.StatusCode, tc.want)
+		}
+	}
+}
+
+// chromium returns the browser's path, or fails the test with how to
+// install it: a browser test that skips silently tests nothing.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatalf("chromium is not installed; the console's browser test needs it: %s", chromiumInstall)
+	return ""
+}
+
+// startConsoleServer runs serve through run, as main does, with a fresh
+// DATA_DIR and a free port, until the test ends, and returns its base URL.
+func startConsoleServer(t *testing.T, vars map[string]string, args ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	vars["ADDR"], vars["DATA_DIR"] = addr, t.TempDir()
+	getenv := func(k string) string { return vars[k] }
+
+	logs := &lockedBuffer{}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, args...), getenv, strings.NewReader(""), io.Discard, logs)
+	}()
+	t.Cleanup(func() {
+		stop()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server: %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("server did not stop within 60 s")
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+
+	base := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			return base
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server stopped: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not up within 60 s: %v\n%s", err, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a log written by the server's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
