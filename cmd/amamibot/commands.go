@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
@@ -52,9 +53,10 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	importers := map[string]func(context.Context, store.Store, string) (int, error){
 		"seminars": importSeminars,
 		"talents":  importTalents,
+		"slots":    importSlots,
 	}
 	if len(args) != 2 || importers[args[0]] == nil {
-		return fmt.Errorf("import needs a kind (seminars or talents) and a file, such as: import seminars seminars.csv: %w", errUsage)
+		return fmt.Errorf("import needs a kind (seminars, talents or slots) and a file, such as: import seminars seminars.csv: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(_ config, st store.Store) error {
 		n, err := importers[args[0]](ctx, st, args[1])
@@ -67,11 +69,16 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
-	if len(args) != 1 || args[0] != "registrations" {
-		return fmt.Errorf("export needs what to export, such as: export registrations: %w", errUsage)
+	exporters := map[string]func(context.Context, store.Store, *time.Location, io.Writer) error{
+		"registrations": exportRegistrations,
+		"bookings":      exportBookings,
+		"matches":       exportMatches,
+	}
+	if len(args) != 1 || exporters[args[0]] == nil {
+		return fmt.Errorf("export needs what to export (registrations, bookings or matches), such as: export registrations: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(c config, st store.Store) error {
-		return exportRegistrations(ctx, st, c.Loc, stdout)
+		return exporters[args[0]](ctx, st, c.Loc, stdout)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,12 @@ type config struct {
 	LineToken   string
 	LineAPIBase string
 
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackChannelID     string
+	SlackAPIURL        string
+	SlackAppToken      string
+
 	Loc *time.Location
 }
 
@@ -32,6 +39,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LineSecret:  getenv("LINE_CHANNEL_SECRET"),
 		LineToken:   getenv("LINE_CHANNEL_ACCESS_TOKEN"),
 		LineAPIBase: orDefault(getenv("LINE_API_BASE_URL"), "https://api.line.me"),
+
+		SlackBotToken:      getenv("SLACK_BOT_TOKEN"),
+		SlackSigningSecret: getenv("SLACK_SIGNING_SECRET"),
+		SlackChannelID:     getenv("SLACK_CHANNEL_ID"),
+		SlackAPIURL:        orDefault(getenv("SLACK_API_URL"), "https://slack.com/api/"),
+		SlackAppToken:      getenv("SLACK_APP_TOKEN"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -62,6 +75,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if u, err := url.Parse(c.LineAPIBase); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("LINE_API_BASE_URL %q must be an http(s) URL such as https://api.line.me", c.LineAPIBase))
 	}
+	errs = append(errs, c.checkSlack()...)
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TZ_DISPLAY %q is not a time zone name such as Asia/Tokyo", getenv("TZ_DISPLAY")))
@@ -69,6 +83,39 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Loc = loc
 	return c, errors.Join(errs...)
 }
+
+// checkSlack checks the Slack settings: all or nothing, and the kinds of
+// token Slack issues, since swapping them is the usual mistake.
+func (c *config) checkSlack() []error {
+	if c.SlackBotToken == "" {
+		if c.SlackSigningSecret != "" || c.SlackChannelID != "" || c.SlackAppToken != "" {
+			return []error{errors.New("SLACK_SIGNING_SECRET, SLACK_CHANNEL_ID or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: copy the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions page, or unset them to run without Slack")}
+		}
+		return nil
+	}
+	var errs []error
+	if !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN must be the Bot User OAuth Token, starting with xoxb- (OAuth & Permissions page of the Slack app)"))
+	}
+	if c.SlackChannelID == "" {
+		errs = append(errs, errors.New("SLACK_CHANNEL_ID is not set: give the ID (C…) of the staff channel for alerts, shown at the bottom of the channel's details, and invite the app there"))
+	}
+	if c.SlackSigningSecret == "" && c.SlackAppToken == "" {
+		errs = append(errs, errors.New("Slack needs a way to receive button clicks: set SLACK_SIGNING_SECRET (Basic Information page; clicks come to POST /slack/actions) or SLACK_APP_TOKEN (xapp-…, Socket Mode, no public URL needed)"))
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information page, App-Level Tokens, scope connections:write)"))
+	}
+	if u, err := url.Parse(c.SlackAPIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("SLACK_API_URL %q must be an http(s) URL such as https://slack.com/api/", c.SlackAPIURL))
+	} else if !strings.HasSuffix(c.SlackAPIURL, "/") {
+		c.SlackAPIURL += "/" // slack-go joins method names onto it
+	}
+	return errs
+}
+
+// slackEnabled reports whether a Slack workspace is configured.
+func (c config) slackEnabled() bool { return c.SlackBotToken != "" }
 
 // lineEnabled reports whether a LINE channel is configured.
 func (c config) lineEnabled() bool { return c.LineSecret != "" }

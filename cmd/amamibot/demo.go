@@ -10,8 +10,8 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-// seedDemo gives an empty store upcoming seminars and a sample pool of
-// professionals, so that every flow can be tried at once. What the store
+// seedDemo gives an empty store upcoming seminars, consultation slots and a
+// sample pool of professionals, so that every flow can be tried at once. What the store
 // already has is left alone.
 func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Location, logger *slog.Logger) error {
 	if v, err := st.TalentsVersion(ctx); err != nil {
@@ -22,6 +22,9 @@ func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Loca
 			return err
 		}
 		logger.Info("demo: seeded the sample pool of professionals", "count", len(pool))
+	}
+	if err := seedDemoSlots(ctx, st, now, loc, logger); err != nil {
+		return err
 	}
 	upcoming, err := st.UpcomingSeminars(ctx, now, 1)
 	if err != nil {
@@ -51,5 +54,29 @@ func seedDemo(ctx context.Context, st store.Store, now time.Time, loc *time.Loca
 		return err
 	}
 	logger.Info("demo: seeded upcoming seminars", "count", len(seminars))
+	return nil
+}
+
+// seedDemoSlots offers consultation slots over the next days when none is free.
+func seedDemoSlots(ctx context.Context, st store.Store, now time.Time, loc *time.Location, logger *slog.Logger) error {
+	free, err := st.AvailableSlots(ctx, now, 1)
+	if err != nil || len(free) > 0 {
+		return err
+	}
+	var slots []store.Slot
+	for day := 2; day <= 4; day++ {
+		d := now.In(loc).AddDate(0, 0, day)
+		at := func(hour int) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, loc).UTC() }
+		slots = append(slots,
+			store.Slot{ID: fmt.Sprintf("demo-%s-10", d.Format("0102")), StartsAt: at(10), EndsAt: at(10).Add(45 * time.Minute),
+				Host: "奄美市産業支援センター", Mode: store.ConsultVenue},
+			store.Slot{ID: fmt.Sprintf("demo-%s-14", d.Format("0102")), StartsAt: at(14), EndsAt: at(14).Add(45 * time.Minute),
+				Host: "プログラム事務局", Mode: store.ConsultOnline},
+		)
+	}
+	if err := st.UpsertSlots(ctx, slots); err != nil {
+		return err
+	}
+	logger.Info("demo: seeded consultation slots", "count", len(slots))
 	return nil
 }

@@ -4,7 +4,8 @@
 //	amamibot migrate                 apply database migrations
 //	amamibot import seminars FILE    create or update seminars from CSV
 //	amamibot import talents FILE     create or update the professionals pool from CSV
-//	amamibot export registrations    write registrations as CSV to stdout
+//	amamibot import slots FILE       create or update consultation slots from CSV
+//	amamibot export registrations|bookings|matches   write records as CSV to stdout
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
 //
@@ -28,7 +29,10 @@ const usage = `usage:
   amamibot migrate                 apply database migrations and exit
   amamibot import seminars FILE    create or update seminars from a CSV file
   amamibot import talents FILE     create or update the professionals pool from a CSV file
-  amamibot export registrations    write all registrations as CSV to stdout
+  amamibot import slots FILE       create or update consultation slots from a CSV file
+  amamibot export registrations    write all seminar registrations as CSV to stdout
+  amamibot export bookings         write all consultation bookings as CSV to stdout
+  amamibot export matches          write all introduction requests and decisions as CSV to stdout
   amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
   amamibot healthcheck             exit 0 when the server on ADDR is alive
 `

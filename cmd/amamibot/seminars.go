@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,53 +16,11 @@ import (
 
 var seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
 
-// readSeminarsCSV reads the seminars CSV of DESIGN.md §6. It reads the whole
-// file before returning, so a bad line means nothing is imported; the error
-// names every bad line (up to a screenful) and why.
+// readSeminarsCSV reads the seminars CSV of DESIGN.md §6; a bad line
+// means nothing is imported.
 func readSeminarsCSV(r io.Reader) ([]store.Seminar, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(seminarColumns)
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("line 1: cannot read the header: %w", err)
-	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff") // Excel's UTF-8 BOM
-	if !slices.Equal(header, seminarColumns) {
-		return nil, fmt.Errorf("line 1: the header must be %s", strings.Join(seminarColumns, ","))
-	}
-	var (
-		out  []store.Seminar
-		errs []error
-		seen = map[string]int{}
-	)
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line := 0
-		if err == nil { // after a parse error there may be no field to ask about
-			line, _ = cr.FieldPos(0)
-		}
-		if err != nil {
-			errs = append(errs, err) // csv.ParseError carries the line
-		} else if s, err := parseSeminar(rec); err != nil {
-			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
-		} else if first, dup := seen[s.ID]; dup {
-			errs = append(errs, fmt.Errorf("line %d: id %q is already used on line %d", line, s.ID, first))
-		} else {
-			seen[s.ID] = line
-			out = append(out, s)
-		}
-		if len(errs) == 20 {
-			errs = append(errs, errors.New("… stopped after 20 errors"))
-			break
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	rows, err := readRows(r, seminarColumns, parseSeminar, func(s store.Seminar) string { return s.ID })
+	return values(rows), err
 }
 
 func parseSeminar(rec []string) (store.Seminar, error) {

@@ -85,6 +85,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 			http.Error(w, "LINE channel not configured on this server", http.StatusServiceUnavailable)
 		})
 	}
+	if c.slackEnabled() {
+		if err := wireSlack(ctx, mux, workers, st, c, logger); err != nil {
+			return err
+		}
+		working = true
+	} else {
+		logger.Warn("Slack is not configured: introduction alerts wait in the job queue; set SLACK_BOT_TOKEN, SLACK_CHANNEL_ID and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
+	}
 	// Listen before the jobs start: a taken ADDR must not leave them running.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

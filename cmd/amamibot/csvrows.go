@@ -1,0 +1,78 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// row is a parsed CSV record and the line it came from.
+type row[T any] struct {
+	v    T
+	line int
+}
+
+// maxCSVErrors is how many bad lines an import reports before it stops reading.
+const maxCSVErrors = 20
+
+// readRows reads a CSV file of DESIGN.md §6: UTF-8, exactly the given header,
+// one record per row, parsed by parse. It reads the whole file before
+// returning, so a bad line means nothing is imported; the error names every
+// bad line (up to a screenful) and why, and a repeated id.
+func readRows[T any](r io.Reader, columns []string, parse func([]string) (T, error), id func(T) string) ([]row[T], error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(columns)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("line 1: cannot read the header: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff") // Excel's UTF-8 BOM
+	if !slices.Equal(header, columns) {
+		return nil, fmt.Errorf("line 1: the header must be %s", strings.Join(columns, ","))
+	}
+	var (
+		out  []row[T]
+		errs []error
+		seen = map[string]int{}
+	)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line := 0
+		if err == nil { // after a parse error there may be no field to ask about
+			line, _ = cr.FieldPos(0)
+		}
+		if err != nil {
+			errs = append(errs, err) // csv.ParseError carries the line
+		} else if v, err := parse(rec); err != nil {
+			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
+		} else if first, dup := seen[id(v)]; dup {
+			errs = append(errs, fmt.Errorf("line %d: id %q is already used on line %d", line, id(v), first))
+		} else {
+			seen[id(v)] = line
+			out = append(out, row[T]{v, line})
+		}
+		if len(errs) == maxCSVErrors {
+			errs = append(errs, errors.New("… stopped after 20 errors"))
+			break
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// values drops the line numbers.
+func values[T any](rows []row[T]) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = r.v
+	}
+	return out
+}
