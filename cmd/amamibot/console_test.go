@@ -21,48 +21,13 @@ import (
 // chromiumInstall is how the tests' browser is installed (Debian's package).
 const chromiumInstall = "apt-get update && apt-get install -y chromium"
 
-// TestConsoleInChromium registers for a seminar through the console's page
-// in headless Chromium, against a demo server started as main starts it:
-// the page plays the LINE user, the console plays LINE, and the server's
-// own webhook, turn jobs and flows answer.
-func TestConsoleInChromium(t *testing.T) {
-	browser := chromium(t)
-	base := startConsoleServer(t, map[string]string{}, "--demo")
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser),
-		chromedp.NoSandbox, // the tests run as root
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 940),
-	)
-	// The whole browser session is bounded: a hang fails, it does not stall.
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx)
-	defer cancel()
-
-	// botSays waits for a bot message containing text; chip taps a quick
-	// reply; say types into the chat and sends.
-	botSays := func(text string) chromedp.Action[chromedp.Void] {
-		return chromedp.WaitVisible(`//div[contains(@class,"row bot")]//*[contains(text(),"` + text + `")]`)
-	}
-	chip := func(label string) chromedp.Action[chromedp.Void] {
-		return chromedp.Click(`//div[@id="quick"]/button[normalize-space()="` + label + `"]`)
-	}
-	say := func(text string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(
-			chromedp.SendKeys(chromedp.ID("composer-input"), text),
-			chromedp.Click(chromedp.ID("composer-send")),
-		)
-	}
+// TestConsoleSeminarInChromium registers for a seminar through the
+// console's page in headless Chromium, against a demo server started as main
+// starts it: the page plays the LINE user, the console plays LINE, and the
+// server's own webhook, turn jobs and flows answer.
+func TestConsoleSeminarInChromium(t *testing.T) {
+	ctx := openConsole(t)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/console/"),
 		botSays("友だち追加ありがとうございます"),
 		say("メニュー"),
 		botSays("ご用件をお選びください"),
@@ -85,6 +50,93 @@ func TestConsoleInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read the confirmation: %v", err)
 	}
+	if !strings.Contains(confirmation, "観光DXセミナー") || !strings.Contains(confirmation, "会場:") {
+		t.Errorf("confirmation %q does not show the registration", confirmation)
+	}
+	screenshot(t, ctx, "console.png")
+}
+
+// TestConsoleIntroductionInChromium has a second simulated user ask for an
+// introduction, the staff approve it in the Slack pane, and the owner hear
+// of it on LINE: the console plays Slack too, and the server's own Slack app
+// posts, decides and updates.
+func TestConsoleIntroductionInChromium(t *testing.T) {
+	ctx := openConsole(t)
+	err := chromedp.Do(ctx,
+		botSays("友だち追加ありがとうございます"),
+		chromedp.Click(chromedp.ID("add-user")),
+		chromedp.WaitVisible(`//ul[@id="user-list"]/li[2]/button[contains(@class,"active")]`),
+		botSays("友だち追加ありがとうございます"),
+		chip("相談する"),
+		botSays("どんなことでお困りですか"),
+		say("グーグルマップで店が出てこない"),
+		chromedp.Click(`(//button[contains(@class,"fx-button")][normalize-space()="この人に相談したい"])[1]`),
+		botSays("会社名・屋号"),
+		say("奄美黒糖本舗"),
+		botSays("ご連絡先"),
+		say("0997-12-3456"),
+		chip("依頼する"),
+		botSays("ご依頼を受け付けました"),
+		chromedp.Click(`//div[@id="feed"]//button[normalize-space()="承認"]`),
+		chromedp.WaitVisible(`//div[@id="feed"]//*[contains(text(),"承認済み: 事務局 奄美さん")]`),
+		botSays("ご紹介が決まりました"),
+	)
+	if err != nil {
+		t.Fatalf("an introduction through the console: %v", err)
+	}
+	screenshot(t, ctx, "console-staff.png")
+}
+
+// openConsole starts a demo server and opens its console in headless
+// Chromium, for as long as the test runs.
+func openConsole(t *testing.T) context.Context {
+	t.Helper()
+	browser := chromium(t)
+	base := startConsoleServer(t, map[string]string{}, "--demo")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser),
+		chromedp.NoSandbox, // the tests run as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	// The whole browser session is bounded: a hang fails, it does not stall.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	ctx, cancel = chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancel)
+	ctx, cancel = chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 920), chromedp.Navigate(base+"/console/")); err != nil {
+		t.Fatalf("open the console: %v", err)
+	}
+	return ctx
+}
+
+// botSays waits for a bot message containing text in the chat shown.
+func botSays(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(`//div[contains(@class,"row bot")]//*[contains(text(),"` + text + `")]`)
+}
+
+// chip taps a quick reply button.
+func chip(label string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(`//div[@id="quick"]/button[normalize-space()="` + label + `"]`)
+}
+
+// say types a message and sends it.
+func say(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.SendKeys(chromedp.ID("composer-input"), text),
+		chromedp.Click(chromedp.ID("composer-send")),
+	)
+}
+
+// screenshot saves the page as name in the test's directory, and in /tmp
+// for a person to look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	// Clicks scrolled the window; the picture shows the whole page.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any]("window.scrollTo(0, 0)")); err != nil {
 		t.Fatalf("scroll to the top: %v", err)
@@ -93,16 +145,13 @@ func TestConsoleInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	if !strings.Contains(confirmation, "観光DXセミナー") || !strings.Contains(confirmation, "会場:") {
-		t.Errorf("confirmation %q does not show the registration", confirmation)
-	}
-	path := filepath.Join(t.TempDir(), "console.png")
-	for _, p := range []string{path, "/tmp/console.png"} {
+	path := filepath.Join(t.TempDir(), name)
+	for _, p := range []string{path, filepath.Join(os.TempDir(), name)} {
 		if err := os.WriteFile(p, shot, 0o644); err != nil {
 			t.Errorf("save the screenshot: %v", err)
 		}
 	}
-	t.Logf("screenshot: %s (and /tmp/console.png)", path)
+	t.Logf("screenshot: %s (and %s)", path, filepath.Join(os.TempDir(), name))
 }
 
 // TestConsoleNeedsItsToken checks the console outside demo mode: refused

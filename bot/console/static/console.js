@@ -89,30 +89,26 @@ function apply(s) {
 
 // ---- Users ----
 
+// Users are told apart by colour, in the order they were added.
 const palette = ["#e8743b", "#3b7de8", "#19a979", "#945ecf", "#d64e7e", "#13a4b4"];
-function colour(id) {
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return palette[h % palette.length];
-}
 
-function avatar(u) {
+function avatar(u, i) {
   const a = el("span", "avatar", u.name.trim().charAt(0) || "?");
-  a.style.background = colour(u.id);
+  a.style.background = palette[i % palette.length];
   return a;
 }
 
 function drawUsers(users) {
   const list = $("user-list");
   list.replaceChildren();
-  for (const u of users) {
+  users.forEach((u, i) => {
     if (state.seen[u.id] === undefined || u.id === state.user) state.seen[u.id] = u.count;
     const b = el("button", "user" + (u.id === state.user ? " active" : ""));
     b.type = "button";
     b.dataset.user = u.id;
     const who = el("span", "who");
     who.append(el("b", "", u.name), el("small", "", u.id));
-    b.append(avatar(u), who);
+    b.append(avatar(u, i), who);
     const unread = u.count - state.seen[u.id];
     if (unread > 0) b.append(el("span", "badge", String(unread)));
     b.addEventListener("click", () => select(u.id));
@@ -120,7 +116,7 @@ function drawUsers(users) {
     li.append(b);
     list.append(li);
     if (u.id === state.user) $("chat-user").textContent = `${u.name} さんとしてトーク中`;
-  }
+  });
 }
 
 function select(id) {
