@@ -244,3 +244,58 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 	selectSchemaMigrations = `SELECT version FROM schema_migrations`
 	insertSchemaMigration  = `INSERT INTO schema_migrations (version) VALUES ($1)`
 )
+
+// Privacy: consents, deleting a user's data, purging old data.
+const (
+	selectConsent = `SELECT consented_at FROM consents WHERE user_id = $1`
+
+	// insertConsent keeps the first consent.
+	insertConsent = `
+INSERT INTO consents (user_id, consented_at) VALUES ($1, $2)
+ON CONFLICT (user_id) DO NOTHING`
+
+	deleteConsent = `DELETE FROM consents WHERE user_id = $1`
+	deleteOwner   = `DELETE FROM owners WHERE user_id = $1`
+
+	eraseUserRegistrations = `
+UPDATE registrations SET name = '', company = ''
+WHERE user_id = $1 AND (name <> '' OR company <> '')`
+
+	// The statements below that change several requests or events lock them
+	// in one order (by id, by seq) first, so that a user's deletion and a
+	// purge running at once, on any replica, never deadlock.
+
+	eraseUserIntroductions = `
+UPDATE introductions SET problem = '', reasons = '{}'
+WHERE id IN (
+    SELECT id FROM introductions
+    WHERE user_id = $1 AND (problem <> '' OR reasons <> '{}')
+    ORDER BY id
+    FOR UPDATE)`
+
+	eraseUserEvents = `
+UPDATE events SET text = '', reply_token = ''
+WHERE seq IN (
+    SELECT seq FROM events
+    WHERE user_id = $1 AND (text <> '' OR reply_token <> '')
+    ORDER BY seq
+    FOR UPDATE)`
+
+	purgeIntroductions = `
+UPDATE introductions SET problem = '', reasons = '{}'
+WHERE id IN (
+    SELECT id FROM introductions
+    WHERE created_at < $1 AND (problem <> '' OR reasons <> '{}')
+    ORDER BY id
+    FOR UPDATE)`
+
+	// purgeEvents drops handled events only: an unhandled one still needs
+	// its turn.
+	purgeEvents = `
+DELETE FROM events
+WHERE seq IN (
+    SELECT seq FROM events
+    WHERE received_at < $1 AND handled_at IS NOT NULL
+    ORDER BY seq
+    FOR UPDATE)`
+)

@@ -210,3 +210,37 @@ ORDER BY s.starts_at, s.id, b.id`
 	sqlAllBookings = bookingSelect + `
 ORDER BY s.starts_at, s.id, b.created_at, b.id`
 )
+
+// Privacy: consents, deleting a user's data, purging old data.
+const (
+	sqlConsent = `SELECT consented_at FROM consents WHERE user_id = ?`
+
+	// sqlRecordConsent keeps the first consent.
+	sqlRecordConsent = `
+INSERT INTO consents (user_id, consented_at) VALUES (?, ?)
+ON CONFLICT (user_id) DO NOTHING`
+
+	sqlDeleteConsent = `DELETE FROM consents WHERE user_id = ?`
+	sqlDeleteOwner   = `DELETE FROM owners WHERE user_id = ?`
+	sqlDeleteSession = `DELETE FROM sessions WHERE user_id = ?`
+
+	sqlEraseUserRegistrations = `
+UPDATE registrations SET name = '', company = ''
+WHERE user_id = ? AND (name <> '' OR company <> '')`
+
+	sqlEraseUserIntroductions = `
+UPDATE introductions SET problem = '', reasons = '[]'
+WHERE user_id = ? AND (problem <> '' OR json_array_length(reasons) > 0)`
+
+	sqlEraseUserEvents = `
+UPDATE events SET text = '', reply_token = ''
+WHERE user_id = ? AND (text <> '' OR reply_token <> '')`
+
+	sqlPurgeIntroductions = `
+UPDATE introductions SET problem = '', reasons = '[]'
+WHERE created_at < ? AND (problem <> '' OR json_array_length(reasons) > 0)`
+
+	// sqlPurgeEvents drops handled events only: an unhandled one still
+	// needs its turn.
+	sqlPurgeEvents = `DELETE FROM events WHERE received_at < ? AND handled_at IS NOT NULL`
+)
