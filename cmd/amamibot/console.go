@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
-	"time"
-
-	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot/console"
-	slackbot "github.com/amamibot/amamibot/bot/slack"
-	"github.com/amamibot/amamibot/store"
 )
 
 // wireConsole serves the console at /console/ when it is on: with serve
@@ -21,15 +16,14 @@ import (
 // request to the page must carry it.
 //
 // The console stands in for the platforms the operator did not configure,
-// never for one that is: without LINE credentials it points c's LINE
-// channel at its emulated LINE API, so that wireLINE, called after, wires
-// the usual webhook and jobs; without SLACK_BOT_TOKEN it wires the Slack
-// app against its emulated Slack. A real channel or workspace is left
-// alone, and the page says so.
+// never for one that is: it points c's missing LINE channel and Slack
+// workspace at its emulated APIs, so that wireLINE and wireSlack, called
+// after, wire the usual webhook, jobs and Slack app against them. A real
+// channel or workspace is left alone, and the page says so.
 //
-// Call it before wireLINE; call stop after the jobs have stopped.
-func wireConsole(ctx context.Context, mux *http.ServeMux, workers *river.Workers, st store.Store, c *config,
-	demo bool, getenv func(string) string, logger *slog.Logger) (stop func(), err error) {
+// Call it before wireLINE and wireSlack; call stop after the jobs have
+// stopped.
+func wireConsole(mux *http.ServeMux, c *config, demo bool, getenv func(string) string, logger *slog.Logger) (stop func(), err error) {
 	token := getenv("CONSOLE_TOKEN")
 	switch getenv("CONSOLE") {
 	case "on":
@@ -50,41 +44,39 @@ func wireConsole(ctx context.Context, mux *http.ServeMux, workers *river.Workers
 	con, err := console.New(console.Options{
 		App:    mux,
 		LINE:   !c.lineEnabled(),
-		Slack:  getenv("SLACK_BOT_TOKEN") == "",
+		Slack:  !c.slackEnabled(),
 		Token:  token,
 		Logger: logger,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if creds, ok := con.LINE(); ok {
-		c.LineSecret, c.LineToken, c.LineAPIBase = creds.ChannelSecret, creds.AccessToken, creds.APIBaseURL
+	line, emulateLINE := con.LINE()
+	if emulateLINE {
+		c.LineSecret, c.LineToken, c.LineAPIBase = line.ChannelSecret, line.AccessToken, line.APIBaseURL
 	}
-	if creds, ok := con.Slack(); ok {
-		app, err := slackbot.New(ctx, slackbot.Config{
-			BotToken:      creds.BotToken,
-			SigningSecret: creds.SigningSecret,
-			ChannelID:     creds.ChannelID,
-			APIURL:        creds.APIURL,
-			Location:      c.Loc,
-			HTTPClient:    &http.Client{Timeout: 10 * time.Second},
-			Logger:        logger,
-		}, st)
-		if err != nil {
-			con.Close()
-			return nil, fmt.Errorf("console: wire the Slack app to the emulated Slack: %w", err)
-		}
-		app.AddWorkers(workers)
-		mux.Handle("POST /slack/actions", app.Actions())
-		mux.Handle("POST /slack/commands", app.Commands())
+	slack, emulateSlack := con.Slack()
+	if emulateSlack {
+		c.SlackBotToken, c.SlackSigningSecret, c.SlackChannelID, c.SlackAPIURL = slack.BotToken, slack.SigningSecret, slack.ChannelID, slack.APIURL
 	}
 	mux.Handle("/console/", con.Handler())
-	_, line := con.LINE()
-	_, slack := con.Slack()
-	logger.Info("console: on at /console/", "token_required", token != "", "line_emulated", line, "slack_emulated", slack)
+	logger.Info("console: on", "url", consoleURL(c.Addr), "token_required", token != "",
+		"line_emulated", emulateLINE, "slack_emulated", emulateSlack)
 	return func() {
 		if err := con.Close(); err != nil {
 			logger.Warn("console: stop the emulated APIs", "err", err)
 		}
 	}, nil
+}
+
+// consoleURL is where a person on this machine opens the console.
+func consoleURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "/console/"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/console/"
 }

@@ -67,7 +67,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	stopConsole, err := wireConsole(ctx, mux, workers, st, &c, *demo, getenv, logger)
+	stopConsole, err := wireConsole(mux, &c, *demo, getenv, logger)
 	if err != nil {
 		return err
 	}
