@@ -24,7 +24,7 @@ const (
 	saysRegistered   = "お申し込みが完了しました。"
 	saysWaitlisted   = "キャンセル待ちに登録しました。"
 	saysGreeting     = "友だち追加ありがとうございます。"
-	saysMine         = "お申し込み中のセミナーです。"
+	saysMine         = "お申し込み中の" // セミナーです。/ セミナーと個別相談です。
 	saysCancelAsk    = "次のお申し込みを取り消します。"
 	saysCancelled    = "お申し込みを取り消しました。"
 	saysPromoted     = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
@@ -162,7 +162,11 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 	}
 
 	// What staff export is what the attendees were told.
-	regs := byName(t, exported(t, e))
+	rows := exported(t, e)
+	if len(rows) != attendees {
+		t.Errorf("%d registrations exported, want one for each of the %d attendees", len(rows), attendees)
+	}
+	regs := byName(t, rows)
 	count := map[string]int{}
 	for _, a := range attempts {
 		rows := regs[a.name]
@@ -211,6 +215,7 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 	// the seat and is told by push.
 	export := exported(t, e)
 	var leaving, first *attempt
+	var waiting []*attempt // the rest of the waitlist, in order
 	for _, r := range export {
 		a := attemptNamed(attempts, r["name"])
 		switch {
@@ -218,12 +223,18 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 			leaving = a
 		case first == nil && r["status"] == "waitlisted":
 			first = a
+		case r["status"] == "waitlisted":
+			waiting = append(waiting, a)
 		}
 	}
 	if leaving == nil || first == nil {
 		t.Fatalf("no venue attendee (%v) or no waitlisted attendee (%v) in the export", leaving, first)
 	}
 	before := len(fake.Messages(first.u.id))
+	heard := map[*attempt]int{}
+	for _, a := range waiting {
+		heard[a] = len(fake.Messages(a.u.id))
+	}
 	u := leaving.u
 	check := checker(t)
 	mine := check(u.ask("申込確認", saysMine))
@@ -241,6 +252,12 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 	}
 	if r := after[first.name][0]; r["attendance"] != "venue" || r["status"] != "confirmed" {
 		t.Errorf("%s was promoted but is %s %s in the export", first.name, r["attendance"], r["status"])
+	}
+	for _, a := range waiting {
+		if r := after[a.name][0]; r["status"] != "waitlisted" || len(fake.Messages(a.u.id)) != heard[a] {
+			t.Errorf("%s, later on the waitlist, is %s and was sent %d messages, want still waitlisted and told nothing",
+				a.name, r["status"], len(fake.Messages(a.u.id))-heard[a])
+		}
 	}
 	venue := 0
 	for _, rows := range after {
