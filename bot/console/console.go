@@ -12,7 +12,9 @@
 // runs unmodified; the page shows the very JSON the bot sent.
 //
 // State lives in memory: a restart forgets the chats shown, not what the bot
-// stored.
+// stored. For the same reason the console belongs to one process: behind
+// several replicas, a reply sent by another replica's job would land in that
+// replica's console.
 package console
 
 import (

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -18,8 +19,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumInstall is how the tests' browser is installed (Debian's package).
-const chromiumInstall = "apt-get update && apt-get install -y chromium"
+// chromiumInstall is how the tests' browser is installed: Debian's package,
+// and Japanese fonts for screenshots a person can read.
+const chromiumInstall = "apt-get update && apt-get install -y chromium fonts-noto-cjk"
 
 // TestConsoleSeminarInChromium registers for a seminar through the
 // console's page in headless Chromium, against a demo server started as main
@@ -155,7 +157,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestConsoleNeedsItsToken checks the console outside demo mode: refused
-// without CONSOLE_TOKEN at start, and behind the token once started.
+// without CONSOLE_TOKEN at start, behind the token once started, and
+// leaving the real LINE channel configured alone.
 func TestConsoleNeedsItsToken(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(k string) string {
@@ -167,11 +170,28 @@ func TestConsoleNeedsItsToken(t *testing.T) {
 	}
 
 	const token = "console-e2e-token"
-	base := startConsoleServer(t, map[string]string{"CONSOLE": "on", "CONSOLE_TOKEN": token})
+	base := startConsoleServer(t, map[string]string{
+		"CONSOLE": "on", "CONSOLE_TOKEN": token,
+		// A real channel (never called here): the console must not take it over.
+		"LINE_CHANNEL_SECRET": "real-channel-secret", "LINE_CHANNEL_ACCESS_TOKEN": "real-channel-token", "LINE_API_BASE_URL": "http://127.0.0.1:9",
+	})
+	get := func(path, authorization string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		jar, _ := cookiejar.New(nil)
+		res, err := (&http.Client{Jar: jar, Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
 	for _, tc := range []struct {
-		path   string
-		header string
-		want   int
+		path, authorization string
+		want                int
 	}{
 		{"/console/", "", http.StatusUnauthorized},
 		{"/console/api/state", "", http.StatusUnauthorized},
@@ -180,19 +200,19 @@ func TestConsoleNeedsItsToken(t *testing.T) {
 		{"/console/?token=" + token, "", http.StatusOK}, // through the redirect, with the cookie
 		{"/healthz", "", http.StatusOK},                 // the rest of the server is not the console's
 	} {
-		req, _ := http.NewRequest("GET", base+tc.path, nil)
-		if tc.header != "" {
-			req.Header.Set("Authorization", tc.header)
+		if res := get(tc.path, tc.authorization); res.StatusCode != tc.want {
+			t.Errorf("GET %s (%q): status %d, want %d", tc.path, tc.authorization, res.StatusCode, tc.want)
 		}
-		jar, _ := cookiejar.New(nil)
-		res, err := (&http.Client{Jar: jar, Timeout: 10 * time.Second}).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != tc.want {
-			t.Errorf("GET %s (%q): status %d, want %d", tc.path, tc.header, res.StatusCode, tc.want)
-		}
+	}
+
+	var state struct {
+		LINE, Slack struct{ Emulated bool }
+	}
+	if err := json.NewDecoder(get("/console/api/state", "Bearer "+token).Body).Decode(&state); err != nil {
+		t.Fatal(err)
+	}
+	if state.LINE.Emulated || !state.Slack.Emulated {
+		t.Errorf("state %+v, want LINE left to the real channel and Slack emulated", state)
 	}
 }
 
