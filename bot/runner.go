@@ -3,6 +3,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,6 +25,7 @@ type Runner struct {
 	Sessions store.Sessions
 	Flows    *flows.Bot
 	Logger   *slog.Logger
+	Metrics  *Metrics // nil: not measured
 }
 
 // Turn handles one event and returns the replies to send. An event whose turn
@@ -51,6 +53,7 @@ func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flow
 		Session: s,
 		Input:   flows.Input{Kind: flows.InputKind(e.Kind), Text: e.Text},
 	})
+	r.Metrics.turn(cmp.Or(next.Flow, s.Flow, "menu"), err)
 	if err != nil {
 		return nil, err
 	}

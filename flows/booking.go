@@ -152,6 +152,7 @@ func confirmBooking(t *turn) ([]Reply, error) {
 	case err != nil:
 		return nil, fmt.Errorf("book slot: %w", err)
 	}
+	t.record("consultation_booked")
 	lines := []string{bkBookedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
 	if b.Slot.Mode == store.ConsultOnline {
 		lines = append(lines, bkOnlineNote)

@@ -46,6 +46,13 @@ type SeminarStore interface {
 	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
 }
 
+// Recorder counts the steps of the programme funnel ("problem_described",
+// "suggestions_shown", "introduction_requested", "consultation_booked",
+// "seminar_seat_filled", "seminar_online", "seminar_waitlisted").
+type Recorder interface {
+	Record(stage string)
+}
+
 // Bot runs the conversations.
 type Bot struct {
 	Seminars SeminarStore
@@ -54,6 +61,8 @@ type Bot struct {
 	Matcher  Matcher
 	// Loc is where dates are shown (Asia/Tokyo); times are stored in UTC.
 	Loc *time.Location
+	// Funnel counts what conversations achieve; nil counts nothing.
+	Funnel Recorder
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -174,6 +183,13 @@ func (t *turn) dispatch() ([]Reply, error) {
 		return t.reprompt(mediaText), nil
 	}
 	return step(t)
+}
+
+// record counts a funnel step.
+func (t *turn) record(stage string) {
+	if t.bot.Funnel != nil {
+		t.bot.Funnel.Record(stage)
+	}
 }
 
 // typed reports whether the user typed label, or tapped a button whose data

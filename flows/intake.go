@@ -80,6 +80,7 @@ func describeProblem(t *turn) ([]Reply, error) {
 func suggest(t *turn, text string) ([]Reply, error) {
 	text = truncate(strings.TrimSpace(text), maxProblemRunes)
 	t.next = Session{Flow: "intake", Data: map[string]string{"problem": text}}
+	t.record("problem_described")
 	res := t.bot.Matcher.Search(text, suggestionsShown)
 	if !res.Confident {
 		return clarify(t, res), nil
@@ -132,6 +133,9 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 			return t.reprompt(inNoMoreText), nil
 		}
 		return t.menu(inNoneText), nil
+	}
+	if offset == 0 {
+		t.record("suggestions_shown")
 	}
 	// Restate what was understood: the chosen field, or up to two the text
 	// is about (an owner often writes of several problems at once).
@@ -311,6 +315,7 @@ func confirmIntroduction(t *turn) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request introduction: %w", err)
 	}
+	t.record("introduction_requested")
 	return t.menu(inRequestedText), nil
 }
 

@@ -222,6 +222,14 @@ func register(t *turn, attendance string) ([]Reply, error) {
 	case err != nil:
 		return nil, fmt.Errorf("register: %w", err)
 	}
+	switch {
+	case reg.Status == store.Waitlisted:
+		t.record("seminar_waitlisted")
+	case reg.Attendance == store.Venue:
+		t.record("seminar_seat_filled")
+	default:
+		t.record("seminar_online")
+	}
 	return t.menu(t.bot.registered(reg, t.Now)), nil
 }
 

@@ -45,6 +45,9 @@ type Store interface {
 	StartJobs(ctx context.Context) error
 	StopJobs(ctx context.Context) error
 
+	// JobCounts counts the jobs in the queue by River state (for /metrics).
+	JobCounts(ctx context.Context) (map[string]int, error)
+
 	// Ping reports whether records and sessions are reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Backend names the backend for logs: "sqlite" or "postgres+redis".

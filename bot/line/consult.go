@@ -28,6 +28,7 @@ type DecisionWorker struct {
 	river.WorkerDefaults[store.OwnerDecisionArgs]
 	Store  Decisions
 	Flows  *flows.Bot
+	Funnel flows.Recorder // counts decisions; nil counts nothing
 	Client *Client
 	Logger *slog.Logger
 }
@@ -50,7 +51,13 @@ func (w *DecisionWorker) Work(ctx context.Context, job *river.Job[store.OwnerDec
 		return fmt.Errorf("decision: talent of introduction %d: %w", id, err)
 	}
 	msgs := Render(w.Flows.Decision(intro, talent.DisplayName))
-	return push(ctx, w.Client, w.Logger, intro.UserID, msgs, retryKey(job.Kind+":"+strconv.FormatInt(id, 10)))
+	if err := push(ctx, w.Client, w.Logger, intro.UserID, msgs, retryKey(job.Kind+":"+strconv.FormatInt(id, 10))); err != nil {
+		return err
+	}
+	if w.Funnel != nil {
+		w.Funnel.Record("introduction_" + string(intro.Status))
+	}
+	return nil
 }
 
 // BookingReminderWorker pushes the day-before reminder of a consultation

@@ -18,6 +18,6 @@ func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, clie
 	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}
 	river.AddWorker(workers, &ReminderWorker{Notifier: n})
 	river.AddWorker(workers, &PromotedWorker{Notifier: n})
-	river.AddWorker(workers, &DecisionWorker{Store: st, Flows: runner.Flows, Client: client, Logger: logger})
+	river.AddWorker(workers, &DecisionWorker{Store: st, Flows: runner.Flows, Funnel: runner.Flows.Funnel, Client: client, Logger: logger})
 	river.AddWorker(workers, &BookingReminderWorker{Bookings: st, Flows: runner.Flows, Client: client, Logger: logger})
 }

@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger := slog.New(requestLogs{slog.NewTextHandler(stderr, nil)})
 	var err error
 	switch cmd {
 	case "serve":
