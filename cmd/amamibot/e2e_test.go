@@ -246,6 +246,14 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 	if news[0].Via != "push" || !strings.Contains(news[0].Text, "会場: "+dxVenue) {
 		t.Errorf("the promoted attendee was told by %s:\n%swant a push naming the venue", news[0].Via, news)
 	}
+	// Someone who comes later is told at once that the venue is full.
+	late := &attempt{u: newUser(t.Context(), fake, ab...), name: "参加者 遅刻", wants: "キャンセル待ち"}
+	if err := registerAtVenue(late); err != nil {
+		t.Fatal(err)
+	}
+	if late.offered != "pick" || !strings.HasPrefix(late.final.text(), saysWaitlisted) {
+		t.Errorf("a latecomer was offered online or the waitlist at %q and told:\n%swant the offer when picking the seminar, then the waitlist", late.offered, late.final)
+	}
 	after := byName(t, exported(t, e))
 	if r := after[leaving.name][0]; r["status"] != "cancelled" {
 		t.Errorf("%s cancelled but is %s in the export", leaving.name, r["status"])
@@ -268,7 +276,7 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 		}
 	}
 	if venue != venueSeats {
-		t.Errorf("%d confirmed venue registrations after the cancellation and promotion, want %d", venue, venueSeats)
+		t.Errorf("%d confirmed venue registrations after the cancellation, the promotion and the latecomer, want %d", venue, venueSeats)
 	}
 
 	for _, s := range replicas {
