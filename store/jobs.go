@@ -13,6 +13,9 @@ type Options struct {
 	// Workers is the bundle of job workers. Workers may be added to it after
 	// Open (they usually need the store) and until StartJobs.
 	Workers *river.Workers
+	// PeriodicJobs run on a schedule, on one process at a time (River's
+	// leader), so several replicas do not run them twice.
+	PeriodicJobs []*river.PeriodicJob
 	// MaxWorkers bounds the jobs worked at once by this process (default 20).
 	MaxWorkers int
 	// FetchPollInterval is how often idle job fetchers look for new jobs

@@ -93,6 +93,7 @@ func (s *Store) open(ctx context.Context, opts store.Options) error {
 		FetchOnlyKnownKinds: true,
 		FetchPollInterval:   opts.FetchPollInterval,
 		Workers:             opts.Workers,
+		PeriodicJobs:        opts.PeriodicJobs,
 	}
 	if opts.FetchPollInterval > 0 {
 		// River wants the poll interval to be at least the cooldown.

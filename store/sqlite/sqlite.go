@@ -87,6 +87,7 @@ func open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 		// without Slack) waits until it is, rather than failing.
 		FetchOnlyKnownKinds: true,
 		Workers:             opts.Workers,
+		PeriodicJobs:        opts.PeriodicJobs,
 	}
 	if opts.Workers != nil {
 		config.Queues = map[string]river.QueueConfig{
