@@ -1,0 +1,11 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestPrivacy(t *testing.T) {
+	storetest.RunPrivacy(t, storetest.OpenSQLite)
+}
