@@ -282,12 +282,11 @@ func (c *Console) sendLINE(ctx context.Context, userID string, in input) error {
 		return errUnknownUser
 	}
 	ev := event{
-		Mode:            "active",
-		Timestamp:       now.UnixMilli(),
-		Source:          eventSource{Type: "user", UserID: userID},
-		WebhookEventID:  ulid(now),
-		DeliveryContext: deliveryContext{},
-		ReplyToken:      c.newReplyTokenLocked(userID, now),
+		Mode:           "active",
+		Timestamp:      now.UnixMilli(),
+		Source:         eventSource{Type: "user", UserID: userID},
+		WebhookEventID: ulid(now),
+		ReplyToken:     c.newReplyTokenLocked(userID, now),
 	}
 	line := chatMessage{Seq: c.nextSeq(), From: "user", At: now}
 	switch in.Kind {
@@ -400,8 +399,11 @@ func ulid(t time.Time) string {
 }
 
 // deliver sends a platform's request to the server's handler, in-process,
-// and returns its answer.
+// and returns its answer. Like the platform's, the request does not end
+// when the page that caused it goes away.
 func (c *Console) deliver(ctx context.Context, path string, h http.Header, body []byte) *recorder {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, path, bytes.NewReader(body))
 	if err != nil {
 		panic(fmt.Sprintf("console: request for %s: %v", path, err)) // a constant path: a bug

@@ -98,7 +98,9 @@ func (c *Console) state(w http.ResponseWriter, r *http.Request) {
 	timeout := time.NewTimer(pollWait)
 	defer timeout.Stop()
 	c.mu.Lock()
-	for c.version <= since && since != 0 {
+	// Only the version the page has is worth waiting on: any other (one
+	// from before a restart, say) is answered at once.
+	for since != 0 && c.version == since {
 		changed := c.changed
 		c.mu.Unlock()
 		select {
