@@ -47,4 +47,16 @@ if [[ "$TEST_REDIS_URL" == "redis://127.0.0.1:6379"* ]] && ! listening 127.0.0.1
   wait_for Redis 127.0.0.1 6379
 fi
 
+# The console's end-to-end test drives Debian's Chromium (with Japanese fonts,
+# so its screenshot is readable).
+if ! command -v chromium >/dev/null || [ ! -d /usr/share/fonts/opentype/noto ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing chromium and fonts-noto-cjk for the console's browser test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  else
+    echo "test.sh: the console's browser test needs Chromium: apt-get update && apt-get install -y chromium fonts-noto-cjk" >&2
+    exit 1
+  fi
+fi
+
 exec go test -race -timeout 30m "$@" ./...
