@@ -18,12 +18,13 @@ const maxLineBytes = 1 << 20
 // suggest` (DESIGN.md §6): it reads JSON lines {"id": "...", "text": "..."}
 // (other fields are ignored, blank lines skipped) and writes, in input order,
 // one line {"id": "...", "candidates": [{"talent_id", "score", "reasons"}]}
-// with the k best professionals for each. A malformed line stops the batch
-// with an error naming its line number.
+// with the k best professionals for each. The whole input is read first, so
+// that a malformed line stops the batch before anything is written, with an
+// error naming its line number.
 func Suggest(r io.Reader, w io.Writer, ix *Index, k int) error {
-	type input struct {
-		ID   string  `json:"id"`
-		Text *string `json:"text"`
+	queries, err := readSuggestQueries(r)
+	if err != nil {
+		return err
 	}
 	type candidate struct {
 		TalentID string   `json:"talent_id"`
@@ -34,30 +35,12 @@ func Suggest(r io.Reader, w io.Writer, ix *Index, k int) error {
 		ID         string      `json:"id"`
 		Candidates []candidate `json:"candidates"`
 	}
-
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), maxLineBytes)
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var in input
-		if err := json.Unmarshal(sc.Bytes(), &in); err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
-		}
-		switch {
-		case in.ID == "":
-			return fmt.Errorf(`line %d: "id" is missing or empty`, line)
-		case in.Text == nil:
-			return fmt.Errorf(`line %d: "text" is missing`, line)
-		}
-		out := output{ID: in.ID, Candidates: []candidate{}}
-		for _, c := range ix.Search(*in.Text, k).Candidates {
+	for _, q := range queries {
+		out := output{ID: q.id, Candidates: []candidate{}}
+		for _, c := range ix.Search(q.text, k).Candidates {
 			out.Candidates = append(out.Candidates, candidate{
 				TalentID: c.Talent.ID,
 				Score:    math.Round(c.Score*1e4) / 1e4,
@@ -65,17 +48,48 @@ func Suggest(r io.Reader, w io.Writer, ix *Index, k int) error {
 			})
 		}
 		if err := enc.Encode(out); err != nil {
-			return fmt.Errorf("writing the answer to line %d: %w", line, err)
+			return fmt.Errorf("writing the answer to %q: %w", q.id, err)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("line %d: longer than %d bytes", line+1, maxLineBytes)
-		}
-		return fmt.Errorf("reading queries: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing answers: %w", err)
 	}
 	return nil
+}
+
+type suggestQuery struct{ id, text string }
+
+func readSuggestQueries(r io.Reader) ([]suggestQuery, error) {
+	var input struct {
+		ID   string  `json:"id"`
+		Text *string `json:"text"`
+	}
+	var qs []suggestQuery
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), maxLineBytes)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		input.ID, input.Text = "", nil
+		if err := json.Unmarshal(sc.Bytes(), &input); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		switch {
+		case input.ID == "":
+			return nil, fmt.Errorf(`line %d: "id" is missing or empty`, line)
+		case input.Text == nil:
+			return nil, fmt.Errorf(`line %d: "text" is missing`, line)
+		}
+		qs = append(qs, suggestQuery{input.ID, *input.Text})
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("line %d: longer than %d bytes", line+1, maxLineBytes)
+		}
+		return nil, fmt.Errorf("reading queries: %w", err)
+	}
+	return qs, nil
 }

@@ -68,5 +68,8 @@ func TestSuggestRejectsMalformedLines(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("Suggest(%.40q…) = %v, want an error starting %q", c.in, err, c.want)
 		}
+		if out.Len() > 0 {
+			t.Errorf("Suggest(%.40q…) wrote %q before failing; want nothing", c.in, out.String())
+		}
 	}
 }
