@@ -189,12 +189,15 @@ func (c *Console) deliverLocked(to, via string, msgs []json.RawMessage) []string
 	ids := make([]string, len(msgs))
 	for i, m := range msgs {
 		seq := c.nextSeq()
-		ids[i] = strconv.FormatInt(500000000000000000+seq, 10) // decimal, like LINE's
+		ids[i] = messageID(seq)
 		u.add(chatMessage{Seq: seq, From: "bot", Via: via, Message: m, At: time.Now()})
 	}
 	c.changedLocked()
 	return ids
 }
+
+// messageID is a message ID for seq: a decimal number like LINE's.
+func messageID(seq int64) string { return strconv.FormatInt(500000000000000000+seq, 10) }
 
 func (u *chatUser) add(m chatMessage) {
 	u.Messages = append(u.Messages, m)
@@ -292,7 +295,7 @@ func (c *Console) sendLINE(ctx context.Context, userID string, in input) error {
 	switch in.Kind {
 	case "text":
 		ev.Type = "message"
-		ev.Message = &textMessage{Type: "text", ID: strconv.FormatInt(500000000000000000+line.Seq, 10), QuoteToken: rand.Text(), Text: in.Text}
+		ev.Message = &textMessage{Type: "text", ID: messageID(line.Seq), QuoteToken: rand.Text(), Text: in.Text}
 		line.Text = in.Text
 	case "postback":
 		ev.Type = "postback"

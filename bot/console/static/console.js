@@ -74,6 +74,8 @@ function apply(s) {
   state.version = s.version;
   $("line-off").hidden = s.line.emulated;
   $("slack-off").hidden = s.slack.emulated;
+  $("add-user").hidden = $("tips").hidden = !s.line.emulated;
+  $("lead").textContent = leads[`${s.line.emulated}/${s.slack.emulated}`];
   $("channel-name").textContent = s.channel;
   if (s.line.emulated && s.users.length === 0 && !state.creating) {
     addUser();
@@ -86,6 +88,14 @@ function apply(s) {
   drawChat(s.chat);
   drawStaff(s.staff || []);
 }
+
+// What the console does, by which platforms it plays (LINE/Slack).
+const leads = {
+  "true/true": "LINE と Slack をこのサーバーの中で再現しています。左の利用者として話しかけ、右のスタッフとして承認してみてください。",
+  "true/false": "LINE をこのサーバーの中で再現しています。紹介依頼は実際の Slack ワークスペースに届きます。",
+  "false/true": "Slack をこのサーバーの中で再現しています。LINE は実際のチャネルを使っています。",
+  "false/false": "LINE と Slack は実際のチャネルとワークスペースを使っています。コンソールで再現するものはありません。",
+};
 
 // ---- Users ----
 
