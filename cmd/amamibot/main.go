@@ -8,6 +8,7 @@
 //	amamibot export registrations|bookings|matches   write records as CSV to stdout
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
+//	amamibot richmenu apply          make the shipped rich menu the LINE channel's default
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -35,6 +36,7 @@ const usage = `usage:
   amamibot export matches          write all introduction requests and decisions as CSV to stdout
   amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
   amamibot healthcheck             exit 0 when the server on ADDR is alive
+  amamibot richmenu apply          create the LINE rich menu and make it the default
 `
 
 func main() {
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = suggest(args, stdin, stdout)
 	case "healthcheck":
 		err = healthcheck(ctx, getenv)
+	case "richmenu":
+		err = richmenuCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
