@@ -18,18 +18,18 @@ import (
 //go:embed richmenu.png
 var richMenuImage []byte
 
-// RichMenuName names the menu on LINE. Apply finds the menus it made before
+// richMenuName names the menu on LINE. Apply finds the menus it made before
 // by this name, so changing it strands them.
-const RichMenuName = "amamibot"
+const richMenuName = "amamibot"
 
 // richMenuLabels are the menu's items, left to right as in the image. A tap
 // sends the label, as typing it would: the flows start the same either way.
 var richMenuLabels = []string{"セミナー申込", "相談する", "申込確認", "メニュー"}
 
-// RichMenuRequest returns the rich menu the project ships: full width,
+// richMenuRequest returns the rich menu the project ships: full width,
 // open when the chat opens, one column per label. The image must have the
 // same size.
-func RichMenuRequest() *messaging_api.RichMenuRequest {
+func richMenuRequest() *messaging_api.RichMenuRequest {
 	const width, height = 2500, 843
 	col := int64(width / len(richMenuLabels))
 	areas := make([]messaging_api.RichMenuArea, len(richMenuLabels))
@@ -45,14 +45,11 @@ func RichMenuRequest() *messaging_api.RichMenuRequest {
 	return &messaging_api.RichMenuRequest{
 		Size:        &messaging_api.RichMenuSize{Width: width, Height: height},
 		Selected:    true,
-		Name:        RichMenuName,
+		Name:        richMenuName,
 		ChatBarText: "メニュー",
 		Areas:       areas,
 	}
 }
-
-// RichMenuImage returns the PNG uploaded with RichMenuRequest's menu.
-func RichMenuImage() []byte { return bytes.Clone(richMenuImage) }
 
 // AppliedRichMenu is what ApplyRichMenu did.
 type AppliedRichMenu struct {
@@ -62,18 +59,18 @@ type AppliedRichMenu struct {
 
 // ApplyRichMenu creates the project's rich menu, uploads its image, makes it
 // the default for every user, and then deletes the menus an earlier apply
-// made. It replaces rather than reuses them because LINE cannot change a
-// menu's image or areas, so a reused menu would keep an old design; and it
-// deletes them only once the new one is the default, so users are never
-// left without a menu. A failure before that deletes the new menu again,
-// leaving the channel as it was.
+// made (those named "amamibot"; others are left alone). It replaces rather
+// than reuses them because LINE cannot change a menu's image or areas, so a
+// reused menu would keep an old design; and it deletes them only once the
+// new one is the default, so users are never left without a menu. A failure
+// before that deletes the new menu again, leaving the channel as it was.
 func (c *Client) ApplyRichMenu(ctx context.Context) (AppliedRichMenu, error) {
 	// Listing first also checks the token before anything is created.
-	old, err := c.richMenusNamed(ctx, RichMenuName)
+	old, err := c.richMenusNamed(ctx, richMenuName)
 	if err != nil {
 		return AppliedRichMenu{}, err
 	}
-	id, err := c.createRichMenu(ctx, RichMenuRequest())
+	id, err := c.createRichMenu(ctx, richMenuRequest())
 	if err != nil {
 		return AppliedRichMenu{}, err
 	}

@@ -62,8 +62,8 @@ func TestApplyRichMenu(t *testing.T) {
 	if want := []string{"セミナー申込", "相談する", "申込確認", "メニュー"}; !slices.Equal(labels, want) || x != got.Size.Width {
 		t.Errorf("areas %q covering %d px, want %q covering %d", labels, x, want, got.Size.Width)
 	}
-	if got.Name != RichMenuName {
-		t.Errorf("name %q, want %q", got.Name, RichMenuName)
+	if got.Name != richMenuName {
+		t.Errorf("name %q, want %q", got.Name, richMenuName)
 	}
 }
 
@@ -131,11 +131,11 @@ func TestApplyRichMenuFailsMidway(t *testing.T) {
 
 // The image must fit the menu LINE is told about, and LINE takes at most 1 MB.
 func TestRichMenuImage(t *testing.T) {
-	cfg, err := png.DecodeConfig(bytes.NewReader(RichMenuImage()))
+	cfg, err := png.DecodeConfig(bytes.NewReader(richMenuImage))
 	if err != nil {
 		t.Fatalf("richmenu.png: %v", err)
 	}
-	size := RichMenuRequest().Size
+	size := richMenuRequest().Size
 	if int64(cfg.Width) != size.Width || int64(cfg.Height) != size.Height {
 		t.Errorf("richmenu.png is %dx%d, the menu %dx%d", cfg.Width, cfg.Height, size.Width, size.Height)
 	}
@@ -167,7 +167,7 @@ func createOtherMenu(t *testing.T, srv *linetest.Server) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := RichMenuRequest()
+	req := richMenuRequest()
 	req.Name = "campaign"
 	created, err := api.CreateRichMenu(req)
 	if err != nil {
