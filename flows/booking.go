@@ -48,6 +48,7 @@ type BookingStore interface {
 
 var bookingSteps = map[string]stepFunc{
 	"pick":    pickSlot,
+	"consent": takeConsent,
 	"company": takeOwnerCompany,
 	"contact": takeOwnerContact,
 	"confirm": confirmBooking,

@@ -58,11 +58,14 @@ type Bot struct {
 	Seminars SeminarStore
 	Intros   IntroStore
 	Bookings BookingStore
+	Privacy  PrivacyStore
 	Matcher  Matcher
 	// Loc is where dates are shown (Asia/Tokyo); times are stored in UTC.
 	Loc *time.Location
 	// Funnel counts what conversations achieve; nil counts nothing.
 	Funnel Recorder
+	// Retention is how long problem texts are kept, as the privacy notice says.
+	Retention time.Duration
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -101,6 +104,9 @@ func init() {
 	for k, f := range bookingSteps {
 		steps["booking/"+k] = f
 	}
+	for k, f := range deleteSteps {
+		steps["delete/"+k] = f
+	}
 }
 
 // Step handles one input. Effects (a registration, a cancellation) are
@@ -138,6 +144,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			}
 			t.next = Session{}
 			return t.menu(cancelledText), nil
+		case t.typed(deleteLabel):
+			return t.start("delete", startDelete)
 		case t.typed(consultLabel):
 			return t.start("intake", startIntake)
 		case t.typed(seminarLabel):

@@ -59,6 +59,7 @@ var intakeSteps = map[string]stepFunc{
 	"describe": describeProblem,
 	"clarify":  pickCategory,
 	"pick":     pickTalent,
+	"consent":  takeConsent,
 	"company":  takeOwnerCompany,
 	"contact":  takeOwnerContact,
 	"confirm":  confirmIntroduction,
@@ -220,7 +221,7 @@ func askOwner(t *turn) ([]Reply, error) {
 		return nil, fmt.Errorf("owner: %w", err)
 	}
 	if o.Contact == "" {
-		return t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
+		return askPersonal(t, "company")
 	}
 	t.set("company", o.Company)
 	t.set("contact", o.Contact)

@@ -52,6 +52,7 @@ const (
 
 var seminarSteps = map[string]stepFunc{
 	"pick":    pickSeminar,
+	"consent": takeConsent,
 	"attend":  pickAttendance,
 	"name":    takeName,
 	"company": takeCompany,
@@ -104,29 +105,29 @@ func pickSeminar(t *turn) ([]Reply, error) {
 		}
 	}
 	t.set("seminar", s.ID)
-	return askAttendance(t, s), nil
+	return askAttendance(t, s)
 }
 
 // askAttendance offers the ways the seminar can be attended now; where there
 // is only one, it is taken without asking.
-func askAttendance(t *turn, s store.Seminar) []Reply {
+func askAttendance(t *turn, s store.Seminar) ([]Reply, error) {
 	venue := Choice{Label: venueLabel, Data: choiceVenue}
 	online := Choice{Label: onlineLabel, Data: choiceOnline}
 	waitlist := Choice{Label: waitlistLabel, Data: choiceWaitlist}
 	seats := s.SeatsLeft() > 0
 	switch {
 	case s.HasVenue() && s.HasOnline() && seats:
-		return t.ask("attend", Reply{Text: semAttendText + "\n会場: " + s.Venue}, venue, online)
+		return t.ask("attend", Reply{Text: semAttendText + "\n会場: " + s.Venue}, venue, online), nil
 	case s.HasVenue() && s.HasOnline():
-		return t.ask("attend", Reply{Text: semVenueFullText}, online, waitlist)
+		return t.ask("attend", Reply{Text: semVenueFullText}, online, waitlist), nil
 	case s.HasVenue() && !seats:
-		return t.ask("attend", Reply{Text: semVenueOnlyFull}, waitlist)
+		return t.ask("attend", Reply{Text: semVenueOnlyFull}, waitlist), nil
 	case s.HasVenue():
 		t.set("attendance", choiceVenue)
 	default:
 		t.set("attendance", choiceOnline)
 	}
-	return t.ask("name", Reply{Text: semNameText})
+	return askPersonal(t, "name")
 }
 
 func pickAttendance(t *turn) ([]Reply, error) {
@@ -135,7 +136,7 @@ func pickAttendance(t *turn) ([]Reply, error) {
 		return t.reprompt(missText), nil
 	}
 	t.set("attendance", data)
-	return t.ask("name", Reply{Text: semNameText}), nil
+	return askPersonal(t, "name")
 }
 
 func takeName(t *turn) ([]Reply, error) {

@@ -119,9 +119,12 @@ func replay(t *testing.T, script string) string {
 		t.Fatal(err)
 	}
 	c := &conversation{
-		t:        t,
-		st:       st,
-		bot:      &flows.Bot{Seminars: st, Intros: st, Bookings: st, Matcher: demoIndex(), Loc: tokyo},
+		t:  t,
+		st: st,
+		bot: &flows.Bot{
+			Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(),
+			Loc: tokyo, Retention: 180 * 24 * time.Hour,
+		},
 		now:      start,
 		sessions: map[string]flows.Session{},
 		last:     map[string][]flows.Reply{},

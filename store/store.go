@@ -37,6 +37,7 @@ type Store interface {
 	Introductions
 	Staffing
 	Consultations
+	Privacy
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say).
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error

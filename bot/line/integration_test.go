@@ -99,7 +99,7 @@ func TestRegistrationOverLINE(t *testing.T) {
 			c := &chat{t: t, h: h, url: web.URL + "/line/webhook", user: newUser()}
 			srv := h.srv
 
-			c.expect(c.do(srv.FollowEvent(c.user)), "友だち追加ありがとうございます。", "セミナー申込", "申込確認")
+			c.expect(c.do(srv.FollowEvent(c.user)), "友だち追加ありがとうございます。", "相談する", "セミナー申込", "個別相談", "申込確認")
 
 			list := c.do(srv.TextEvent(c.user, "セミナー申込"))
 			if len(list) != 2 || list[1].Type != "flex" || !strings.Contains(string(list[1].JSON), "1. 観光DXセミナー") ||
@@ -109,7 +109,8 @@ func TestRegistrationOverLINE(t *testing.T) {
 			c.expect(list, "受付中のセミナーです。", "キャンセル")
 
 			c.expect(c.do(srv.PostbackEvent(c.user, "seminar:dx")), "参加方法をお選びください。\n会場: 奄美市AiAiひろば 2階 会議室", "会場で参加", "オンラインで参加", "キャンセル")
-			c.expect(c.do(srv.PostbackEvent(c.user, "venue")), "お名前（フルネーム）を送ってください。", "キャンセル")
+			c.expect(c.do(srv.PostbackEvent(c.user, "venue")), "お名前などを伺う前に、個人情報の取り扱いをご確認ください。", "同意する", "キャンセル")
+			c.expect(c.do(srv.PostbackEvent(c.user, "同意する")), "お名前（フルネーム）を送ってください。", "キャンセル")
 			c.expect(c.do(srv.StickerEvent(c.user)), "スタンプや画像をありがとうございます。", "キャンセル")
 			c.expect(c.do(srv.TextEvent(c.user, "山田　太郎")), "会社名・屋号を送ってください。", "なし", "キャンセル")
 			summary := c.do(srv.TextEvent(c.user, "山田商店"))
@@ -128,7 +129,7 @@ func TestRegistrationOverLINE(t *testing.T) {
 			}
 			wg.Wait()
 			done := srv.WaitMessages(t, c.user, before+1, wait)[before:]
-			c.expect(done, "お申し込みが完了しました。\n\n観光DXセミナー 予約とSNSで選ばれる宿へ", "セミナー申込", "申込確認")
+			c.expect(done, "お申し込みが完了しました。\n\n観光DXセミナー 予約とSNSで選ばれる宿へ", "相談する", "セミナー申込", "個別相談", "申込確認")
 			if !strings.Contains(done[0].Text, "会場: 奄美市AiAiひろば 2階 会議室") || !strings.Contains(done[0].Text, "前日にリマインドをお送りします。") {
 				t.Errorf("confirmation %q, want the venue and the reminder promise", done[0].Text)
 			}
@@ -138,7 +139,7 @@ func TestRegistrationOverLINE(t *testing.T) {
 			if got := srv.Messages(c.user); len(got) != before+1+len(after) {
 				t.Errorf("the resent confirmation was answered again:\n%s", show(got[before:]))
 			}
-			c.expect(after, "お申し込み中のセミナーです。", "キャンセル")
+			c.expect(after, "お申し込み中のセミナーと個別相談です。", "キャンセル")
 			regs, err := h.st.UserRegistrations(ctx, c.user, time.Now())
 			if err != nil || len(regs) != 1 || regs[0].Attendance != store.Venue || regs[0].Name != "山田 太郎" {
 				t.Errorf("registrations %+v, %v; want one at the venue", regs, err)

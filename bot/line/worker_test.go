@@ -55,7 +55,7 @@ func newHarness(t *testing.T, open opener) *harness {
 	workers := river.NewWorkers()
 	st := open(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger})
 	client := line.NewClient(srv.Token, srv.URL, nil)
-	fb := &flows.Bot{Seminars: st, Loc: tokyo}
+	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
 	line.AddWorkers(workers, st, &bot.Runner{Sessions: st, Flows: fb, Logger: logger}, client, logger)
 	if err := st.StartJobs(context.Background()); err != nil {
 		t.Fatalf("start jobs: %v", err)
@@ -97,8 +97,8 @@ func TestTurnRepliesWithTheReplyToken(t *testing.T) {
 	user := newUser()
 	got := h.say(t, user, "message", textMsg("x", "メニュー"))
 	if len(got) != 1 || got[0].Via != "reply" || got[0].Text != "ご用件をお選びください。" ||
-		strings.Join(got[0].QuickReplies, ",") != "セミナー申込,申込確認" {
-		t.Fatalf("got %+v, want the menu as a reply with its two buttons", got)
+		strings.Join(got[0].QuickReplies, ",") != "相談する,セミナー申込,個別相談,申込確認" {
+		t.Fatalf("got %+v, want the menu as a reply with its four buttons", got)
 	}
 	if n := h.srv.Count("/v2/bot/message/push"); n != 0 {
 		t.Errorf("%d pushes, want none: replies are free, pushes count against the quota", n)
@@ -139,7 +139,7 @@ func TestTurnFallsBackToPush(t *testing.T) {
 			got := h.srv.WaitMessages(t, user, 1, wait)
 			time.Sleep(200 * time.Millisecond) // room for a duplicate to show
 			got = h.srv.Messages(user)
-			if len(got) != 1 || got[0].Via != "push" || got[0].Text != "ご用件をお選びください。" || len(got[0].QuickReplies) != 2 {
+			if len(got) != 1 || got[0].Via != "push" || got[0].Text != "ご用件をお選びください。" || len(got[0].QuickReplies) != 4 {
 				t.Fatalf("got %+v, want the menu once, pushed", got)
 			}
 			key, err := uuid.Parse(got[0].RetryKey)
@@ -320,7 +320,7 @@ func TestTurnFailureKeepsTheEvent(t *testing.T) {
 	logger, _ := newLogger()
 	srv := linetest.NewServer(t)
 	st := storetest.OpenSQLite(t, store.Options{Logger: logger})
-	fb := &flows.Bot{Seminars: st, Loc: tokyo}
+	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
 	now := time.Now()
 	w := &line.TurnWorker{
 		Inbox: st, Jobs: st, Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,8 @@ type config struct {
 	SlackAppToken      string
 
 	Loc *time.Location
+	// Retention is how long problem texts and inbox events are kept.
+	Retention time.Duration
 }
 
 // loadConfig reads and checks the environment. Every error says what to change.
@@ -76,6 +79,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("LINE_API_BASE_URL %q must be an http(s) URL such as https://api.line.me", c.LineAPIBase))
 	}
 	errs = append(errs, c.checkSlack()...)
+	days, err := strconv.Atoi(orDefault(getenv("RETENTION_DAYS"), "180"))
+	if err != nil || days < 1 || days > 3650 {
+		errs = append(errs, fmt.Errorf("RETENTION_DAYS %q must be a number of days between 1 and 3650 (how long problem texts are kept)", getenv("RETENTION_DAYS")))
+	}
+	c.Retention = time.Duration(days) * 24 * time.Hour
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TZ_DISPLAY %q is not a time zone name such as Asia/Tokyo", getenv("TZ_DISPLAY")))

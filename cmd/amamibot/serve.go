@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
@@ -39,11 +42,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		logger.Info("store: Postgres + Redis")
 	}
 	workers := river.NewWorkers()
-	st, err := openStore(ctx, c, store.Options{Workers: workers, Logger: logger})
+	st, err := openStore(ctx, c, store.Options{Workers: workers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()}})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	river.AddWorker(workers, &bot.PurgeWorker{Store: st, Retention: c.Retention, Logger: logger})
 	if *demo {
 		if err := seedDemo(ctx, st, time.Now(), c.Loc, logger); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
@@ -73,12 +77,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	}
 	defer stopConsole()
 
-	flow := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Matcher: talents, Loc: c.Loc}
-	runner := &bot.Runner{Sessions: st, Flows: flow, Logger: logger}
-	working := false
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+	bot.RegisterJobs(reg, st, logger)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	flow := &flows.Bot{
+		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
+		Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
+	}
+	runner := &bot.Runner{Sessions: st, Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {
 		wireLINE(mux, workers, st, runner, c, logger)
-		working = true
 	} else {
 		logger.Warn("LINE is not configured: POST /line/webhook answers 503; set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
 		mux.HandleFunc("POST /line/webhook", func(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +100,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		if err := wireSlack(ctx, mux, workers, st, c, logger); err != nil {
 			return err
 		}
-		working = true
 	} else {
 		logger.Warn("Slack is not configured: introduction alerts wait in the job queue; set SLACK_BOT_TOKEN, SLACK_CHANNEL_ID and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
 	}
@@ -98,16 +108,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	if err != nil {
 		return fmt.Errorf("listen on ADDR %s: %w", c.Addr, err)
 	}
-	if working {
-		// Jobs outlive the signal: SIGTERM stops them through StopJobs, which
-		// lets running turns finish, rather than cancelling them mid-turn.
-		if err := st.StartJobs(context.WithoutCancel(ctx)); err != nil {
-			ln.Close()
-			return fmt.Errorf("start jobs: %w", err)
-		}
+	// Jobs outlive the signal: SIGTERM stops them through StopJobs, which
+	// lets running turns finish, rather than cancelling them mid-turn.
+	if err := st.StartJobs(context.WithoutCancel(ctx)); err != nil {
+		ln.Close()
+		return fmt.Errorf("start jobs: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           observe(mux, metrics),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -126,11 +134,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	logger.Info("shutting down: finishing in-flight requests and turns")
 	done, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	errs := []error{srv.Shutdown(done)}
-	if working {
-		errs = append(errs, st.StopJobs(done))
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(srv.Shutdown(done), st.StopJobs(done)); err != nil {
 		return errors.Join(serveErr, fmt.Errorf("shutdown: %w", err))
 	}
 	if serveErr != nil {

@@ -1,0 +1,112 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// What the bot says about personal data (Japan's APPI): the notice before
+// the first personal question, and 「データ削除」.
+const (
+	noticeText = "お名前などを伺う前に、個人情報の取り扱いをご確認ください。\n" +
+		"いただいたお名前・会社名・連絡先・ご相談内容は、セミナーの運営と専門家のご紹介のためだけに使い、プログラムのスタッフが管理します。" +
+		"ご相談内容は%d日後に消去します。「データ削除」と送れば、いつでも削除できます。\n" +
+		"よろしければ「同意する」を押してください。"
+	agreeLabel      = "同意する"
+	deleteLabel     = "データ削除"
+	deleteAskText   = "保存しているあなたの個人情報（お名前、会社名、連絡先、ご相談内容）を削除します。セミナーのお申し込みと個別相談の予約も取り消されます。よろしいですか？"
+	deleteButton    = "削除する"
+	deletedText     = "個人情報を削除しました。ご利用ありがとうございました。"
+	consentStep     = "consent"
+	afterConsentKey = "after_consent"
+)
+
+// PrivacyStore is what the privacy steps read and commit.
+type PrivacyStore interface {
+	Consent(ctx context.Context, userID string) (at time.Time, ok bool, err error)
+	RecordConsent(ctx context.Context, userID string, at time.Time) error
+	DeleteUserData(ctx context.Context, userID string) error
+}
+
+// personalQuestions are the first personal questions of each flow: asked
+// only once the user has agreed to the notice.
+var personalQuestions = map[string]stepFunc{
+	"seminar/name":    askName,
+	"intake/company":  askCompany,
+	"booking/company": askCompany,
+}
+
+// askPersonal asks the personal question at step of the current flow, after
+// the privacy notice when the user has not agreed to it yet.
+func askPersonal(t *turn, step string) ([]Reply, error) {
+	ask := personalQuestions[t.next.Flow+"/"+step]
+	_, ok, err := t.bot.Privacy.Consent(t.ctx, t.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("consent: %w", err)
+	}
+	if ok {
+		return ask(t)
+	}
+	t.set(afterConsentKey, step)
+	notice := fmt.Sprintf(noticeText, int(t.bot.Retention/(24*time.Hour)))
+	return t.ask(consentStep, Reply{Text: notice}, Choice{Label: agreeLabel, Data: agreeLabel}), nil
+}
+
+func takeConsent(t *turn) ([]Reply, error) {
+	if data, ok := choose(t.next.Offered, t.Input); !ok || data != agreeLabel {
+		return t.reprompt(missText), nil
+	}
+	if err := t.bot.Privacy.RecordConsent(t.ctx, t.UserID, t.Now); err != nil {
+		return nil, fmt.Errorf("record consent: %w", err)
+	}
+	return personalQuestions[t.next.Flow+"/"+t.next.Data[afterConsentKey]](t)
+}
+
+func askName(t *turn) ([]Reply, error) {
+	return t.ask("name", Reply{Text: semNameText}), nil
+}
+
+func askCompany(t *turn) ([]Reply, error) {
+	return t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
+}
+
+var deleteSteps = map[string]stepFunc{
+	"confirm": confirmDelete,
+}
+
+// startDelete ends whatever flow was running (its answers are dropped with
+// it) and asks to confirm the deletion.
+func startDelete(t *turn) ([]Reply, error) {
+	return t.ask("confirm", Reply{Text: deleteAskText}, Choice{Label: deleteButton, Data: choiceConfirm}), nil
+}
+
+// confirmDelete cancels what is still active, through the usual paths so
+// that seats and slots go to others, then erases the personal data.
+func confirmDelete(t *turn) ([]Reply, error) {
+	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+		return t.reprompt(missText), nil
+	}
+	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return nil, fmt.Errorf("registrations of user: %w", err)
+	}
+	for _, r := range regs {
+		if _, err := t.bot.Seminars.CancelRegistration(t.ctx, t.UserID, r.ID, t.Now); err != nil {
+			return nil, fmt.Errorf("cancel registration %d: %w", r.ID, err)
+		}
+	}
+	bookings, err := t.bot.Bookings.UserBookings(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return nil, fmt.Errorf("bookings of user: %w", err)
+	}
+	for _, b := range bookings {
+		if _, err := t.bot.Bookings.CancelBooking(t.ctx, t.UserID, b.ID, t.Now); err != nil {
+			return nil, fmt.Errorf("cancel booking %d: %w", b.ID, err)
+		}
+	}
+	if err := t.bot.Privacy.DeleteUserData(t.ctx, t.UserID); err != nil {
+		return nil, fmt.Errorf("delete user data: %w", err)
+	}
+	return t.menu(deletedText), nil
+}
