@@ -45,4 +45,6 @@ func (h requestLogs) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return requestLogs{h.Handler.WithAttrs(attrs)}
 }
 
-func (h requestLogs) WithGroup(name string) slog.Handler { return requestLogs{h.Handler.WithGroup(name)} }
+func (h requestLogs) WithGroup(name string) slog.Handler {
+	return requestLogs{h.Handler.WithGroup(name)}
+}
