@@ -224,3 +224,19 @@ func TestIndexTalent(t *testing.T) {
 		t.Errorf("empty pool: %d candidates, confident=%v; want none, confident", len(r.Candidates), r.Confident)
 	}
 }
+
+// Whatever an owner sends, Search answers without panicking, and explains
+// every suggestion.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"", "😭", "ﾎｰﾑﾍﾟｰｼﾞ", "ＳＮＳ", "求人\xff", "ー-ー", "。。。", "a&b", strings.Repeat("あ", 300)} {
+		f.Add(s)
+	}
+	ix := demoIndex()
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, c := range ix.Search(text, 3).Candidates {
+			if len(c.Reasons) == 0 || c.Reasons[0] == "" {
+				t.Errorf("Search(%q): %s without a reason", text, c.Talent.ID)
+			}
+		}
+	})
+}

@@ -65,3 +65,20 @@ func TestReadTalentsCSVErrors(t *testing.T) {
 		})
 	}
 }
+
+// A broken file is refused or read whole, never half.
+func FuzzReadTalentsCSV(f *testing.F) {
+	f.Add(header + "T1,佐藤 健,見出し,SEO対策,marketing,5,remote,東京都,20,自己紹介\n")
+	f.Add(header + "T1,\"佐藤\n健\",,SEO対策;;,,0,hybrid,,0,\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ts, err := ReadTalentsCSV(strings.NewReader(in))
+		if err != nil && ts != nil {
+			t.Errorf("returned %d talents with the error %v", len(ts), err)
+		}
+		for _, tl := range ts {
+			if tl.ID == "" || len(tl.Skills) == 0 {
+				t.Errorf("accepted an invalid talent %+v", tl)
+			}
+		}
+	})
+}
