@@ -17,6 +17,7 @@ const (
 	saysList         = "受付中のセミナーです。"
 	saysAttendance   = "参加方法をお選びください。"
 	saysVenueFull    = "会場は満席です。オンラインで参加するか、会場のキャンセル待ちに登録できます。"
+	saysNotice       = "お名前などを伺う前に、個人情報の取り扱いをご確認ください。"
 	saysName         = "お名前（フルネーム）を送ってください。"
 	saysCompany      = "会社名・屋号を送ってください。"
 	saysSummary      = "以下の内容でお申し込みします。"
@@ -63,14 +64,17 @@ func registerAtVenue(a *attempt) error {
 	}
 	switch text := ans.text(); {
 	case strings.HasPrefix(text, saysAttendance):
-		ans, err = u.choose(ans, "会場で参加", saysName)
+		ans, err = u.choose(ans, "会場で参加", saysNotice)
 	case strings.HasPrefix(text, saysVenueFull):
 		a.offered = "pick"
-		ans, err = u.choose(ans, a.wants, saysName)
+		ans, err = u.choose(ans, a.wants, saysNotice)
 	default:
 		return fmt.Errorf("user %s picked the seminar; the bot answered:\n%s", u.id, ans)
 	}
 	if err != nil {
+		return err
+	}
+	if ans, err = u.choose(ans, "同意する", saysName); err != nil {
 		return err
 	}
 	if ans, err = u.ask(a.name, saysCompany); err != nil {
