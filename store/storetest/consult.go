@@ -19,10 +19,7 @@ import (
 // store.Consultations against the stores that open returns, one fresh store
 // per test. The stores must implement both.
 func RunConsult(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, open Opener)
-	}{
+	runAll(t, open, []contract{
 		{"Introduction/WithOwner", testIntroductionWithOwner},
 		{"RequestIntroduction/OneAlert", testRequestOneAlert},
 		{"DecideIntroduction/Approve", func(t *testing.T, open Opener) { testDecide(t, open, store.Approved) }},
@@ -52,27 +49,11 @@ func RunConsult(t *testing.T, open Opener) {
 		{"UserBookings", testUserBookings},
 		{"UpcomingBookings", testUpcomingBookings},
 		{"AllBookings", testAllBookings},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tt.run(t, open)
-		})
-	}
+	})
 }
 
-// consultStore is a store with staff decisions and consultations.
-type consultStore interface {
-	store.Store
-	store.Staffing
-	store.Consultations
-}
-
-// consultEnv is env with the store as a consultStore.
-type consultEnv struct {
-	*env
-	cs consultStore
-}
+// consultEnv is env with the helpers of the introduction and consultation path.
+type consultEnv struct{ *env }
 
 // newConsultEnv opens a store whose jobs of the introduction and
 // consultation path are logged when they run (see env). Jobs start with
@@ -88,19 +69,14 @@ func newConsultEnv(t *testing.T, open Opener) *consultEnv {
 	_ = river.AddWorkerSafely(workers, record[store.BookingNoticeArgs](jobs))
 	_ = river.AddWorkerSafely(workers, record[store.BookingReminderArgs](jobs))
 	s := open(t, store.Options{Workers: workers, MaxWorkers: 1, FetchPollInterval: 50 * time.Millisecond})
-	cs, ok := s.(consultStore)
-	if !ok {
-		t.Fatalf("%T does not implement store.Staffing and store.Consultations", s)
-	}
-	e := &env{t: t, ctx: t.Context(), s: s, jobs: jobs, now: time.Now().UTC().Truncate(time.Second)}
-	return &consultEnv{env: e, cs: cs}
+	return &consultEnv{&env{t: t, ctx: t.Context(), s: s, jobs: jobs, now: time.Now().UTC().Truncate(time.Second)}}
 }
 
 // owner saves an owner and returns it.
 func (e *consultEnv) owner(userID string) store.Owner {
 	e.t.Helper()
 	o := store.Owner{UserID: userID, Company: "奄美ﾏﾙｼｪ " + userID, Contact: "0997-00-0000", UpdatedAt: e.now.Add(-time.Hour)}
-	if err := e.cs.SaveOwner(e.ctx, o); err != nil {
+	if err := e.s.SaveOwner(e.ctx, o); err != nil {
 		e.t.Fatalf("SaveOwner: %v", err)
 	}
 	return o
@@ -108,7 +84,7 @@ func (e *consultEnv) owner(userID string) store.Owner {
 
 func (e *consultEnv) decide(id int64, status store.IntroStatus, by string, now time.Time) store.Introduction {
 	e.t.Helper()
-	in, err := e.cs.DecideIntroduction(e.ctx, id, store.Decision{Status: status, By: by, Now: now})
+	in, err := e.s.DecideIntroduction(e.ctx, id, store.Decision{Status: status, By: by, Now: now})
 	if err != nil {
 		e.t.Fatalf("DecideIntroduction(%d, %s): %v", id, status, err)
 	}
@@ -117,7 +93,7 @@ func (e *consultEnv) decide(id int64, status store.IntroStatus, by string, now t
 
 func (e *consultEnv) introduction(id int64) store.Introduction {
 	e.t.Helper()
-	in, err := e.cs.Introduction(e.ctx, id)
+	in, err := e.s.Introduction(e.ctx, id)
 	if err != nil {
 		e.t.Fatalf("Introduction(%d): %v", id, err)
 	}
@@ -134,7 +110,7 @@ func (e *consultEnv) slot(id string, startsIn time.Duration) store.Slot {
 		Host:     "相談員 " + id,
 		Mode:     store.ConsultOnline,
 	}
-	if err := e.cs.UpsertSlots(e.ctx, []store.Slot{sl}); err != nil {
+	if err := e.s.UpsertSlots(e.ctx, []store.Slot{sl}); err != nil {
 		e.t.Fatalf("UpsertSlots: %v", err)
 	}
 	return sl
@@ -143,7 +119,7 @@ func (e *consultEnv) slot(id string, startsIn time.Duration) store.Slot {
 // book books a slot from the menu at now.
 func (e *consultEnv) book(slotID, userID string, now time.Time) store.Booking {
 	e.t.Helper()
-	b, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: slotID, UserID: userID, Now: now})
+	b, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: slotID, UserID: userID, Now: now})
 	if err != nil {
 		e.t.Fatalf("BookSlot(%s, %s): %v", slotID, userID, err)
 	}
@@ -155,7 +131,7 @@ func (e *consultEnv) book(slotID, userID string, now time.Time) store.Booking {
 
 func (e *consultEnv) cancelBooking(b store.Booking) store.Booking {
 	e.t.Helper()
-	got, err := e.cs.CancelBooking(e.ctx, b.UserID, b.ID, e.now)
+	got, err := e.s.CancelBooking(e.ctx, b.UserID, b.ID, e.now)
 	if err != nil {
 		e.t.Fatalf("CancelBooking(%d): %v", b.ID, err)
 	}
@@ -167,7 +143,7 @@ func (e *consultEnv) cancelBooking(b store.Booking) store.Booking {
 
 func (e *consultEnv) available(now time.Time, limit int) []string {
 	e.t.Helper()
-	slots, err := e.cs.AvailableSlots(e.ctx, now, limit)
+	slots, err := e.s.AvailableSlots(e.ctx, now, limit)
 	if err != nil {
 		e.t.Fatalf("AvailableSlots: %v", err)
 	}
@@ -234,11 +210,11 @@ func checkDecided(t *testing.T, in store.Introduction, id int64, req store.Intro
 
 func testIntroductionWithOwner(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	upsertTalents(t, e.cs, talent("a"))
+	upsertTalents(t, e.s, talent("a"))
 	o := e.owner("U1")
 	req := introReq("U1", "a", e.now)
-	in := request(t, e.cs, req)
-	anon := request(t, e.cs, introReq("U2", "a", e.now)) // no details given
+	in := request(t, e.s, req)
+	anon := request(t, e.s, introReq("U2", "a", e.now)) // no details given
 
 	got := e.introduction(in.ID)
 	checkIntroduction(t, got, req)
@@ -248,7 +224,7 @@ func testIntroductionWithOwner(t *testing.T, open Opener) {
 	}
 	checkOwnerFilled(t, e.introduction(anon.ID).Owner, store.Owner{})
 
-	if _, err := e.cs.Introduction(e.ctx, anon.ID+100); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.Introduction(e.ctx, anon.ID+100); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Introduction(unknown): err = %v, want ErrNotFound", err)
 	}
 }
@@ -257,9 +233,9 @@ func testIntroductionWithOwner(t *testing.T, open Opener) {
 func testRequestOneAlert(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	e.startJobs()
-	upsertTalents(t, e.cs, talent("a"))
-	in := request(t, e.cs, introReq("U1", "a", e.now))
-	if _, err := e.cs.RequestIntroduction(e.ctx, introReq("U1", "a", e.now)); !errors.Is(err, store.ErrAlreadyRequested) {
+	upsertTalents(t, e.s, talent("a"))
+	in := request(t, e.s, introReq("U1", "a", e.now))
+	if _, err := e.s.RequestIntroduction(e.ctx, introReq("U1", "a", e.now)); !errors.Is(err, store.ErrAlreadyRequested) {
 		t.Fatalf("RequestIntroduction again: err = %v, want ErrAlreadyRequested", err)
 	}
 	checkJobs(t, e.drain(), store.IntroAlertArgs{IntroductionID: in.ID})
@@ -268,15 +244,15 @@ func testRequestOneAlert(t *testing.T, open Opener) {
 func testDecide(t *testing.T, open Opener, status store.IntroStatus) {
 	e := newConsultEnv(t, open)
 	e.startJobs()
-	upsertTalents(t, e.cs, talent("a"))
+	upsertTalents(t, e.s, talent("a"))
 	o := e.owner("U1")
 	req := introReq("U1", "a", e.now)
-	in := request(t, e.cs, req)
+	in := request(t, e.s, req)
 
 	// Decided in Tokyo, stored and read in UTC.
 	jst := time.FixedZone("JST", 9*60*60)
 	d := store.Decision{Status: status, By: "山田 花子", Now: e.now.Add(90 * time.Second).In(jst)}
-	got, err := e.cs.DecideIntroduction(e.ctx, in.ID, d)
+	got, err := e.s.DecideIntroduction(e.ctx, in.ID, d)
 	if err != nil {
 		t.Fatalf("DecideIntroduction: %v", err)
 	}
@@ -295,9 +271,9 @@ func testDecide(t *testing.T, open Opener, status store.IntroStatus) {
 func testDecideAlready(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	e.startJobs()
-	upsertTalents(t, e.cs, talent("a"))
+	upsertTalents(t, e.s, talent("a"))
 	req := introReq("U1", "a", e.now)
-	in := request(t, e.cs, req)
+	in := request(t, e.s, req)
 	first := store.Decision{Status: store.Declined, By: "staff-1", Now: e.now.Add(time.Minute)}
 	e.decide(in.ID, first.Status, first.By, first.Now)
 
@@ -305,7 +281,7 @@ func testDecideAlready(t *testing.T, open Opener) {
 		{Status: store.Approved, By: "staff-2", Now: e.now.Add(2 * time.Minute)},
 		{Status: store.Declined, By: "staff-1", Now: e.now.Add(3 * time.Minute)}, // a double click
 	} {
-		got, err := e.cs.DecideIntroduction(e.ctx, in.ID, d)
+		got, err := e.s.DecideIntroduction(e.ctx, in.ID, d)
 		if !errors.Is(err, store.ErrAlreadyDecided) {
 			t.Fatalf("DecideIntroduction(%s by %s) again: err = %v, want ErrAlreadyDecided", d.Status, d.By, err)
 		}
@@ -325,8 +301,8 @@ func testDecideAlready(t *testing.T, open Opener) {
 func testDecideFirstWins(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	e.startJobs()
-	upsertTalents(t, e.cs, talent("a"))
-	in := request(t, e.cs, introReq("U1", "a", e.now))
+	upsertTalents(t, e.s, talent("a"))
+	in := request(t, e.s, introReq("U1", "a", e.now))
 
 	const n = 10
 	var (
@@ -341,7 +317,7 @@ func testDecideFirstWins(t *testing.T, open Opener) {
 			if i%2 == 1 {
 				status = store.Declined
 			}
-			got, err := e.cs.DecideIntroduction(e.ctx, in.ID, store.Decision{Status: status, By: fmt.Sprint("staff-", i), Now: e.now})
+			got, err := e.s.DecideIntroduction(e.ctx, in.ID, store.Decision{Status: status, By: fmt.Sprint("staff-", i), Now: e.now})
 			switch {
 			case err == nil:
 				won.Add(1)
@@ -380,9 +356,9 @@ func testDecideFirstWins(t *testing.T, open Opener) {
 func testDecideNotFound(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	e.startJobs()
-	upsertTalents(t, e.cs, talent("a"))
-	in := request(t, e.cs, introReq("U1", "a", e.now))
-	_, err := e.cs.DecideIntroduction(e.ctx, in.ID+100, store.Decision{Status: store.Approved, By: "staff", Now: e.now})
+	upsertTalents(t, e.s, talent("a"))
+	in := request(t, e.s, introReq("U1", "a", e.now))
+	_, err := e.s.DecideIntroduction(e.ctx, in.ID+100, store.Decision{Status: store.Approved, By: "staff", Now: e.now})
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DecideIntroduction(unknown): err = %v, want ErrNotFound", err)
 	}
@@ -392,11 +368,11 @@ func testDecideNotFound(t *testing.T, open Opener) {
 // testDecideNotADecision: pending (or anything else) is not a decision.
 func testDecideNotADecision(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	upsertTalents(t, e.cs, talent("a"))
+	upsertTalents(t, e.s, talent("a"))
 	req := introReq("U1", "a", e.now)
-	in := request(t, e.cs, req)
+	in := request(t, e.s, req)
 	for _, status := range []store.IntroStatus{store.Pending, "maybe", ""} {
-		_, err := e.cs.DecideIntroduction(e.ctx, in.ID, store.Decision{Status: status, By: "staff", Now: e.now})
+		_, err := e.s.DecideIntroduction(e.ctx, in.ID, store.Decision{Status: status, By: "staff", Now: e.now})
 		if err == nil || errors.Is(err, store.ErrAlreadyDecided) || errors.Is(err, store.ErrNotFound) {
 			t.Errorf("DecideIntroduction(%q): err = %v, want a refusal", status, err)
 		}
@@ -409,11 +385,11 @@ func testDecideNotADecision(t *testing.T, open Opener) {
 func testDecideRequestAgain(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	e.startJobs()
-	upsertTalents(t, e.cs, talent("a"))
-	first := request(t, e.cs, introReq("U1", "a", e.now))
+	upsertTalents(t, e.s, talent("a"))
+	first := request(t, e.s, introReq("U1", "a", e.now))
 	e.decide(first.ID, store.Declined, "staff", e.now)
 	req := introReq("U1", "a", e.now.Add(time.Hour))
-	again := request(t, e.cs, req)
+	again := request(t, e.s, req)
 	if again.ID == first.ID {
 		t.Fatalf("RequestIntroduction after a decision returned the decided request %d", first.ID)
 	}
@@ -428,8 +404,8 @@ func testDecideRequestAgain(t *testing.T, open Opener) {
 
 func testSetAlert(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	upsertTalents(t, e.cs, talent("a"))
-	in := request(t, e.cs, introReq("U1", "a", e.now))
+	upsertTalents(t, e.s, talent("a"))
+	in := request(t, e.s, introReq("U1", "a", e.now))
 	checkAlert := func(channel, ts string) {
 		t.Helper()
 		got := e.introduction(in.ID)
@@ -439,7 +415,7 @@ func testSetAlert(t *testing.T, open Opener) {
 	}
 	setAlert := func(channel, ts string) {
 		t.Helper()
-		if err := e.cs.SetAlert(e.ctx, in.ID, channel, ts); err != nil {
+		if err := e.s.SetAlert(e.ctx, in.ID, channel, ts); err != nil {
 			t.Fatalf("SetAlert(%q, %q): %v", channel, ts, err)
 		}
 	}
@@ -457,11 +433,11 @@ func testSetAlert(t *testing.T, open Opener) {
 		t.Errorf("after SetAlert: %s by %q, want approved by staff", got.Status, got.DecidedBy)
 	}
 
-	if err := e.cs.SetAlert(e.ctx, in.ID+100, "C0123ABCD", "1767225600.000100"); !errors.Is(err, store.ErrNotFound) {
+	if err := e.s.SetAlert(e.ctx, in.ID+100, "C0123ABCD", "1767225600.000100"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SetAlert(unknown): err = %v, want ErrNotFound", err)
 	}
 	for _, bad := range [][2]string{{"", "1767225600.000100"}, {"C0123ABCD", ""}, {"", ""}} {
-		if err := e.cs.SetAlert(e.ctx, in.ID, bad[0], bad[1]); err == nil {
+		if err := e.s.SetAlert(e.ctx, in.ID, bad[0], bad[1]); err == nil {
 			t.Errorf("SetAlert(%q, %q): no error", bad[0], bad[1])
 		}
 	}
@@ -472,7 +448,7 @@ func testPendingIntroductions(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	pending := func() []store.Introduction {
 		t.Helper()
-		ins, err := e.cs.PendingIntroductions(e.ctx)
+		ins, err := e.s.PendingIntroductions(e.ctx)
 		if err != nil {
 			t.Fatalf("PendingIntroductions: %v", err)
 		}
@@ -481,13 +457,13 @@ func testPendingIntroductions(t *testing.T, open Opener) {
 	if ins := pending(); len(ins) != 0 {
 		t.Errorf("PendingIntroductions of an empty store = %v, want none", introIDs(ins))
 	}
-	upsertTalents(t, e.cs, talent("a"), talent("b"))
+	upsertTalents(t, e.s, talent("a"), talent("b"))
 	o := e.owner("U1")
 	lateReq := introReq("U1", "a", e.now.Add(2*time.Hour))
-	late := request(t, e.cs, lateReq)
-	decided := request(t, e.cs, introReq("U2", "a", e.now))
-	middle := request(t, e.cs, introReq("U3", "b", e.now.Add(time.Hour)))
-	early := request(t, e.cs, introReq("U4", "b", e.now.Add(-time.Hour)))
+	late := request(t, e.s, lateReq)
+	decided := request(t, e.s, introReq("U2", "a", e.now))
+	middle := request(t, e.s, introReq("U3", "b", e.now.Add(time.Hour)))
+	early := request(t, e.s, introReq("U4", "b", e.now.Add(-time.Hour)))
 	e.decide(decided.ID, store.Approved, "staff", e.now)
 	e.decide(early.ID, store.Declined, "staff", e.now)
 
@@ -504,9 +480,9 @@ func testTalent(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	a, b := talent("a"), talent("b")
 	b.Categories = nil
-	upsertTalents(t, e.cs, a, b)
+	upsertTalents(t, e.s, a, b)
 	for _, want := range []match.Talent{a, b} {
-		got, err := e.cs.Talent(e.ctx, want.ID)
+		got, err := e.s.Talent(e.ctx, want.ID)
 		if err != nil {
 			t.Fatalf("Talent(%s): %v", want.ID, err)
 		}
@@ -514,7 +490,7 @@ func testTalent(t *testing.T, open Opener) {
 			t.Errorf("Talent(%s) = %+v, want %+v", want.ID, got, want)
 		}
 	}
-	if _, err := e.cs.Talent(e.ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.Talent(e.ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Talent(missing): err = %v, want ErrNotFound", err)
 	}
 }
@@ -537,7 +513,7 @@ func testSeminarRegistrations(t *testing.T, open Opener) {
 	e.cancel(gone, e.now)
 	e.register(e.req("other", "u1", store.Venue), store.Confirmed)
 
-	regs, err := e.cs.SeminarRegistrations(e.ctx, "s")
+	regs, err := e.s.SeminarRegistrations(e.ctx, "s")
 	if err != nil {
 		t.Fatalf("SeminarRegistrations: %v", err)
 	}
@@ -551,10 +527,10 @@ func testSeminarRegistrations(t *testing.T, open Opener) {
 		}
 	}
 
-	if regs, err := e.cs.SeminarRegistrations(e.ctx, "empty"); err != nil || len(regs) != 0 {
+	if regs, err := e.s.SeminarRegistrations(e.ctx, "empty"); err != nil || len(regs) != 0 {
 		t.Errorf("SeminarRegistrations(empty) = %v, %v; want none", ids(regs), err)
 	}
-	if _, err := e.cs.SeminarRegistrations(e.ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.SeminarRegistrations(e.ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SeminarRegistrations(missing): err = %v, want ErrNotFound", err)
 	}
 }
@@ -578,12 +554,12 @@ func testUpsertSlotsCreates(t *testing.T, open Opener) {
 		Host:     "ｵﾝﾗｲﾝ担当",
 		Mode:     store.ConsultOnline,
 	}
-	if err := e.cs.UpsertSlots(e.ctx, []store.Slot{a, b}); err != nil {
+	if err := e.s.UpsertSlots(e.ctx, []store.Slot{a, b}); err != nil {
 		t.Fatalf("UpsertSlots: %v", err)
 	}
 	get := func(id string) store.Slot {
 		t.Helper()
-		sl, err := e.cs.Slot(e.ctx, id)
+		sl, err := e.s.Slot(e.ctx, id)
 		if err != nil {
 			t.Fatalf("Slot(%s): %v", id, err)
 		}
@@ -594,12 +570,12 @@ func testUpsertSlotsCreates(t *testing.T, open Opener) {
 
 	a.StartsAt, a.EndsAt = a.StartsAt.Add(time.Hour), a.EndsAt.Add(2*time.Hour)
 	a.Host, a.Mode = "別の相談員", store.ConsultOnline
-	if err := e.cs.UpsertSlots(e.ctx, []store.Slot{a}); err != nil {
+	if err := e.s.UpsertSlots(e.ctx, []store.Slot{a}); err != nil {
 		t.Fatalf("UpsertSlots (update): %v", err)
 	}
 	checkSlot(t, get("a"), a)
 	checkSlot(t, get("b"), b)
-	if err := e.cs.UpsertSlots(e.ctx, nil); err != nil {
+	if err := e.s.UpsertSlots(e.ctx, nil); err != nil {
 		t.Errorf("UpsertSlots(nil): %v", err)
 	}
 }
@@ -616,23 +592,23 @@ func testUpsertSlotsAllOrNone(t *testing.T, open Opener) {
 		"an unknown mode":     {ID: "c", StartsAt: a.StartsAt, EndsAt: a.EndsAt, Mode: "phone"},
 		"an end before start": {ID: "c", StartsAt: a.EndsAt, EndsAt: a.StartsAt, Mode: store.ConsultVenue},
 	} {
-		if err := e.cs.UpsertSlots(e.ctx, []store.Slot{changed, b, bad}); err == nil {
+		if err := e.s.UpsertSlots(e.ctx, []store.Slot{changed, b, bad}); err == nil {
 			t.Errorf("UpsertSlots with %s: no error", name)
 		}
 	}
-	got, err := e.cs.Slot(e.ctx, "a")
+	got, err := e.s.Slot(e.ctx, "a")
 	if err != nil {
 		t.Fatalf("Slot(a): %v", err)
 	}
 	checkSlot(t, got, a)
-	if _, err := e.cs.Slot(e.ctx, "b"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.Slot(e.ctx, "b"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Slot(b) after a failed upsert: err = %v, want ErrNotFound", err)
 	}
 }
 
 func testSlotNotFound(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	if _, err := e.cs.Slot(e.ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.Slot(e.ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Slot(missing): err = %v, want ErrNotFound", err)
 	}
 }
@@ -650,7 +626,7 @@ func testAvailableSlots(t *testing.T, open Opener) {
 	// Stored in another zone, ordered by the instant.
 	jst := time.FixedZone("JST", 9*60*60)
 	at := e.now.Add(90 * time.Minute).In(jst)
-	if err := e.cs.UpsertSlots(e.ctx, []store.Slot{{ID: "plus90m", StartsAt: at, EndsAt: at.Add(time.Hour), Mode: store.ConsultVenue}}); err != nil {
+	if err := e.s.UpsertSlots(e.ctx, []store.Slot{{ID: "plus90m", StartsAt: at, EndsAt: at.Add(time.Hour), Mode: store.ConsultVenue}}); err != nil {
 		t.Fatalf("UpsertSlots: %v", err)
 	}
 
@@ -680,15 +656,15 @@ func testAvailableSlots(t *testing.T, open Opener) {
 
 func testBookSlot(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	upsertTalents(t, e.cs, talent("a"))
+	upsertTalents(t, e.s, talent("a"))
 	o := e.owner("U1")
-	in := request(t, e.cs, introReq("U1", "a", e.now))
+	in := request(t, e.s, introReq("U1", "a", e.now))
 	sl := e.slot("s", 72*time.Hour)
 	menu := e.slot("m", 48*time.Hour)
 
 	jst := time.FixedZone("JST", 9*60*60)
 	now := e.now.Add(1500 * time.Millisecond).In(jst)
-	b, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U1", IntroductionID: in.ID, Now: now})
+	b, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U1", IntroductionID: in.ID, Now: now})
 	if err != nil {
 		t.Fatalf("BookSlot: %v", err)
 	}
@@ -705,7 +681,7 @@ func testBookSlot(t *testing.T, open Opener) {
 		t.Fatal("BookSlot: booking ID 0")
 	}
 	check("BookSlot", b)
-	got, err := e.cs.Booking(e.ctx, b.ID)
+	got, err := e.s.Booking(e.ctx, b.ID)
 	if err != nil {
 		t.Fatalf("Booking(%d): %v", b.ID, err)
 	}
@@ -713,7 +689,7 @@ func testBookSlot(t *testing.T, open Opener) {
 
 	// From the menu, by someone who gave no details.
 	m := e.book("m", "U2", e.now)
-	got, err = e.cs.Booking(e.ctx, m.ID)
+	got, err = e.s.Booking(e.ctx, m.ID)
 	if err != nil {
 		t.Fatalf("Booking(%d): %v", m.ID, err)
 	}
@@ -723,7 +699,7 @@ func testBookSlot(t *testing.T, open Opener) {
 	checkSlot(t, got.Slot, menu)
 	checkOwnerFilled(t, got.Owner, store.Owner{})
 
-	if _, err := e.cs.Booking(e.ctx, m.ID+100); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.Booking(e.ctx, m.ID+100); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Booking(unknown): err = %v, want ErrNotFound", err)
 	}
 }
@@ -733,11 +709,11 @@ func testBookSlotTaken(t *testing.T, open Opener) {
 	e.slot("s", 72*time.Hour)
 	first := e.book("s", "U1", e.now)
 	for _, userID := range []string{"U2", "U1"} { // another owner, and a double tap
-		if _, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: userID, Now: e.now}); !errors.Is(err, store.ErrSlotTaken) {
+		if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: userID, Now: e.now}); !errors.Is(err, store.ErrSlotTaken) {
 			t.Errorf("BookSlot(s) by %s: err = %v, want ErrSlotTaken", userID, err)
 		}
 	}
-	all, err := e.cs.AllBookings(e.ctx)
+	all, err := e.s.AllBookings(e.ctx)
 	if err != nil {
 		t.Fatalf("AllBookings: %v", err)
 	}
@@ -755,15 +731,15 @@ func testBookSlotRefused(t *testing.T, open Opener) {
 	e.slot("now", 0)
 	e.slot("s", 72*time.Hour)
 	for _, id := range []string{"started", "now", "missing"} {
-		if _, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: id, UserID: "U1", Now: e.now}); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: id, UserID: "U1", Now: e.now}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("BookSlot(%s): err = %v, want ErrNotFound", id, err)
 		}
 	}
 	// An introduction that does not exist.
-	if _, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U1", IntroductionID: 12345, Now: e.now}); err == nil {
+	if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U1", IntroductionID: 12345, Now: e.now}); err == nil {
 		t.Error("BookSlot for an unknown introduction: no error")
 	}
-	if all, err := e.cs.AllBookings(e.ctx); err != nil || len(all) != 0 {
+	if all, err := e.s.AllBookings(e.ctx); err != nil || len(all) != 0 {
 		t.Errorf("AllBookings = %v, %v; want none", bookingIDs(all), err)
 	}
 	if got := e.available(e.now, 10); !slices.Equal(got, []string{"s"}) {
@@ -786,7 +762,7 @@ func testBookSlotConcurrent(t *testing.T, open Opener) {
 	)
 	for i := range n {
 		wg.Go(func() {
-			b, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: fmt.Sprintf("u%02d", i), Now: e.now})
+			b, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: fmt.Sprintf("u%02d", i), Now: e.now})
 			switch {
 			case err == nil:
 				booked.Add(1)
@@ -802,7 +778,7 @@ func testBookSlotConcurrent(t *testing.T, open Opener) {
 	if booked.Load() != 1 || taken.Load() != n-1 {
 		t.Fatalf("%d booked, %d ErrSlotTaken; want 1 and %d", booked.Load(), taken.Load(), n-1)
 	}
-	all, err := e.cs.AllBookings(e.ctx)
+	all, err := e.s.AllBookings(e.ctx)
 	if err != nil {
 		t.Fatalf("AllBookings: %v", err)
 	}
@@ -821,7 +797,7 @@ func testCancelBooking(t *testing.T, open Opener) {
 	got := e.cancelBooking(b)
 	checkSlot(t, got.Slot, sl)
 	checkOwnerFilled(t, got.Owner, o)
-	if got, err := e.cs.Booking(e.ctx, b.ID); err != nil || got.Status != store.BookingCanceled {
+	if got, err := e.s.Booking(e.ctx, b.ID); err != nil || got.Status != store.BookingCanceled {
 		t.Errorf("Booking(%d) after the cancellation: %s, %v; want cancelled", b.ID, got.Status, err)
 	}
 	if got := e.available(e.now, 10); !slices.Equal(got, []string{"s"}) {
@@ -833,7 +809,7 @@ func testCancelBooking(t *testing.T, open Opener) {
 	if again.ID == b.ID {
 		t.Errorf("the booking after a cancellation has the cancelled one's ID %d", b.ID)
 	}
-	if got, err := e.cs.Booking(e.ctx, b.ID); err != nil || got.Status != store.BookingCanceled {
+	if got, err := e.s.Booking(e.ctx, b.ID); err != nil || got.Status != store.BookingCanceled {
 		t.Errorf("Booking(%d) after another booked the slot: %s, %v; want cancelled", b.ID, got.Status, err)
 	}
 }
@@ -856,11 +832,11 @@ func testCancelBookingNotFound(t *testing.T, open Opener) {
 		"without a user":  {"", theirs.ID},
 		"the other's own": {"U2", mine.ID},
 	} {
-		if _, err := e.cs.CancelBooking(e.ctx, c.userID, c.id, e.now); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.s.CancelBooking(e.ctx, c.userID, c.id, e.now); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CancelBooking %s: err = %v, want ErrNotFound", name, err)
 		}
 	}
-	if got, err := e.cs.Booking(e.ctx, theirs.ID); err != nil || got.Status != store.Booked {
+	if got, err := e.s.Booking(e.ctx, theirs.ID); err != nil || got.Status != store.Booked {
 		t.Errorf("Booking(%d) = %s, %v; want still booked", theirs.ID, got.Status, err)
 	}
 	checkJobs(t, e.drain(),
@@ -882,7 +858,7 @@ func testCancelBookingConcurrent(t *testing.T, open Opener) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			_, err := e.cs.CancelBooking(e.ctx, "U1", b.ID, e.now)
+			_, err := e.s.CancelBooking(e.ctx, "U1", b.ID, e.now)
 			switch {
 			case err == nil:
 				cancelled.Add(1)
@@ -910,11 +886,11 @@ func testBookingNotices(t *testing.T, open Opener) {
 	e.startJobs()
 	e.slot("s", time.Hour) // the reminder's time has passed: notices only
 	first := e.book("s", "U1", e.now)
-	if _, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U2", Now: e.now}); !errors.Is(err, store.ErrSlotTaken) {
+	if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U2", Now: e.now}); !errors.Is(err, store.ErrSlotTaken) {
 		t.Fatalf("BookSlot of a taken slot: err = %v, want ErrSlotTaken", err)
 	}
 	e.cancelBooking(first)
-	if _, err := e.cs.CancelBooking(e.ctx, "U1", first.ID, e.now); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.s.CancelBooking(e.ctx, "U1", first.ID, e.now); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("CancelBooking twice: err = %v, want ErrNotFound", err)
 	}
 	second := e.book("s", "U2", e.now)
@@ -982,7 +958,7 @@ func (e *consultEnv) bookingsFixture() bookingsFixture {
 func testUserBookings(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
 	f := e.bookingsFixture()
-	bs, err := e.cs.UserBookings(e.ctx, "U1", e.now)
+	bs, err := e.s.UserBookings(e.ctx, "U1", e.now)
 	if err != nil {
 		t.Fatalf("UserBookings: %v", err)
 	}
@@ -995,11 +971,11 @@ func testUserBookings(t *testing.T, open Opener) {
 		}
 		checkOwnerFilled(t, b.Owner, f.owner)
 	}
-	if bs, err := e.cs.UserBookings(e.ctx, "nobody", e.now); err != nil || len(bs) != 0 {
+	if bs, err := e.s.UserBookings(e.ctx, "nobody", e.now); err != nil || len(bs) != 0 {
 		t.Errorf("UserBookings(nobody) = %v, %v; want none", bookingIDs(bs), err)
 	}
 	// Later, fewer have not ended.
-	bs, err = e.cs.UserBookings(e.ctx, "U1", e.now.Add(3*time.Hour))
+	bs, err = e.s.UserBookings(e.ctx, "U1", e.now.Add(3*time.Hour))
 	if got, want := bookingIDs(bs), []int64{f.later.ID}; err != nil || !slices.Equal(got, want) {
 		t.Errorf("UserBookings(U1, now+3h) = %v, %v; want %v", got, err, want)
 	}
@@ -1007,11 +983,11 @@ func testUserBookings(t *testing.T, open Opener) {
 
 func testUpcomingBookings(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	if bs, err := e.cs.UpcomingBookings(e.ctx, e.now); err != nil || len(bs) != 0 {
+	if bs, err := e.s.UpcomingBookings(e.ctx, e.now); err != nil || len(bs) != 0 {
 		t.Errorf("UpcomingBookings of an empty store = %v, %v; want none", bookingIDs(bs), err)
 	}
 	f := e.bookingsFixture()
-	bs, err := e.cs.UpcomingBookings(e.ctx, e.now)
+	bs, err := e.s.UpcomingBookings(e.ctx, e.now)
 	if err != nil {
 		t.Fatalf("UpcomingBookings: %v", err)
 	}
@@ -1033,11 +1009,11 @@ func testUpcomingBookings(t *testing.T, open Opener) {
 
 func testAllBookings(t *testing.T, open Opener) {
 	e := newConsultEnv(t, open)
-	if bs, err := e.cs.AllBookings(e.ctx); err != nil || len(bs) != 0 {
+	if bs, err := e.s.AllBookings(e.ctx); err != nil || len(bs) != 0 {
 		t.Errorf("AllBookings of an empty store = %v, %v; want none", bookingIDs(bs), err)
 	}
 	f := e.bookingsFixture()
-	bs, err := e.cs.AllBookings(e.ctx)
+	bs, err := e.s.AllBookings(e.ctx)
 	if err != nil {
 		t.Fatalf("AllBookings: %v", err)
 	}

@@ -20,10 +20,7 @@ import (
 // RunIntake runs the contract tests of store.Talents and store.Introductions
 // against the stores that open returns, one fresh store per test.
 func RunIntake(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, open Opener)
-	}{
+	runAll(t, open, []contract{
 		{"Talents/Empty", testTalentsEmpty},
 		{"UpsertTalents/CreatesAndReads", testUpsertTalentsCreates},
 		{"UpsertTalents/Updates", testUpsertTalentsUpdates},
@@ -37,13 +34,7 @@ func RunIntake(t *testing.T, open Opener) {
 		{"RequestIntroduction/UnknownTalent", testRequestUnknownTalent},
 		{"RequestIntroduction/ConcurrentSameTalent", testRequestConcurrent},
 		{"AllIntroductions/Order", testAllIntroductions},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tt.run(t, open)
-		})
-	}
+	})
 }
 
 // openIntake opens a store without workers.

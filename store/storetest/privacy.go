@@ -15,10 +15,7 @@ import (
 // that open returns, one fresh store per test. The stores must implement
 // it.
 func RunPrivacy(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, open Opener)
-	}{
+	runAll(t, open, []contract{
 		{"Consent/RoundTrip", testConsentRoundTrip},
 		{"Consent/FirstKept", testConsentFirstKept},
 		{"DeleteUserData/Erases", testDeleteErases},
@@ -27,41 +24,21 @@ func RunPrivacy(t *testing.T, open Opener) {
 		{"DeleteUserData/TwiceAndUnknown", testDeleteTwice},
 		{"PurgeBefore/OnlyOlder", testPurgeOnlyOlder},
 		{"PurgeBefore/UnhandledSurvive", testPurgeUnhandledSurvive},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tt.run(t, open)
-		})
-	}
+	})
 }
 
-// privacyStore is a store with privacy records.
-type privacyStore interface {
-	store.Store
-	store.Privacy
-}
-
-// privacyEnv is consultEnv with the store as a privacyStore. Its jobs are
-// not started: the tests look at records only.
-type privacyEnv struct {
-	*consultEnv
-	ps privacyStore
-}
+// privacyEnv is consultEnv with the privacy helpers. Its jobs are not
+// started: the tests look at records only.
+type privacyEnv struct{ *consultEnv }
 
 func newPrivacyEnv(t *testing.T, open Opener) *privacyEnv {
 	t.Helper()
-	e := newConsultEnv(t, open)
-	ps, ok := e.s.(privacyStore)
-	if !ok {
-		t.Fatalf("%T does not implement store.Privacy", e.s)
-	}
-	return &privacyEnv{consultEnv: e, ps: ps}
+	return &privacyEnv{newConsultEnv(t, open)}
 }
 
 func (e *privacyEnv) consent(userID string) (time.Time, bool) {
 	e.t.Helper()
-	at, ok, err := e.ps.Consent(e.ctx, userID)
+	at, ok, err := e.s.Consent(e.ctx, userID)
 	if err != nil {
 		e.t.Fatalf("Consent(%s): %v", userID, err)
 	}
@@ -70,21 +47,21 @@ func (e *privacyEnv) consent(userID string) (time.Time, bool) {
 
 func (e *privacyEnv) recordConsent(userID string, at time.Time) {
 	e.t.Helper()
-	if err := e.ps.RecordConsent(e.ctx, userID, at); err != nil {
+	if err := e.s.RecordConsent(e.ctx, userID, at); err != nil {
 		e.t.Fatalf("RecordConsent(%s): %v", userID, err)
 	}
 }
 
 func (e *privacyEnv) deleteUser(userID string) {
 	e.t.Helper()
-	if err := e.ps.DeleteUserData(e.ctx, userID); err != nil {
+	if err := e.s.DeleteUserData(e.ctx, userID); err != nil {
 		e.t.Fatalf("DeleteUserData(%s): %v", userID, err)
 	}
 }
 
 func (e *privacyEnv) purge(cutoff time.Time, want int) {
 	e.t.Helper()
-	n, err := e.ps.PurgeBefore(e.ctx, cutoff)
+	n, err := e.s.PurgeBefore(e.ctx, cutoff)
 	if err != nil {
 		e.t.Fatalf("PurgeBefore(%v): %v", cutoff, err)
 	}
@@ -95,7 +72,7 @@ func (e *privacyEnv) purge(cutoff time.Time, want int) {
 
 func (e *privacyEnv) session(userID string) []byte {
 	e.t.Helper()
-	data, err := e.ps.Session(e.ctx, userID)
+	data, err := e.s.Session(e.ctx, userID)
 	if err != nil {
 		e.t.Fatalf("Session(%s): %v", userID, err)
 	}
@@ -159,7 +136,7 @@ func (e *privacyEnv) seedPrivacy() {
 	e.t.Helper()
 	e.seminar("s1", 72*time.Hour, 5)
 	e.seminar("s2", 96*time.Hour, 5)
-	upsertTalents(e.t, e.cs, talent("t1"), talent("t2"))
+	upsertTalents(e.t, e.s, talent("t1"), talent("t2"))
 }
 
 // userData gives the user one record of every kind (after seedPrivacy).
@@ -168,12 +145,12 @@ func (e *privacyEnv) userData(userID string) userData {
 	u := userData{userID: userID, owner: e.owner(userID)}
 	u.confirmed = e.register(e.req("s1", userID, store.Venue), store.Confirmed)
 	u.cancelled = e.cancel(e.register(e.req("s2", userID, store.Online), store.Confirmed), e.now).Cancelled
-	u.pending = request(e.t, e.cs, introReq(userID, "t1", e.now.Add(-2*time.Hour)))
-	approved := request(e.t, e.cs, introReq(userID, "t2", e.now.Add(-time.Hour)))
+	u.pending = request(e.t, e.s, introReq(userID, "t1", e.now.Add(-2*time.Hour)))
+	approved := request(e.t, e.s, introReq(userID, "t2", e.now.Add(-time.Hour)))
 	u.approved = e.decide(approved.ID, store.Approved, "山田 花子", e.now.Add(-30*time.Minute))
 
 	e.slot("slot-"+userID, 48*time.Hour)
-	b, err := e.cs.BookSlot(e.ctx, store.BookRequest{SlotID: "slot-" + userID, UserID: userID, IntroductionID: u.approved.ID, Now: e.now})
+	b, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "slot-" + userID, UserID: userID, IntroductionID: u.approved.ID, Now: e.now})
 	if err != nil {
 		e.t.Fatalf("BookSlot(%s): %v", userID, err)
 	}
@@ -186,7 +163,7 @@ func (e *privacyEnv) userData(userID string) userData {
 	e.handled(u.handled.ID)
 
 	u.session = []byte(`{"flow":"register","name":"名前 ` + userID + `"}`)
-	if err := e.ps.SaveSession(e.ctx, userID, u.session, time.Hour); err != nil {
+	if err := e.s.SaveSession(e.ctx, userID, u.session, time.Hour); err != nil {
 		e.t.Fatalf("SaveSession(%s): %v", userID, err)
 	}
 	u.consent = e.now.Add(-3 * time.Hour)
@@ -199,7 +176,7 @@ func (e *privacyEnv) userData(userID string) userData {
 func (e *privacyEnv) checkErased(u userData) {
 	e.t.Helper()
 	t := e.t
-	if o, err := e.cs.Owner(e.ctx, u.userID); !errors.Is(err, store.ErrNotFound) {
+	if o, err := e.s.Owner(e.ctx, u.userID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Owner(%s) after deletion = %+v, %v; want ErrNotFound", u.userID, o, err)
 	}
 	for _, want := range []store.Registration{u.confirmed, u.cancelled} {
@@ -225,12 +202,12 @@ func (e *privacyEnv) checkErased(u userData) {
 		}
 		checkOwnerFilled(t, in.Owner, store.Owner{})
 	}
-	for _, in := range allIntroductions(t, e.cs) {
+	for _, in := range allIntroductions(t, e.s) {
 		if in.UserID == u.userID && (in.Problem != "" || len(in.Reasons) != 0) {
 			t.Errorf("AllIntroductions after deletion: %d has problem %q, reasons %q", in.ID, in.Problem, in.Reasons)
 		}
 	}
-	b, err := e.cs.Booking(e.ctx, u.booking.ID)
+	b, err := e.s.Booking(e.ctx, u.booking.ID)
 	if err != nil {
 		t.Fatalf("Booking(%d) after deletion: %v", u.booking.ID, err)
 	}
@@ -258,7 +235,7 @@ func (e *privacyEnv) checkErased(u userData) {
 func (e *privacyEnv) checkIntact(u userData) {
 	e.t.Helper()
 	t := e.t
-	checkOwner(t, e.cs, u.owner)
+	checkOwner(t, e.s, u.owner)
 	for _, want := range []store.Registration{u.confirmed, u.cancelled} {
 		r, err := e.s.Registration(e.ctx, want.ID)
 		if err != nil {
@@ -275,7 +252,7 @@ func (e *privacyEnv) checkIntact(u userData) {
 		}
 		checkOwnerFilled(t, in.Owner, u.owner)
 	}
-	b, err := e.cs.Booking(e.ctx, u.booking.ID)
+	b, err := e.s.Booking(e.ctx, u.booking.ID)
 	if err != nil {
 		t.Fatalf("Booking(%d): %v", u.booking.ID, err)
 	}
@@ -305,10 +282,10 @@ func (e *privacyEnv) staffView() string {
 	for _, r := range regs {
 		fmt.Fprintf(&b, "registration %d %s %s %s %s\n", r.ID, r.SeminarID, r.UserID, r.Attendance, r.Status)
 	}
-	for _, in := range allIntroductions(e.t, e.cs) {
+	for _, in := range allIntroductions(e.t, e.s) {
 		fmt.Fprintf(&b, "introduction %d %s %s %s %s %q\n", in.ID, in.UserID, in.TalentID, in.Category, in.Status, in.DecidedBy)
 	}
-	bs, err := e.cs.AllBookings(e.ctx)
+	bs, err := e.s.AllBookings(e.ctx)
 	if err != nil {
 		e.t.Fatalf("AllBookings: %v", err)
 	}
@@ -389,11 +366,11 @@ func testDeleteTwice(t *testing.T, open Opener) {
 // them; requests already without personal data do not count.
 func testPurgeOnlyOlder(t *testing.T, open Opener) {
 	e := newPrivacyEnv(t, open)
-	upsertTalents(t, e.cs, talent("t1"))
+	upsertTalents(t, e.s, talent("t1"))
 	cutoff := e.now.Add(-24 * time.Hour)
 	intro := func(userID string, at time.Time) store.IntroRequest {
 		req := introReq(userID, "t1", at)
-		request(t, e.cs, req)
+		request(t, e.s, req)
 		return req
 	}
 	oldest := intro("U1", cutoff.Add(-48*time.Hour))
@@ -402,7 +379,7 @@ func testPurgeOnlyOlder(t *testing.T, open Opener) {
 	recent := intro("U4", e.now)
 	empty := introReq("U5", "t1", cutoff.Add(-time.Hour))
 	empty.Problem, empty.Reasons = "", nil
-	request(t, e.cs, empty)
+	request(t, e.s, empty)
 	// A deleted user's old request has nothing left to purge.
 	deleted := intro("U6", cutoff.Add(-time.Hour))
 	e.deleteUser("U6")
@@ -425,7 +402,7 @@ func testPurgeOnlyOlder(t *testing.T, open Opener) {
 	e.purge(cutoff, 3)
 
 	byUser := map[string]store.Introduction{}
-	all := allIntroductions(t, e.cs)
+	all := allIntroductions(t, e.s)
 	if len(all) != 6 {
 		t.Fatalf("AllIntroductions after the purge: %d requests, want all 6", len(all))
 	}

@@ -33,10 +33,7 @@ type Opener func(t *testing.T, opts store.Options) store.Store
 // Run runs the contract suite against the stores that open returns, one
 // fresh store per test.
 func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, open Opener)
-	}{
+	runAll(t, open, []contract{
 		{"UpsertSeminars/CreatesAndReads", testUpsertCreates},
 		{"UpsertSeminars/KeepsBooked", testUpsertKeepsBooked},
 		{"UpsertSeminars/AllOrNone", testUpsertAllOrNone},
@@ -74,7 +71,17 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Sessions/Expire", testSessionsExpire},
 		{"Ping", testPing},
-	}
+	})
+}
+
+// contract is one test of the suite.
+type contract struct {
+	name string
+	run  func(t *testing.T, open Opener)
+}
+
+// runAll runs the tests as parallel subtests, each opening its own store.
+func runAll(t *testing.T, open Opener, tests []contract) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
