@@ -150,22 +150,6 @@ func (e *consultEnv) available(now time.Time, limit int) []string {
 	return slotIDs(slots)
 }
 
-func slotIDs(slots []store.Slot) []string {
-	out := make([]string, len(slots))
-	for i, sl := range slots {
-		out[i] = sl.ID
-	}
-	return out
-}
-
-func bookingIDs(bs []store.Booking) []int64 {
-	out := make([]int64, len(bs))
-	for i, b := range bs {
-		out[i] = b.ID
-	}
-	return out
-}
-
 func checkSlot(t *testing.T, got, want store.Slot) {
 	t.Helper()
 	if got.ID != want.ID || got.Host != want.Host || got.Mode != want.Mode {

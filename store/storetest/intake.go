@@ -330,14 +330,6 @@ func allIntroductions(t *testing.T, s store.Introductions) []store.Introduction 
 	return all
 }
 
-func introIDs(ins []store.Introduction) []int64 {
-	out := make([]int64, len(ins))
-	for i, in := range ins {
-		out[i] = in.ID
-	}
-	return out
-}
-
 func testRequestIntroduction(t *testing.T, open Opener) {
 	e := newIntakeEnv(t, open)
 	s := e.s

@@ -220,20 +220,27 @@ func checkTime(t *testing.T, name string, got, want time.Time) {
 	}
 }
 
-func ids(rs []store.Registration) []int64 {
-	out := make([]int64, len(rs))
-	for i, r := range rs {
-		out[i] = r.ID
+// idsOf lists the IDs of records, to compare lists by what they hold.
+func idsOf[T any, K comparable](records []T, id func(T) K) []K {
+	out := make([]K, len(records))
+	for i, r := range records {
+		out[i] = id(r)
 	}
 	return out
 }
 
+func ids(rs []store.Registration) []int64 {
+	return idsOf(rs, func(r store.Registration) int64 { return r.ID })
+}
 func seminarIDs(ss []store.Seminar) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = s.ID
-	}
-	return out
+	return idsOf(ss, func(s store.Seminar) string { return s.ID })
+}
+func slotIDs(ss []store.Slot) []string { return idsOf(ss, func(s store.Slot) string { return s.ID }) }
+func bookingIDs(bs []store.Booking) []int64 {
+	return idsOf(bs, func(b store.Booking) int64 { return b.ID })
+}
+func introIDs(ins []store.Introduction) []int64 {
+	return idsOf(ins, func(in store.Introduction) int64 { return in.ID })
 }
 
 // eventually polls cond until it holds or 30 seconds have passed.
