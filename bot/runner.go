@@ -30,7 +30,7 @@ type Runner struct {
 
 // Turn handles one event and returns the replies to send. An event whose turn
 // was already applied (a retry after a crash between saving the session and
-// marking the event handled) returns no replies and changes nothing.
+// delivering) changes nothing and returns the same replies again.
 func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flows.Reply, error) {
 	var s flows.Session
 	raw, err := r.Sessions.Session(ctx, e.UserID)
@@ -45,7 +45,7 @@ func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flow
 		}
 	}
 	if s.LastEvent == e.ID {
-		return nil, nil
+		return s.LastReplies, nil
 	}
 	next, replies, err := r.Flows.Step(ctx, flows.Turn{
 		Now:     now,
@@ -58,6 +58,7 @@ func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flow
 		return nil, err
 	}
 	next.LastEvent = e.ID
+	next.LastReplies = replies
 	next.LastActive = now
 	data, err := json.Marshal(next)
 	if err != nil {

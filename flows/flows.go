@@ -61,6 +61,10 @@ type Session struct {
 	Misses     int               `json:"misses,omitempty"`  // unexpected inputs in a row at this step
 	LastActive time.Time         `json:"last_active"`
 	LastEvent  string            `json:"last_event,omitempty"` // the last event applied, so a retried turn is not applied twice
+	// LastReplies are what LastEvent was answered, so that a retried turn
+	// still delivers them (a push's retry key, made from the event, keeps
+	// LINE from showing them twice).
+	LastReplies []Reply `json:"last_replies,omitempty"`
 }
 
 // IdleTimeout is how long a started flow waits for the user.
