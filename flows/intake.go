@@ -25,6 +25,7 @@ const (
 	inNoMoreText     = "ほかにご紹介できる方は見つかりませんでした。表示中の方から選ぶか、ご相談内容を送り直してください。"
 	inConsultButton  = "この人に相談したい"
 	inMoreLabel      = "他の候補"
+	inOtherField     = "の方も見る"
 	inCompanyText    = "ご紹介の準備のため、会社名・屋号を送ってください。ない場合は「なし」を押してください。\n（いただいた情報は、ご紹介のためにだけ使います）"
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
 	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
@@ -161,9 +162,15 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 		r.Cards = append(r.Cards, talentCard(offset+i+1, c, data))
 		offered = append(offered, Choice{Label: strconv.Itoa(offset + i + 1), Data: data})
 	}
-	more := Choice{Label: inMoreLabel, Data: inMoreLabel}
-	r.Choices = []Choice{more}
-	return t.ask("pick", r, append(offered, more)...), nil
+	// 他の候補, and the other problems the message told of: the list holds
+	// the strongest one only.
+	r.Choices = []Choice{{Label: inMoreLabel, Data: inMoreLabel}}
+	for _, c := range res.Categories {
+		if c != t.next.Data["category"] && len(r.Choices) < 3 {
+			r.Choices = append(r.Choices, Choice{Label: match.CategoryLabel(c) + inOtherField, Data: categoryPrefix + c})
+		}
+	}
+	return t.ask("pick", r, append(offered, r.Choices...)...), nil
 }
 
 var workStyles = map[string]string{"remote": "リモート", "hybrid": "リモート＋現地", "onsite": "現地"}
@@ -195,6 +202,10 @@ func pickTalent(t *turn) ([]Reply, error) {
 		return showCandidates(t, t.search(offset+suggestionsShown), offset)
 	}
 	data, ok := choose(t.next.Offered, t.Input)
+	if code, isCategory := strings.CutPrefix(data, categoryPrefix); ok && isCategory {
+		t.set("category", code)
+		return showCandidates(t, t.search(suggestionsShown), 0)
+	}
 	id, isTalent := strings.CutPrefix(data, talentPrefix)
 	if !ok || !isTalent {
 		if t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
