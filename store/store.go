@@ -80,7 +80,9 @@ func (s Seminar) HasOnline() bool { return s.OnlineURL != "" }
 // Seminars holds the programme's seminars.
 type Seminars interface {
 	// UpsertSeminars creates or updates seminars by ID, all or none. Booked is
-	// kept as it is for existing seminars.
+	// kept as it is for existing seminars; venue seats the update adds go to
+	// the waitlist in order, each promoted attendee getting a PromotedArgs
+	// job (and a ReminderArgs job), in the same transaction.
 	UpsertSeminars(ctx context.Context, seminars []Seminar) error
 	// UpcomingSeminars lists seminars starting after now, soonest first.
 	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]Seminar, error)

@@ -164,6 +164,12 @@ func (s *Store) freeSeat(ctx context.Context, tx pgx.Tx, seminarID string, now t
 	if _, err := tx.Exec(ctx, releaseSeat, seminarID); err != nil {
 		return 0, err
 	}
+	return s.promote(ctx, tx, seminarID, now)
+}
+
+// promote gives a free venue seat, if there is one, to the first waitlisted
+// attendee and tells them. It returns the promoted registration's ID, or 0.
+func (s *Store) promote(ctx context.Context, tx pgx.Tx, seminarID string, now time.Time) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, lockFirstWaitlisted, seminarID).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -18,7 +18,23 @@ func (s *Store) UpsertSeminars(ctx context.Context, seminars []store.Seminar) er
 		batch.Queue(upsertSeminar, m.ID, m.Title, m.StartsAt, m.EndsAt, m.Venue, m.OnlineURL, m.Capacity)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return tx.SendBatch(ctx, &batch).Close()
+		if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+			return err
+		}
+		// Seats added by the import go to the waitlist, first come first.
+		now := time.Now()
+		for _, m := range seminars {
+			for {
+				promoted, err := s.promote(ctx, tx, m.ID, now)
+				if err != nil {
+					return fmt.Errorf("seminar %q: promote the waitlist: %w", m.ID, err)
+				}
+				if promoted == 0 {
+					break
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("upsert seminars: %w", err)

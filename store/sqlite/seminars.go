@@ -24,6 +24,19 @@ func (s *Store) UpsertSeminars(ctx context.Context, seminars []store.Seminar) er
 				return fmt.Errorf("seminar %q: %w", sem.ID, err)
 			}
 		}
+		// Seats added by the import go to the waitlist, first come first.
+		now := time.Now()
+		for _, sem := range seminars {
+			for {
+				promoted, err := s.promote(ctx, tx, sem.ID, now)
+				if err != nil {
+					return fmt.Errorf("seminar %q: promote the waitlist: %w", sem.ID, err)
+				}
+				if promoted == nil {
+					break
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {

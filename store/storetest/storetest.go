@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"Register/ConcurrentSameUser", testRegisterConcurrentSameUser},
 		{"CancelRegistration/FreesSeat", testCancelFreesSeat},
 		{"CancelRegistration/PromotesFirstWaitlisted", testCancelPromotes},
+		{"UpsertSeminars/MoreSeatsPromote", testMoreSeatsPromote},
 		{"CancelRegistration/NoSeatFreed", testCancelNoSeatFreed},
 		{"CancelRegistration/NotFound", testCancelNotFound},
 		{"CancelRegistration/Concurrent", testCancelConcurrent},
@@ -934,6 +935,35 @@ func testPromotionJobs(t *testing.T, open Opener) {
 		store.PromotedArgs{RegistrationID: promoted[0]},
 		store.PromotedArgs{RegistrationID: promoted[1]},
 		store.ReminderArgs{RegistrationID: promoted[1]},
+	)
+}
+
+// testMoreSeatsPromote raises a full seminar's capacity by re-importing it:
+// the new seats go to the waitlist in order, in the import's transaction.
+func testMoreSeatsPromote(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	e.startJobs()
+	sem := e.seminar("s", 72*time.Hour, 1)
+	e.register(e.req("s", "u1", store.Venue), store.Confirmed)
+	var waiting []store.Registration
+	for i, u := range []string{"w1", "w2", "w3"} {
+		req := e.req("s", u, store.Venue)
+		req.Waitlist = true
+		req.Now = e.now.Add(time.Duration(i) * time.Minute)
+		waiting = append(waiting, e.register(req, store.Waitlisted))
+	}
+	sem.Capacity = 3
+	if err := e.s.UpsertSeminars(e.ctx, []store.Seminar{sem}); err != nil {
+		t.Fatalf("UpsertSeminars: %v", err)
+	}
+	e.booked("s", 3)
+	e.status(waiting[0].ID, store.Confirmed)
+	e.status(waiting[1].ID, store.Confirmed)
+	e.status(waiting[2].ID, store.Waitlisted)
+	// The reminders are scheduled two days on and do not run here.
+	checkJobs(t, e.drain(),
+		store.PromotedArgs{RegistrationID: waiting[0].ID},
+		store.PromotedArgs{RegistrationID: waiting[1].ID},
 	)
 }
 
