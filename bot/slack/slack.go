@@ -35,6 +35,7 @@ type Store interface {
 	Seminar(ctx context.Context, id string) (store.Seminar, error)
 	Booking(ctx context.Context, id int64) (store.Booking, error)
 	UpcomingBookings(ctx context.Context, now time.Time) ([]store.Booking, error)
+	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
 // Config is how the app reaches Slack.
@@ -134,4 +135,5 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &alertWorker{App: a})
 	river.AddWorker(workers, &alertUpdateWorker{App: a})
 	river.AddWorker(workers, &noticeWorker{App: a})
+	river.AddWorker(workers, &mentionWorker{App: a})
 }

@@ -29,6 +29,7 @@ func wireSlack(ctx context.Context, mux *http.ServeMux, workers *river.Workers, 
 	app.AddWorkers(workers)
 	mux.Handle("POST /slack/actions", app.Actions())
 	mux.Handle("POST /slack/commands", app.Commands())
+	mux.Handle("POST /slack/events", app.Events())
 	if c.SlackAppToken != "" {
 		go func() {
 			if err := app.RunSocketMode(ctx, c.SlackAppToken); err != nil {

@@ -74,7 +74,7 @@ func (s *Server) postMessage(args url.Values) reply {
 	if refusal != nil {
 		return *refusal
 	}
-	m := &Message{Channel: channel, TS: s.ts(), Text: text, Blocks: blocks, Metadata: meta}
+	m := &Message{Channel: channel, TS: s.ts(), ThreadTS: args.Get("thread_ts"), Text: text, Blocks: blocks, Metadata: meta}
 	s.messages[channel] = append(s.messages[channel], m)
 	s.notify()
 	return ok(map[string]any{"channel": channel, "ts": m.TS, "message": m.json(true, s.BotUser)})

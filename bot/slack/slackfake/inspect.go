@@ -13,6 +13,7 @@ import (
 type Message struct {
 	Channel  string
 	TS       string
+	ThreadTS string // the thread it was posted in, if any
 	Text     string
 	Blocks   json.RawMessage // as posted
 	Metadata *Metadata
