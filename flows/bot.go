@@ -92,20 +92,16 @@ var steps map[string]stepFunc
 
 func init() {
 	steps = map[string]stepFunc{}
-	for k, f := range seminarSteps {
-		steps["seminar/"+k] = f
-	}
-	for k, f := range myRegSteps {
-		steps["myregs/"+k] = f
-	}
-	for k, f := range intakeSteps {
-		steps["intake/"+k] = f
-	}
-	for k, f := range bookingSteps {
-		steps["booking/"+k] = f
-	}
-	for k, f := range deleteSteps {
-		steps["delete/"+k] = f
+	for flow, fs := range map[string]map[string]stepFunc{
+		"seminar": seminarSteps,
+		"myregs":  myRegSteps,
+		"intake":  intakeSteps,
+		"booking": bookingSteps,
+		"delete":  deleteSteps,
+	} {
+		for step, f := range fs {
+			steps[flow+"/"+step] = f
+		}
 	}
 }
 
@@ -136,13 +132,11 @@ func (t *turn) dispatch() ([]Reply, error) {
 	if t.Input.Kind != Media {
 		switch {
 		case t.typed(menuLabel):
-			t.next = Session{}
 			return t.menu(menuText), nil
 		case t.typed(cancelLabel):
 			if t.next.Flow == "" {
 				return t.menu(nothingToStop), nil
 			}
-			t.next = Session{}
 			return t.menu(cancelledText), nil
 		case t.typed(deleteLabel):
 			return t.start("delete", startDelete)
@@ -176,16 +170,17 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return pickSlot(t)
 		}
 	}
-	switch {
-	case ok:
-	case t.Input.Kind == Media:
-		return t.menu(mediaText), nil
-	case t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes:
-		// Owners rarely press a menu first: a message out of any flow is
-		// taken as a problem to find professionals for.
-		return suggest(t, t.Input.Text)
-	default:
-		return t.menu(menuText), nil
+	if !ok {
+		switch {
+		case t.Input.Kind == Media:
+			return t.menu(mediaText), nil
+		case t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes:
+			// Owners rarely press a menu first: a message out of any flow
+			// is taken as a problem to find professionals for.
+			return suggest(t, t.Input.Text)
+		default:
+			return t.menu(menuText), nil
+		}
 	}
 	if t.Input.Kind == Media {
 		return t.reprompt(mediaText), nil
