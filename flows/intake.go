@@ -154,7 +154,7 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	t.set("offset", strconv.Itoa(offset))
 	r := Reply{Text: inFound + "\n" + inPickText}
 	if len(labels) > 0 {
-		r.Text = fmt.Sprintf(inUnderstood, strings.Join(labels, "」「")) + inFound + "\n" + inPickText
+		r.Text = fmt.Sprintf(inUnderstood, strings.Join(labels, "」「")) + r.Text
 	}
 	var offered []Choice
 	for i, c := range cands {
