@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/riverqueue/river"
+	"github.com/slack-go/slack"
 
 	slackbot "github.com/amamibot/amamibot/bot/slack"
 	"github.com/amamibot/amamibot/store"
@@ -23,8 +25,16 @@ func wireSlack(ctx context.Context, mux *http.ServeMux, workers *river.Workers, 
 		Location:      c.Loc,
 		Logger:        logger,
 	}, st)
-	if err != nil {
-		return fmt.Errorf("slack: %w (check SLACK_BOT_TOKEN and SLACK_API_URL)", err)
+	var refused slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &refused):
+		// Slack answered, and refused the token: the configuration is wrong.
+		return fmt.Errorf("%w (check SLACK_BOT_TOKEN)", err)
+	case err != nil:
+		// Slack did not answer. LINE must not go down with it: run without
+		// Slack; the alerts wait in the job queue for a server that has it.
+		logger.Error("Slack unreachable at start: running without Slack until the next restart; introduction alerts wait in the job queue", "err", err)
+		return nil
 	}
 	app.AddWorkers(workers)
 	mux.Handle("POST /slack/actions", app.Actions())
