@@ -29,7 +29,7 @@ func TestSlackTokenRefusedAtStart(t *testing.T) {
 // without Slack's routes, says why, and its alerts wait in the queue.
 func TestSlackUnreachableAtStart(t *testing.T) {
 	e := env{
-		"DATA_DIR": t.TempDir(),
+		"DATA_DIR":        t.TempDir(),
 		"SLACK_BOT_TOKEN": "xoxb-" + tokenValue, "SLACK_CHANNEL_ID": "C0STAFF",
 		"SLACK_SIGNING_SECRET": secretValue, "SLACK_API_URL": "http://" + freeAddr(t) + "/api/",
 	}
