@@ -29,7 +29,10 @@ var update = flag.Bool("update", false, "rewrite testdata/*.txt with the convers
 // read the diff.
 //
 // Users: "user:" and "user2:" ... are different LINE users. Directives in
-// parentheses on their own line: "(wait 31m)" moves the clock.
+// parentheses on their own line: "(wait 31m)" moves the clock; "(staff
+// approves)" and "(staff declines)" decide the oldest pending introduction
+// and show the owner's push; "(push to user2: reminders)" and "(push to
+// user2: promoted)" show what the jobs push.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -135,7 +138,8 @@ func replay(t *testing.T, script string) string {
 		m := userLine.FindStringSubmatch(line)
 		wait, isWait := strings.CutPrefix(line, "(wait ")
 		decision, isDecision := staffDecisions[line]
-		if m == nil && !isWait && !isDecision && !strings.HasPrefix(line, "#") {
+		pushTo, isPush := strings.CutPrefix(line, "(push to ")
+		if m == nil && !isWait && !isDecision && !isPush && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -155,6 +159,10 @@ func replay(t *testing.T, script string) string {
 			c.now = c.now.Add(d)
 		case isDecision:
 			c.decide(decision)
+			c.answered = true
+		case isPush:
+			user, kind, _ := strings.Cut(strings.TrimSuffix(pushTo, ")"), ": ")
+			c.push(user, kind)
 			c.answered = true
 		}
 	}
@@ -211,6 +219,45 @@ func (c *conversation) decide(status store.IntroStatus) {
 	replies := c.bot.Decision(intro, talent.DisplayName)
 	user := strings.TrimPrefix(intro.UserID, "U")
 	c.last[user] = replies
+	for _, r := range replies {
+		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))
+	}
+}
+
+// push shows what jobs push to a user about what they booked:
+// "(push to user2: reminders)", the day-before reminders of their confirmed
+// registrations and consultations; "(push to user2: promoted)", the news of
+// a venue seat that came off the waitlist.
+func (c *conversation) push(user, kind string) {
+	ctx := context.Background()
+	regs, err := c.st.UserRegistrations(ctx, "U"+user, c.now)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var replies []flows.Reply
+	switch kind {
+	case "reminders":
+		for _, r := range regs {
+			if r.Status == store.Confirmed {
+				replies = append(replies, c.bot.Reminder(r)...)
+			}
+		}
+		bookings, err := c.st.UserBookings(ctx, "U"+user, c.now)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		for _, b := range bookings {
+			replies = append(replies, c.bot.BookingReminder(b)...)
+		}
+	case "promoted":
+		for _, r := range regs {
+			if r.Status == store.Confirmed && r.Attendance == store.Venue {
+				replies = append(replies, c.bot.Promoted(r)...)
+			}
+		}
+	default:
+		c.t.Fatalf("push of %q: want reminders or promoted", kind)
+	}
 	for _, r := range replies {
 		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))
 	}
