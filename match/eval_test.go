@@ -245,3 +245,15 @@ func TestScorePyAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldout2 runs testdata/holdout2_queries.jsonl: 46 owner messages
+// (q01–q46) written as a batch before the lexicon was widened for them,
+// three or more per field, casual, half-width, rambling. First contact:
+// see the floor's comment.
+func TestHoldout2(t *testing.T) {
+	pool, ix := loadEval(t)
+	qs := readQueries(t, filepath.Join("testdata", "holdout2_queries.jsonl"))
+	got := score(pool, qs, searchIDs(ix))
+	t.Logf("matcher on %d holdout2 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
+	checkFloor(t, got, metrics{})
+}
