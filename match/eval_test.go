@@ -257,3 +257,14 @@ func TestHoldout2(t *testing.T) {
 	t.Logf("matcher on %d holdout2 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
 	checkFloor(t, got, metrics{})
 }
+
+// TestHoldout3 runs testdata/holdout3_queries.jsonl: 28 owner messages
+// (r01–r28, two per field) written after the lexicon had been widened and
+// never used to change it since: the honest first-contact figure.
+func TestHoldout3(t *testing.T) {
+	pool, ix := loadEval(t)
+	qs := readQueries(t, filepath.Join("testdata", "holdout3_queries.jsonl"))
+	got := score(pool, qs, searchIDs(ix))
+	t.Logf("matcher on %d holdout3 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
+	checkFloor(t, got, metrics{})
+}
