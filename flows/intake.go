@@ -166,7 +166,7 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	// the strongest one only.
 	r.Choices = []Choice{{Label: inMoreLabel, Data: inMoreLabel}}
 	for _, c := range res.Categories {
-		if c != t.next.Data["category"] && len(r.Choices) < 3 {
+		if c != t.next.Data["category"] && len(r.Choices) < 4 {
 			r.Choices = append(r.Choices, Choice{Label: match.CategoryLabel(c) + inOtherField, Data: categoryPrefix + c})
 		}
 	}
