@@ -1,10 +1,7 @@
 package postgres_test
 
 import (
-	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,24 +24,12 @@ func TestReplicasRaceForSlot(t *testing.T) {
 	}
 
 	const n = 40
-	var booked, taken atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			_, err := stores[i%2].BookSlot(t.Context(), store.BookRequest{SlotID: "s", UserID: fmt.Sprintf("u%02d", i), Now: time.Now()})
-			switch {
-			case err == nil:
-				booked.Add(1)
-			case errors.Is(err, store.ErrSlotTaken):
-				taken.Add(1)
-			default:
-				t.Errorf("BookSlot: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if booked.Load() != 1 || taken.Load() != n-1 {
-		t.Errorf("%d booked, %d ErrSlotTaken; want 1 and %d", booked.Load(), taken.Load(), n-1)
+	booked, taken := storetest.Race(t, n, store.ErrSlotTaken, func(i int) error {
+		_, err := stores[i%2].BookSlot(t.Context(), store.BookRequest{SlotID: "s", UserID: fmt.Sprintf("u%02d", i), Now: time.Now()})
+		return err
+	})
+	if booked != 1 || taken != n-1 {
+		t.Errorf("%d booked, %d ErrSlotTaken; want 1 and %d", booked, taken, n-1)
 	}
 	for _, s := range stores {
 		if bs, err := s.AllBookings(t.Context()); err != nil || len(bs) != 1 {

@@ -70,27 +70,15 @@ func TestReplicasRaceForSeats(t *testing.T) {
 	seminar(t, stores[0], "s", 20)
 
 	const n = 100
-	var confirmed, full atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			_, err := stores[i%2].Register(t.Context(), store.RegisterRequest{
-				SeminarID: "s", UserID: fmt.Sprintf("u%03d", i), Attendance: store.Venue,
-				Name: "名前", Company: "会社", Now: time.Now(),
-			})
-			switch {
-			case err == nil:
-				confirmed.Add(1)
-			case errors.Is(err, store.ErrVenueFull):
-				full.Add(1)
-			default:
-				t.Errorf("Register: %v", err)
-			}
+	confirmed, full := storetest.Race(t, n, store.ErrVenueFull, func(i int) error {
+		_, err := stores[i%2].Register(t.Context(), store.RegisterRequest{
+			SeminarID: "s", UserID: fmt.Sprintf("u%03d", i), Attendance: store.Venue,
+			Name: "名前", Company: "会社", Now: time.Now(),
 		})
-	}
-	wg.Wait()
-	if confirmed.Load() != 20 || full.Load() != n-20 {
-		t.Errorf("%d confirmed, %d ErrVenueFull; want 20 and %d", confirmed.Load(), full.Load(), n-20)
+		return err
+	})
+	if confirmed != 20 || full != n-20 {
+		t.Errorf("%d confirmed, %d ErrVenueFull; want 20 and %d", confirmed, full, n-20)
 	}
 	for _, s := range stores {
 		m, err := s.Seminar(t.Context(), "s")

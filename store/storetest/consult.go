@@ -290,35 +290,24 @@ func testDecideFirstWins(t *testing.T, open Opener) {
 
 	const n = 10
 	var (
-		won, already atomic.Int32
-		mu           sync.Mutex
-		returned     []store.Introduction
-		wg           sync.WaitGroup
+		mu       sync.Mutex
+		returned []store.Introduction
 	)
-	for i := range n {
-		wg.Go(func() {
-			status := store.Approved
-			if i%2 == 1 {
-				status = store.Declined
-			}
-			got, err := e.s.DecideIntroduction(e.ctx, in.ID, store.Decision{Status: status, By: fmt.Sprint("staff-", i), Now: e.now})
-			switch {
-			case err == nil:
-				won.Add(1)
-			case errors.Is(err, store.ErrAlreadyDecided):
-				already.Add(1)
-			default:
-				t.Errorf("DecideIntroduction: %v", err)
-				return
-			}
+	won, already := Race(t, n, store.ErrAlreadyDecided, func(i int) error {
+		status := store.Approved
+		if i%2 == 1 {
+			status = store.Declined
+		}
+		got, err := e.s.DecideIntroduction(e.ctx, in.ID, store.Decision{Status: status, By: fmt.Sprint("staff-", i), Now: e.now})
+		if err == nil || errors.Is(err, store.ErrAlreadyDecided) {
 			mu.Lock()
 			returned = append(returned, got)
 			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if won.Load() != 1 || already.Load() != n-1 {
-		t.Fatalf("%d decisions won, %d ErrAlreadyDecided; want 1 and %d", won.Load(), already.Load(), n-1)
+		}
+		return err
+	})
+	if won != 1 || already != n-1 {
+		t.Fatalf("%d decisions won, %d ErrAlreadyDecided; want 1 and %d", won, already, n-1)
 	}
 	final := e.introduction(in.ID)
 	if final.Status == store.Pending || final.DecidedBy == "" {
@@ -739,28 +728,16 @@ func testBookSlotConcurrent(t *testing.T, open Opener) {
 	e.startJobs()
 	e.slot("s", time.Hour) // the reminder's time has passed: only the notice
 	const n = 20
-	var (
-		booked, taken atomic.Int32
-		winner        atomic.Int64
-		wg            sync.WaitGroup
-	)
-	for i := range n {
-		wg.Go(func() {
-			b, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: fmt.Sprintf("u%02d", i), Now: e.now})
-			switch {
-			case err == nil:
-				booked.Add(1)
-				winner.Store(b.ID)
-			case errors.Is(err, store.ErrSlotTaken):
-				taken.Add(1)
-			default:
-				t.Errorf("BookSlot: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if booked.Load() != 1 || taken.Load() != n-1 {
-		t.Fatalf("%d booked, %d ErrSlotTaken; want 1 and %d", booked.Load(), taken.Load(), n-1)
+	var winner atomic.Int64
+	booked, taken := Race(t, n, store.ErrSlotTaken, func(i int) error {
+		b, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: fmt.Sprintf("u%02d", i), Now: e.now})
+		if err == nil {
+			winner.Store(b.ID)
+		}
+		return err
+	})
+	if booked != 1 || taken != n-1 {
+		t.Fatalf("%d booked, %d ErrSlotTaken; want 1 and %d", booked, taken, n-1)
 	}
 	all, err := e.s.AllBookings(e.ctx)
 	if err != nil {
@@ -838,24 +815,12 @@ func testCancelBookingConcurrent(t *testing.T, open Opener) {
 	e.slot("s", time.Hour)
 	b := e.book("s", "U1", e.now)
 	const n = 10
-	var cancelled, notFound atomic.Int32
-	var wg sync.WaitGroup
-	for range n {
-		wg.Go(func() {
-			_, err := e.s.CancelBooking(e.ctx, "U1", b.ID, e.now)
-			switch {
-			case err == nil:
-				cancelled.Add(1)
-			case errors.Is(err, store.ErrNotFound):
-				notFound.Add(1)
-			default:
-				t.Errorf("CancelBooking: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if cancelled.Load() != 1 || notFound.Load() != n-1 {
-		t.Errorf("%d cancelled, %d ErrNotFound; want 1 and %d", cancelled.Load(), notFound.Load(), n-1)
+	cancelled, notFound := Race(t, n, store.ErrNotFound, func(int) error {
+		_, err := e.s.CancelBooking(e.ctx, "U1", b.ID, e.now)
+		return err
+	})
+	if cancelled != 1 || notFound != n-1 {
+		t.Errorf("%d cancelled, %d ErrNotFound; want 1 and %d", cancelled, notFound, n-1)
 	}
 	checkJobs(t, e.drain(),
 		store.BookingNoticeArgs{BookingID: b.ID, Status: store.Booked},

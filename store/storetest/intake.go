@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -408,31 +407,20 @@ func testRequestConcurrent(t *testing.T, open Opener) {
 	now := time.Now().UTC().Truncate(time.Second)
 	const n = 10
 	var (
-		ok, already atomic.Int32
-		mu          sync.Mutex
-		returned    []int64
-		wg          sync.WaitGroup
+		mu       sync.Mutex
+		returned []int64
 	)
-	for range n {
-		wg.Go(func() {
-			in, err := s.RequestIntroduction(t.Context(), introReq("U1", "a", now))
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, store.ErrAlreadyRequested):
-				already.Add(1)
-			default:
-				t.Errorf("RequestIntroduction: %v", err)
-				return
-			}
+	ok, already := Race(t, n, store.ErrAlreadyRequested, func(int) error {
+		in, err := s.RequestIntroduction(t.Context(), introReq("U1", "a", now))
+		if err == nil || errors.Is(err, store.ErrAlreadyRequested) {
 			mu.Lock()
 			returned = append(returned, in.ID)
 			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if ok.Load() != 1 || already.Load() != n-1 {
-		t.Errorf("%d requested, %d ErrAlreadyRequested; want 1 and %d", ok.Load(), already.Load(), n-1)
+		}
+		return err
+	})
+	if ok != 1 || already != n-1 {
+		t.Errorf("%d requested, %d ErrAlreadyRequested; want 1 and %d", ok, already, n-1)
 	}
 	all := allIntroductions(t, s)
 	if len(all) != 1 {

@@ -75,6 +75,30 @@ func Run(t *testing.T, open Opener) {
 	})
 }
 
+// Race calls try(0) … try(n-1) at once, as replicas and double clicks do,
+// and counts the calls that succeeded and those refused with the sentinel
+// refusal (errors.Is); any other error fails the test. The suites use it to
+// show that the database, not a read-then-write in Go, settles a race.
+func Race(t *testing.T, n int, refusal error, try func(i int) error) (won, refused int) {
+	t.Helper()
+	var w, r atomic.Int32
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			switch err := try(i); {
+			case err == nil:
+				w.Add(1)
+			case errors.Is(err, refusal):
+				r.Add(1)
+			default:
+				t.Errorf("call %d of %d: %v", i, n, err)
+			}
+		})
+	}
+	wg.Wait()
+	return int(w.Load()), int(r.Load())
+}
+
 // contract is one test of the suite.
 type contract struct {
 	name string
@@ -601,24 +625,12 @@ func testRegisterConcurrentSeats(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	e.seminar("s", 72*time.Hour, 20)
 	const n = 50
-	var confirmed, full atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			_, err := e.s.Register(e.ctx, e.req("s", fmt.Sprintf("u%02d", i), store.Venue))
-			switch {
-			case err == nil:
-				confirmed.Add(1)
-			case errors.Is(err, store.ErrVenueFull):
-				full.Add(1)
-			default:
-				t.Errorf("Register u%02d: %v", i, err)
-			}
-		})
-	}
-	wg.Wait()
-	if confirmed.Load() != 20 || full.Load() != n-20 {
-		t.Errorf("%d confirmed, %d ErrVenueFull; want 20 and %d", confirmed.Load(), full.Load(), n-20)
+	confirmed, full := Race(t, n, store.ErrVenueFull, func(i int) error {
+		_, err := e.s.Register(e.ctx, e.req("s", fmt.Sprintf("u%02d", i), store.Venue))
+		return err
+	})
+	if confirmed != 20 || full != n-20 {
+		t.Errorf("%d confirmed, %d ErrVenueFull; want 20 and %d", confirmed, full, n-20)
 	}
 	e.booked("s", 20)
 	all, err := e.s.AllRegistrations(e.ctx)
@@ -631,24 +643,12 @@ func testRegisterConcurrentSameUser(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	e.seminar("s", 72*time.Hour, 5)
 	const n = 10
-	var ok, already atomic.Int32
-	var wg sync.WaitGroup
-	for range n {
-		wg.Go(func() {
-			_, err := e.s.Register(e.ctx, e.req("s", "u1", store.Venue))
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, store.ErrAlreadyRegistered):
-				already.Add(1)
-			default:
-				t.Errorf("Register: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if ok.Load() != 1 || already.Load() != n-1 {
-		t.Errorf("%d registered, %d ErrAlreadyRegistered; want 1 and %d", ok.Load(), already.Load(), n-1)
+	ok, already := Race(t, n, store.ErrAlreadyRegistered, func(int) error {
+		_, err := e.s.Register(e.ctx, e.req("s", "u1", store.Venue))
+		return err
+	})
+	if ok != 1 || already != n-1 {
+		t.Errorf("%d registered, %d ErrAlreadyRegistered; want 1 and %d", ok, already, n-1)
 	}
 	e.booked("s", 1)
 }
@@ -750,24 +750,12 @@ func testCancelConcurrent(t *testing.T, open Opener) {
 		req.Waitlist = true
 		e.register(req, store.Waitlisted)
 	}
-	var ok, notFound atomic.Int32
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			_, err := e.s.CancelRegistration(e.ctx, "u1", r.ID, e.now)
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, store.ErrNotFound):
-				notFound.Add(1)
-			default:
-				t.Errorf("CancelRegistration: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if ok.Load() != 1 || notFound.Load() != 7 {
-		t.Errorf("%d cancelled, %d ErrNotFound; want 1 and 7", ok.Load(), notFound.Load())
+	ok, notFound := Race(t, 8, store.ErrNotFound, func(int) error {
+		_, err := e.s.CancelRegistration(e.ctx, "u1", r.ID, e.now)
+		return err
+	})
+	if ok != 1 || notFound != 7 {
+		t.Errorf("%d cancelled, %d ErrNotFound; want 1 and 7", ok, notFound)
 	}
 	e.booked("s", 1)
 	rs, err := e.s.UserRegistrations(e.ctx, "w2", e.now)
