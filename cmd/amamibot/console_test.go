@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -246,7 +244,7 @@ func startConsoleServer(t *testing.T, vars map[string]string, args ...string) st
 	vars["ADDR"], vars["DATA_DIR"] = addr, t.TempDir()
 	getenv := func(k string) string { return vars[k] }
 
-	logs := &lockedBuffer{}
+	logs := newLogBuffer()
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -285,22 +283,4 @@ func startConsoleServer(t *testing.T, vars map[string]string, args ...string) st
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// lockedBuffer is a log written by the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
