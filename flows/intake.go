@@ -249,10 +249,8 @@ func afterOwner(t *turn) ([]Reply, error) {
 }
 
 func takeOwnerCompany(t *turn) ([]Reply, error) {
-	company := normalize(t.Input.Text)
-	if data, ok := choose(t.next.Offered, t.Input); ok && data == noCompanyLabel {
-		company = ""
-	} else if t.Input.Kind != Text || company == "" || utf8.RuneCountInString(company) > maxCompanyLen {
+	company, ok := readCompany(t)
+	if !ok {
 		return t.reprompt(semCompanyBad), nil
 	}
 	t.set("company", company)

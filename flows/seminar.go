@@ -148,11 +148,22 @@ func takeName(t *turn) ([]Reply, error) {
 	return t.ask("company", Reply{Text: semCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
 }
 
+// readCompany reads a company name, or 「なし」 for none; ok is false when
+// the input is neither.
+func readCompany(t *turn) (company string, ok bool) {
+	if data, chose := choose(t.next.Offered, t.Input); chose && data == noCompanyLabel {
+		return "", true
+	}
+	company = normalize(t.Input.Text)
+	if t.Input.Kind != Text || company == "" || utf8.RuneCountInString(company) > maxCompanyLen {
+		return "", false
+	}
+	return company, true
+}
+
 func takeCompany(t *turn) ([]Reply, error) {
-	company := normalize(t.Input.Text)
-	if data, ok := choose(t.next.Offered, t.Input); ok && data == noCompanyLabel {
-		company = ""
-	} else if t.Input.Kind != Text || company == "" || utf8.RuneCountInString(company) > maxCompanyLen {
+	company, ok := readCompany(t)
+	if !ok {
 		return t.reprompt(semCompanyBad), nil
 	}
 	t.set("company", company)
