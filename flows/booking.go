@@ -133,7 +133,7 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 }
 
 func confirmBooking(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+	if !t.chose(choiceConfirm) {
 		return t.reprompt(missText), nil
 	}
 	introID, _ := strconv.ParseInt(t.next.Data["introduction"], 10, 64)

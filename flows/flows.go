@@ -94,6 +94,12 @@ func choose(offered []Choice, in Input) (string, bool) {
 	return "", false
 }
 
+// chose reports whether the input selects the offered choice whose Data is data.
+func (t *turn) chose(data string) bool {
+	got, ok := choose(t.next.Offered, t.Input)
+	return ok && got == data
+}
+
 // listNumber reads 「1」「２」「3番」 as a list position.
 func listNumber(s string) (int, bool) {
 	s = strings.TrimSuffix(s, "番")

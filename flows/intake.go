@@ -307,7 +307,7 @@ func askIntroConfirm(t *turn) []Reply {
 }
 
 func confirmIntroduction(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+	if !t.chose(choiceConfirm) {
 		return t.reprompt(missText), nil
 	}
 	d := t.next.Data

@@ -78,7 +78,7 @@ func pickRegistration(t *turn) ([]Reply, error) {
 }
 
 func confirmCancel(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+	if !t.chose(choiceConfirm) {
 		return t.reprompt(missText), nil
 	}
 	target := t.next.Data["cancel"]

@@ -54,7 +54,7 @@ func askPersonal(t *turn, step string) ([]Reply, error) {
 }
 
 func takeConsent(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); !ok || data != agreeLabel {
+	if !t.chose(agreeLabel) {
 		return t.reprompt(missText), nil
 	}
 	if err := t.bot.Privacy.RecordConsent(t.ctx, t.UserID, t.Now); err != nil {
@@ -84,7 +84,7 @@ func startDelete(t *turn) ([]Reply, error) {
 // confirmDelete cancels what is still active, through the usual paths so
 // that seats and slots go to others, then erases the personal data.
 func confirmDelete(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+	if !t.chose(choiceConfirm) {
 		return t.reprompt(missText), nil
 	}
 	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)

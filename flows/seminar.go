@@ -151,7 +151,7 @@ func takeName(t *turn) ([]Reply, error) {
 // readCompany reads a company name, or 「なし」 for none; ok is false when
 // the input is neither.
 func readCompany(t *turn) (company string, ok bool) {
-	if data, chose := choose(t.next.Offered, t.Input); chose && data == noCompanyLabel {
+	if t.chose(noCompanyLabel) {
 		return "", true
 	}
 	company = normalize(t.Input.Text)
@@ -183,7 +183,7 @@ func takeCompany(t *turn) ([]Reply, error) {
 }
 
 func confirmRegistration(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); !ok || data != choiceConfirm {
+	if !t.chose(choiceConfirm) {
 		return t.reprompt(missText), nil
 	}
 	return register(t, t.next.Data["attendance"])
