@@ -69,16 +69,27 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
-	exporters := map[string]func(context.Context, store.Store, *time.Location, io.Writer) error{
+	exporters := map[string]func(context.Context, store.Store, *time.Location) ([]string, [][]string, error){
 		"registrations": exportRegistrations,
 		"bookings":      exportBookings,
 		"matches":       exportMatches,
 	}
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	excel := fs.Bool("excel", false, "write for Excel: a UTF-8 BOM and CRLF line ends")
+	fs.SetOutput(io.Discard) // run prints the usage, to its own stderr
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%s: %w: %w", fs.Name(), err, errUsage)
+	}
+	args = fs.Args()
 	if len(args) != 1 || exporters[args[0]] == nil {
-		return fmt.Errorf("export needs what to export (registrations, bookings or matches), such as: export registrations: %w", errUsage)
+		return fmt.Errorf("export needs what to export (registrations, bookings or matches), such as: export [--excel] registrations: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(c config, st store.Store) error {
-		return exporters[args[0]](ctx, st, c.Loc, stdout)
+		header, rows, err := exporters[args[0]](ctx, st, c.Loc)
+		if err != nil {
+			return err
+		}
+		return writeCSV(stdout, header, rows, *excel)
 	})
 }
 

@@ -28,11 +28,35 @@ var (
 )
 
 // writeCSV writes a header and rows, and reports the first write error.
-func writeCSV(w io.Writer, header []string, rows [][]string) error {
+// Every cell is neutralised so that a spreadsheet shows it as text. For
+// Excel, a BOM and CRLF line ends make Japanese Excel read it as UTF-8.
+func writeCSV(w io.Writer, header []string, rows [][]string, excel bool) error {
+	if excel {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return err
+		}
+	}
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = excel
 	cw.Write(header)
-	cw.WriteAll(rows) // flushes
+	for _, r := range rows {
+		for i, cell := range r {
+			r[i] = neutralise(cell)
+		}
+		cw.Write(r)
+	}
+	cw.Flush()
 	return cw.Error()
+}
+
+// neutralise keeps a spreadsheet from running a cell as a formula (OWASP's
+// CSV injection rule): a cell that starts with =, +, -, @, a tab or a
+// carriage return is prefixed with a quote, which shows it as typed.
+func neutralise(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
 
 // timeIn formats t in loc, or "" for the zero time (not decided yet, say).
@@ -43,10 +67,10 @@ func timeIn(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format(time.RFC3339)
 }
 
-func exportRegistrations(ctx context.Context, st store.Store, loc *time.Location, w io.Writer) error {
+func exportRegistrations(ctx context.Context, st store.Store, loc *time.Location) ([]string, [][]string, error) {
 	regs, err := st.AllRegistrations(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var rows [][]string
 	for _, r := range regs {
@@ -55,13 +79,13 @@ func exportRegistrations(ctx context.Context, st store.Store, loc *time.Location
 			string(r.Attendance), string(r.Status), r.Name, r.Company, timeIn(r.CreatedAt, loc),
 		})
 	}
-	return writeCSV(w, registrationColumns, rows)
+	return registrationColumns, rows, nil
 }
 
-func exportBookings(ctx context.Context, st store.Store, loc *time.Location, w io.Writer) error {
+func exportBookings(ctx context.Context, st store.Store, loc *time.Location) ([]string, [][]string, error) {
 	bookings, err := st.AllBookings(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var rows [][]string
 	for _, b := range bookings {
@@ -75,13 +99,13 @@ func exportBookings(ctx context.Context, st store.Store, loc *time.Location, w i
 			timeIn(b.CreatedAt, loc),
 		})
 	}
-	return writeCSV(w, bookingColumns, rows)
+	return bookingColumns, rows, nil
 }
 
-func exportMatches(ctx context.Context, st store.Store, loc *time.Location, w io.Writer) error {
+func exportMatches(ctx context.Context, st store.Store, loc *time.Location) ([]string, [][]string, error) {
 	intros, err := st.AllIntroductions(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	names := map[string]string{}
 	var rows [][]string
@@ -90,7 +114,7 @@ func exportMatches(ctx context.Context, st store.Store, loc *time.Location, w io
 		if !ok {
 			t, err := st.Talent(ctx, in.TalentID)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			name, names[in.TalentID] = t.DisplayName, t.DisplayName
 		}
@@ -100,5 +124,5 @@ func exportMatches(ctx context.Context, st store.Store, loc *time.Location, w io
 			string(in.Status), in.DecidedBy, timeIn(in.DecidedAt, loc),
 		})
 	}
-	return writeCSV(w, matchColumns, rows)
+	return matchColumns, rows, nil
 }

@@ -292,3 +292,57 @@ func TestExportRegistrations(t *testing.T) {
 		t.Errorf("export with TZ_DISPLAY=UTC: %v\n%s\nwant starts_at in UTC", err, out)
 	}
 }
+
+// TestExportNeutralisesFormulas: a name typed as a formula reaches staff as
+// text, and --excel writes what Japanese Excel reads as UTF-8.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	dir := t.TempDir()
+	e := env{"DATA_DIR": dir}
+	if _, err := importSeminarsFile(t, e, seminarRow("dx", dxTitle, 10, dxVenue, dxURL, 10)); err != nil {
+		t.Fatal(err)
+	}
+	typed := []string{`=HYPERLINK("http://evil.example","押して")`, "+81 90", "-1+1", "@SUM(A1)", "\tタブ", "\r改行"}
+	openData(t, dir, func(st store.Store) {
+		for _, name := range typed {
+			if _, err := st.Register(t.Context(), store.RegisterRequest{SeminarID: "dx", UserID: newUserID(),
+				Attendance: store.Venue, Name: name, Company: "奄美商店", Now: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	for _, excel := range []bool{false, true} {
+		args := []string{"export", "registrations"}
+		if excel {
+			args = []string{"export", "--excel", "registrations"}
+		}
+		out, _, err := amamibot(t, e, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.HasPrefix(out, "\ufeff"); got != excel {
+			t.Errorf("%v: starts with a BOM: %v, want %v", args, got, excel)
+		}
+		if got := strings.Contains(out, "\r\n"); got != excel {
+			t.Errorf("%v: CRLF line ends: %v, want %v", args, got, excel)
+		}
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatalf("%v: not CSV: %v", args, err)
+		}
+		var names []string
+		for _, r := range records[1:] {
+			names = append(names, r[6])
+			if r[7] != "奄美商店" {
+				t.Errorf("%v: company %q changed, want it as typed", args, r[7])
+			}
+		}
+		for _, name := range typed {
+			if excel {
+				name = strings.ReplaceAll(name, "\r", "") // encoding/csv drops a lone CR in CRLF mode
+			}
+			if !slices.Contains(names, "'"+name) {
+				t.Errorf("%v: name %q exported as one of %q, want it prefixed with a quote", args, name, names)
+			}
+		}
+	}
+}
