@@ -27,6 +27,9 @@ type config struct {
 	SlackAPIURL        string
 	SlackAppToken      string
 
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
+
 	Loc *time.Location
 	// Retention is how long problem texts and inbox events are kept.
 	Retention time.Duration
@@ -48,6 +51,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SlackChannelID:     getenv("SLACK_CHANNEL_ID"),
 		SlackAPIURL:        orDefault(getenv("SLACK_API_URL"), "https://slack.com/api/"),
 		SlackAppToken:      getenv("SLACK_APP_TOKEN"),
+		MetricsToken:       getenv("METRICS_TOKEN"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,6 +36,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	c, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
+	}
+	if *demo {
+		c.Addr = demoAddr(getenv)
 	}
 	if c.DatabaseURL == "" {
 		logger.Info("store: embedded SQLite; set DATABASE_URL and REDIS_URL to use Postgres + Redis", "data_dir", c.DataDir)
@@ -81,7 +85,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)
 	bot.RegisterJobs(reg, st, logger)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", bearer(c.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
@@ -142,4 +146,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// demoAddr is where the demo listens: its console needs no token, so it
+// stays on loopback unless ADDR says otherwise.
+func demoAddr(getenv func(string) string) string {
+	return orDefault(getenv("ADDR"), "127.0.0.1:8080")
+}
+
+// bearer guards h with a bearer token; an empty token guards nothing.
+func bearer(token string, h http.Handler) http.Handler {
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need the METRICS_TOKEN bearer token", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
