@@ -1,0 +1,232 @@
+package understand
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// An Intent is what a message asks the bot to do.
+type Intent string
+
+const (
+	None                Intent = ""                     // nothing recognised
+	SeminarSignup       Intent = "seminar_signup"       // セミナーに参加したい / 申し込みたい
+	SeminarQuestion     Intent = "seminar_question"     // 参加費は？ 会場の住所を教えて 何時から？ 席は空いてますか
+	MyRegistrations     Intent = "my_registrations"     // 予約の確認をお願いします
+	CancelRegistration  Intent = "cancel_registration"  // 来られなくなってしまいました / 予約をキャンセルしたい
+	ConsultationBooking Intent = "consultation_booking" // 個別相談を予約したい / 相談日を決めたい
+	Consult             Intent = "consult"              // 相談したい / 相談に乗ってほしい: wants to describe a problem, has not yet
+	BusinessProblem     Intent = "business_problem"     // a described business problem (the default for a message that describes one)
+	DataDeletion        Intent = "data_deletion"        // データを全部消してほしい
+	TalkToStaff         Intent = "talk_to_staff"        // 人と話したい 誰か人に聞けますか
+	Greeting            Intent = "greeting"             // こんにちは
+	Thanks              Intent = "thanks"               // どうもありがとう
+	Menu                Intent = "menu"                 // メニュー / 最初から
+	Stop                Intent = "stop"                 // やめときます / キャンセル (of the flow in progress)
+	Yes                 Intent = "yes"                  // それで大丈夫です / はい / お願いします
+	No                  Intent = "no"                   // いいえ / 違います
+	Question            Intent = "question"             // any other question (to be answered from the FAQ)
+)
+
+// A Topic is what a seminar question asks about.
+type Topic string
+
+const (
+	TopicFee    Topic = "fee"    // 参加費は？
+	TopicPlace  Topic = "place"  // 会場の住所を教えて
+	TopicTime   Topic = "time"   // 何時から？
+	TopicOnline Topic = "online" // オンラインでも見られますか
+	TopicSeats  Topic = "seats"  // 席は空いてますか
+	TopicAbout  Topic = "about"  // どんな内容ですか
+)
+
+// Attendance values.
+const (
+	Venue  = "venue"
+	Online = "online"
+)
+
+// Day parts.
+const (
+	Morning   = "morning"
+	Afternoon = "afternoon"
+	Evening   = "evening"
+)
+
+// Threshold is the Score from which a reading is Sure.
+const Threshold = 0.6
+
+// A Reading is what a message means.
+type Reading struct {
+	Intent Intent
+	Score  float64 // 0..1 confidence in Intent
+	Alt    Intent  // the runner-up reading, when there is one
+	Sure   bool    // Score over the threshold: act; otherwise ask one short yes/no question
+	Topic  Topic   // what a SeminarQuestion asks about
+
+	Dates      []Date        // dates mentioned, resolved against now in loc
+	Weekday    *time.Weekday // a weekday said (金曜, 来週の水曜); its next date is in Dates too
+	DayPart    string        // Morning, Afternoon or Evening (午前/午後/夕方/夜)
+	Time       *Clock        // 15時, 15:00, 午後3時
+	Ordinal    int           // 1-based list position: 2番目, 二つ目, 最初の, 上の, 3; -1 for 最後の / 一番下
+	Attendance string        // Venue or Online
+	Name       string        // a person's name without its frame: 「徳之島花子と申します」→徳之島花子
+	Company    string        // a company or shop name without its frame (ReadAnswer with FieldCompany)
+	NoCompany  bool          // 「屋号はありません」「個人です」「なし」
+	Phone      string        // 090-1234-5678, from any width
+	Email      string        // taro@example.jp, from any width
+}
+
+// A Date is a day in the calendar, without a time.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+func (d Date) String() string {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// A Clock is a time of day.
+type Clock struct{ Hour, Minute int }
+
+// Read reads a free message (out of a flow or at a step that offers
+// choices). now and loc resolve relative dates (明日, 来週の水曜).
+func Read(text string, now time.Time, loc *time.Location) Reading {
+	c := clean(text)
+	k := fold(c)
+	var r Reading
+	readDetails(&r, c, now, loc)
+	r.Attendance = attendance(k)
+	r.Intent, r.Score, r.Alt, r.Topic = classify(c, k, &r)
+	r.Sure = r.Intent != None && r.Score >= Threshold
+	return r
+}
+
+// incidental intents are said in passing (「こんにちは、予約の確認を…」): any
+// other intent that is fairly sure wins over them.
+var incidental = map[Intent]bool{Greeting: true, Thanks: true, Yes: true, Question: true}
+
+// classify scores every intent and returns the best, its score, the
+// runner-up and the topic of a seminar question.
+func classify(c, k string, r *Reading) (Intent, float64, Intent, Topic) {
+	if k == "" {
+		return None, 0, None, ""
+	}
+	scores := make(map[Intent]float64)
+	damp := make(map[Intent]float64)
+	var topic Topic
+	topicWeight := 0.0
+	for _, p := range findPhrases(k) {
+		if p.label == attendLabel {
+			continue
+		}
+		in := Intent(p.label)
+		if p.weight < 0 {
+			if _, ok := damp[in]; !ok {
+				damp[in] = 1
+			}
+			damp[in] *= 1 + p.weight
+			continue
+		}
+		scores[in] = 1 - (1-scores[in])*(1-p.weight)
+		if p.value != "" && p.weight > topicWeight {
+			topic, topicWeight = Topic(p.value), p.weight
+		}
+	}
+	for in, d := range damp {
+		scores[in] *= d
+	}
+	if asks(k) {
+		scores[Question] = 1 - (1-scores[Question])*(1-0.5)
+		if topic != "" {
+			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.4)
+		}
+	}
+	best, alt := rank(scores)
+	if best == None || scores[best] < 0.5 {
+		// A message that says something and is no command describes a
+		// problem: that is what most owners write first.
+		if !answers(r) && describes(c) {
+			scores[BusinessProblem] = max(scores[BusinessProblem], 0.6)
+			best, alt = rank(scores)
+		}
+	}
+	if incidental[best] && alt != None && !incidental[alt] && scores[alt] >= 0.5 {
+		best, alt = alt, best
+	}
+	if best == None || scores[best] < 0.3 {
+		return None, scores[best], best, ""
+	}
+	if best != SeminarQuestion {
+		topic = ""
+	}
+	if scores[alt] < 0.3 {
+		alt = None
+	}
+	score := scores[best]
+	if alt != None {
+		// A close runner-up makes the reading less sure.
+		score -= max(0, 0.2-(scores[best]-scores[alt]))
+	}
+	return best, score, alt, topic
+}
+
+// rank returns the intents with the highest and second highest score.
+func rank(scores map[Intent]float64) (best, alt Intent) {
+	for _, in := range knownIntents {
+		s := scores[in]
+		switch {
+		case s <= 0:
+		case best == None || s > scores[best]:
+			best, alt = in, best
+		case alt == None || s > scores[alt]:
+			alt = in
+		}
+	}
+	return best, alt
+}
+
+// asks reports whether k (cleaned and folded) is put as a question.
+func asks(k string) bool {
+	k = strings.TrimRight(k, " 。.!！…ー笑w")
+	k = trimEmoji(k)
+	if strings.HasSuffix(k, "?") || strings.HasSuffix(k, "?") {
+		return true
+	}
+	for _, end := range []string{"か", "かな", "かね", "かい", "の", "だろう", "でしょう", "っけ", "ですかね"} {
+		if strings.HasSuffix(k, end) {
+			return true
+		}
+	}
+	for _, w := range []string{"いつ", "どこ", "いくら", "なんじ", "何時", "何", "なに", "どう", "どれ", "どの", "どんな", "教えて", "おしえて", "知りたい"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// answers reports whether r holds the kind of detail a step asks for (a
+// name, a contact, a list position, venue or online): such a message
+// answers a question rather than describing a problem.
+func answers(r *Reading) bool {
+	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 || r.Attendance != ""
+}
+
+// describes reports whether c says enough to be a problem: several content
+// words in a sentence of some length.
+func describes(c string) bool {
+	if utf8.RuneCountInString(c) < 8 {
+		return false
+	}
+	return len(contentWords(c)) >= 2
+}
+
+func trimEmoji(s string) string {
+	return strings.TrimRightFunc(s, func(r rune) bool {
+		return r >= 0x2190 && r <= 0x2BFF || r >= 0x1F000 || r == 0xFE0F || r == 0x200D
+	})
+}
