@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,10 +21,10 @@ func readDetails(r *Reading, c string, now time.Time, loc *time.Location) {
 	r.NoCompany = saysNoCompany(c, false)
 }
 
-// attendance returns Venue or Online if k (in key form) says one of them.
-func attendance(k string) string {
+// attendance returns Venue or Online if the phrases found say one of them.
+func attendance(found []*phrase) string {
 	var venue, online bool
-	for _, p := range findPhrases(k) {
+	for _, p := range found {
 		if p.label == attendLabel {
 			venue = venue || p.value == Venue
 			online = online || p.value == Online
@@ -113,11 +114,18 @@ func ordinal(d string) int {
 		}
 	}
 	for _, w := range firstWords {
-		if i := strings.Index(d, w); i >= 0 && !strings.HasSuffix(d[:i], "以") {
+		// 上の is a position after a kana or at the start (上のにします,
+		// 一番上の), not inside a word (売上の, 以上の).
+		if i := strings.Index(d, w); i >= 0 && (i == 0 || !unicode.Is(unicode.Han, lastRune(d[:i])) || strings.HasSuffix(d[:i], "番")) {
 			return 1
 		}
 	}
 	return 0
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 var (
@@ -150,6 +158,8 @@ func nameValue(c string) string {
 	return strings.Trim(m[1], "「」『』\"' 、。")
 }
 
+var companyLeadRe = regexp.MustCompile(`^(?:会社名|会社|社名|屋号|店名|お店の名前)は`)
+
 var companyFrameRe = regexp.MustCompile(`^(?:(?:会社名|会社|社名|屋号|店名|お店の名前|お店|店|うち|うちの店)は)?\s*(.{1,100}?)\s*(?:と申します|といいます|と言います|って言います|っていう(?:店|会社)?です|という(?:店|会社)です|でやってます|でやっています|をやってます|をやっています|を経営しています|になります|でございます|です|だよ|っす)?(?:[、。,.!！\s]|よろしく.*)*$`)
 
 // companyValue returns the company or shop name in the answer to the
@@ -163,32 +173,27 @@ func companyValue(c string) string {
 }
 
 // saysNoCompany reports whether c says there is no company or shop name. Out
-// of the company question (asked false) only an explicit
-// 「屋号はありません」 counts.
+// of the company question (asked false) it must name what it lacks:
+// 「屋号はありません」.
 func saysNoCompany(c string, asked bool) bool {
-	if utf8.RuneCountInString(c) > 25 {
+	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") {
 		return false
 	}
-	k := fold(c)
-	if !asked && !strings.ContainsAny(c, "屋号会社個人") {
-		return false
-	}
-	switch strings.Trim(k, "。. !！") {
-	case "なし", "無し", "ない", "無い", "-", "ー", "無", "特になし", "とくになし", "なしです", "無しです", "ないです", "ありません", "特にありません", "ございません":
+	switch strings.Trim(c, "。. !！") {
+	case "-", "ー", "無", "特に", "とくに":
 		return true
 	}
-	for _, t := range kagome().Tokenize(c) {
-		base, _ := t.BaseForm()
-		switch {
-		case base == "ない" || base == "無い" || base == "なし" || base == "無し":
-			return true
-		case t.Surface == "ありません" || t.Surface == "ございません" || t.Surface == "個人":
-			return true
-		case strings.HasPrefix(t.Surface, "ありませ") || strings.HasPrefix(t.Surface, "ござい") && strings.Contains(c, "ません"):
+	for _, w := range []string{"ありません", "ございません", "なし", "無し", "ナシ", "ないです", "無いです", "ないよ", "ないっす", "個人事業", "個人です", "個人で", "個人の"} {
+		if strings.Contains(c, w) {
 			return true
 		}
 	}
-	return strings.Contains(c, "個人事業") || strings.Contains(c, "個人で")
+	for _, t := range kagome().Tokenize(c) {
+		if base, _ := t.BaseForm(); base == "ない" || base == "無い" {
+			return true
+		}
+	}
+	return false
 }
 
 var (
