@@ -45,7 +45,7 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 	case FieldCompany:
 		value = companyValue(c)
 	}
-	if instead(r, framed(c, field)) {
+	if instead(r, value != "" && value != c) {
 		return "", r, false
 	}
 	if field == FieldName {
@@ -63,8 +63,9 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 
 // instead reports whether an answer to a free-text question means something
 // else than a value. A business problem counts only when a phrase says so,
-// not by default: names and shop names are words too; a greeting or thanks
-// around a framed value (「山田です。よろしくお願いします」) is politeness.
+// not by default: names and shop names are words too; a greeting, thanks or
+// yes around a value in a frame (「山田です。よろしくお願いします」) is
+// politeness, but alone (「はい」) it is no value.
 func instead(r Reading, framed bool) bool {
 	switch r.Intent {
 	case None:
@@ -75,13 +76,4 @@ func instead(r Reading, framed bool) bool {
 		return !framed && r.Score >= 0.5
 	}
 	return r.Score >= 0.5
-}
-
-// framed reports whether c gives a value in a frame: 「…と申します」「名前は…」
-// 「会社名は…」.
-func framed(c string, field Field) bool {
-	if field == FieldName {
-		return framedName(c) != ""
-	}
-	return companyLeadRe.MatchString(c)
 }

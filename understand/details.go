@@ -2,6 +2,7 @@ package understand
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,12 +13,26 @@ import (
 // readDetails fills the details of r that do not depend on the intent.
 func readDetails(r *Reading, c string, now time.Time, loc *time.Location) {
 	d := arabic(c)
-	readDates(r, d, now, loc)
-	readTime(r, d)
+	// The rules are regular expressions, which cost a scan each: run only
+	// those whose key characters occur.
+	if strings.ContainsAny(d, "0123456789曜") || slices.ContainsFunc(relativeDays, func(rd relativeDay) bool {
+		return strings.Contains(d, rd.word)
+	}) {
+		readDates(r, d, now, loc)
+	}
+	if strings.ContainsAny(d, "時:午朝昼夕夜晩") {
+		readTime(r, d)
+	}
 	r.Ordinal = ordinal(d)
-	r.Name = framedName(c)
-	r.Phone = phone(c)
-	r.Email = email(c)
+	if strings.Contains(c, "名前") || strings.Contains(c, "氏名") || strings.Contains(c, "と申") || strings.Contains(c, "ともうし") || strings.Contains(c, "いいます") || strings.Contains(c, "言います") {
+		r.Name = framedName(c)
+	}
+	if strings.ContainsAny(c, "0123456789") {
+		r.Phone = phone(c)
+	}
+	if strings.Contains(c, "@") {
+		r.Email = email(c)
+	}
 	r.NoCompany = saysNoCompany(c, false)
 }
 
@@ -130,6 +145,7 @@ func lastRune(s string) rune {
 
 var (
 	nameFrameRe = regexp.MustCompile(`^(?:(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は|(?:お?名前|氏名|フルネーム)は)?\s*(.{1,30}?)\s*(?:と申します|ともうします|といいます|と言います|って言います|っていいます|です|でございます|だよ|っす|だ)?(?:[、。,.!！\s]|よろしく.*)*$`)
+	selfRe      = regexp.MustCompile(`^(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は`)
 	saidNameRe  = regexp.MustCompile(`(?:(?:お?名前|氏名)は\s*(\S{1,20}?)(?:です|でございます|と申します|。|、|$))|(?:(?:^|[、。\s])(\S{1,20}?)(?:と申します|ともうします|といいます|と言います))`)
 )
 
@@ -140,8 +156,7 @@ func framedName(c string) string {
 	if m == nil {
 		return ""
 	}
-	n := m[1] + m[2]
-	n = strings.TrimPrefix(strings.TrimPrefix(n, "私"), "は")
+	n := selfRe.ReplaceAllString(m[1]+m[2], "")
 	return strings.Trim(n, "「」『』\"' ")
 }
 
@@ -157,8 +172,6 @@ func nameValue(c string) string {
 	}
 	return strings.Trim(m[1], "「」『』\"' 、。")
 }
-
-var companyLeadRe = regexp.MustCompile(`^(?:会社名|会社|社名|屋号|店名|お店の名前)は`)
 
 var companyFrameRe = regexp.MustCompile(`^(?:(?:会社名|会社|社名|屋号|店名|お店の名前|お店|店|うち|うちの店)は)?\s*(.{1,100}?)\s*(?:と申します|といいます|と言います|って言います|っていう(?:店|会社)?です|という(?:店|会社)です|でやってます|でやっています|をやってます|をやっています|を経営しています|になります|でございます|です|だよ|っす)?(?:[、。,.!！\s]|よろしく.*)*$`)
 

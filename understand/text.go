@@ -4,7 +4,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
@@ -14,7 +13,7 @@ import (
 // maxRunes caps the text that is analysed: what people mean is said in the
 // first lines, and a 5,000-character paste must stay as fast as a short
 // message.
-const maxRunes = 400
+const maxRunes = 200
 
 // kagome is this package's tokenizer. ipa.Dict() loads the dictionary once per
 // process, so it shares the dictionary with the match package's tokenizer:
@@ -31,8 +30,13 @@ var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
 // ASCII, half-width kana full-width), lower case, with dashes after katakana
 // folded to ー, runs of spaces collapsed, and cut to maxRunes.
 func clean(text string) string {
-	if utf8.RuneCountInString(text) > maxRunes {
-		text = string([]rune(text)[:maxRunes])
+	n := 0
+	for i := range text {
+		if n == maxRunes {
+			text = text[:i]
+			break
+		}
+		n++
 	}
 	text = strings.ToValidUTF8(text, "")
 	text = strings.ToLower(norm.NFKC.String(text))

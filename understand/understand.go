@@ -241,8 +241,12 @@ func answers(r *Reading, c string, question bool) bool {
 // describes reports whether c says enough to be a problem: several content
 // words in a sentence of some length.
 func describes(c string) bool {
-	if utf8.RuneCountInString(c) < 8 {
+	n := utf8.RuneCountInString(c)
+	if n < 8 {
 		return false
+	}
+	if n > 60 {
+		c = string([]rune(c)[:60]) // two words are found in the first line
 	}
 	return len(contentWords(c)) >= 2
 }
