@@ -224,6 +224,7 @@ func TestEvalAccuracy(t *testing.T) {
 		overall, perIntent, detail float64
 	}{
 		{"testdata/eval.jsonl", 0, 0, 0},
+		{"testdata/fresh.jsonl", 0, 0, 0},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
