@@ -241,7 +241,7 @@ func asks(k string) bool {
 // in a few words, unless asked about): such a message answers a question
 // rather than asking for something or describing a problem.
 func answers(r *Reading, c string, question bool) bool {
-	short := utf8.RuneCountInString(c) <= 20
+	short := utf8.RuneCountInString(c) <= 14
 	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 ||
 		!question && (r.Attendance != "" || short && (len(r.Dates) > 0 || r.Time != nil))
 }
