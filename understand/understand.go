@@ -140,6 +140,13 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 	for in, d := range damp {
 		scores[in] *= d
 	}
+	// A request about a sign-up already made names the seminar or the
+	// sign-up as its object: 「セミナーの申し込みをキャンセルしたい」 cancels,
+	// 「予約内容の確認」 checks; neither signs up or asks about the seminar.
+	if scores[CancelRegistration] >= 0.6 || scores[MyRegistrations] >= 0.6 {
+		scores[SeminarSignup] *= 0.3
+		scores[SeminarQuestion] *= 0.5
+	}
 	question := asks(k)
 	if question {
 		// 「大丈夫？」 asks; it does not agree, and 「いいですか」 does not stop.
@@ -237,13 +244,13 @@ func asks(k string) bool {
 }
 
 // answers reports whether r holds the kind of detail a step asks for (a
-// name, a contact, a list position, venue or online, or a date or time said
+// name, a contact, a list position, or venue, online, a date or time said
 // in a few words, unless asked about): such a message answers a question
 // rather than asking for something or describing a problem.
 func answers(r *Reading, c string, question bool) bool {
 	short := utf8.RuneCountInString(c) <= 14
 	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 ||
-		!question && (r.Attendance != "" || short && (len(r.Dates) > 0 || r.Time != nil))
+		!question && short && (r.Attendance != "" || len(r.Dates) > 0 || r.Time != nil)
 }
 
 // describes reports whether c says enough to be a problem: several content
