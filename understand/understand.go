@@ -152,7 +152,7 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		// 「大丈夫？」 asks; it does not agree, and 「いいですか」 does not stop.
 		scores[Yes] *= 0.5
 		scores[Stop] *= 0.5
-		if topic == "" && r.Attendance == Online {
+		if topic == "" && r.Attendance == Online && scores[BusinessProblem] < 0.3 {
 			// 「リモートでも受けられますか」 asks whether one can watch online.
 			topic = TopicOnline
 			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.3)
@@ -160,6 +160,11 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		if topic != "" {
 			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.4)
 		}
+	}
+	if !question {
+		// 「その内容で大丈夫です」 mentions the seminar's content; it does
+		// not ask about it.
+		scores[SeminarQuestion] *= 0.6
 	}
 	if answers(r, c, question) {
 		// A position, venue or online, a name or a contact answers the
