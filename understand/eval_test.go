@@ -231,7 +231,7 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/fresh2.jsonl", 0.97, 0.75, 0.95},
 		{"testdata/fresh3.jsonl", 0.97, 0.75, 0.95},
 		{"testdata/fresh4.jsonl", 0.97, 0.75, 0.95},
-		{"testdata/fresh5.jsonl", 0.92, 0.5, 0.9},
+		{"testdata/fresh5.jsonl", 0.97, 0.75, 0.95},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)

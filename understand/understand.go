@@ -147,6 +147,11 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		scores[SeminarSignup] *= 0.3
 		scores[SeminarQuestion] *= 0.5
 	}
+	// A slot to talk in is booked: 「相談する日を決めたい」 books, it does not
+	// start describing a problem.
+	if scores[ConsultationBooking] >= 0.6 {
+		scores[Consult] *= 0.5
+	}
 	question := asks(k)
 	if question {
 		// 「大丈夫？」 asks; it does not agree, and 「いいですか」 does not stop.
