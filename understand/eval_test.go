@@ -232,7 +232,7 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/fresh3.jsonl", 0.97, 0.75, 0.95},
 		{"testdata/fresh4.jsonl", 0.97, 0.75, 0.95},
 		{"testdata/fresh5.jsonl", 0.97, 0.75, 0.95},
-		{"testdata/final.jsonl", 0, 0, 0},
+		{"testdata/final.jsonl", 0.97, 0.8, 0.95},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
