@@ -56,6 +56,7 @@ func TestFAQAccuracy(t *testing.T) {
 		{"testdata/faq_fresh4.jsonl", 0.95},
 		{"testdata/faq_fresh5.jsonl", 0.95},
 		{"testdata/faq_final.jsonl", 0.95},
+		{"testdata/faq_final2.jsonl", 0.9},
 	} {
 		t.Run(set.path, func(t *testing.T) { faqAccuracy(t, ix, set.path, set.floor) })
 	}
