@@ -18,6 +18,9 @@
 // caller asks one short yes/no question instead of guessing. A message that
 // describes a business problem stays a BusinessProblem by default.
 //
-// Accuracy is measured on testdata/eval.jsonl and testdata/fresh.jsonl
-// (eval_test.go) and speed by the benchmarks in bench_test.go.
+// Accuracy is measured on labelled messages (eval_test.go): eval.jsonl was
+// written before any tuning; fresh*.jsonl and final*.jsonl were each written
+// after a round of tuning and scored once before the next; final2.jsonl was
+// written after the last round and never tuned on. The FAQ is measured on
+// faq.csv with faq_*.jsonl (faq_test.go), speed by bench_test.go.
 package understand
