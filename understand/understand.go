@@ -151,6 +151,10 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		scores[SeminarSignup] *= 0.3
 		scores[SeminarQuestion] *= 0.5
 	}
+	// 「面談を申し込みたい」 signs up for a consultation, not a seminar.
+	if scores[ConsultationBooking] >= 0.6 {
+		scores[SeminarSignup] *= 0.3
+	}
 	// A slot to talk in is booked: 「相談する日を決めたい」 books, it does not
 	// start describing a problem.
 	if scores[ConsultationBooking] >= 0.6 {
