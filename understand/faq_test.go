@@ -57,6 +57,7 @@ func TestFAQAccuracy(t *testing.T) {
 		{"testdata/faq_fresh5.jsonl", 0.95},
 		{"testdata/faq_final.jsonl", 0.95},
 		{"testdata/faq_final2.jsonl", 0.9},
+		{"testdata/faq_final3.jsonl", 0.85},
 	} {
 		t.Run(set.path, func(t *testing.T) { faqAccuracy(t, ix, set.path, set.floor) })
 	}
