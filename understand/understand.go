@@ -2,6 +2,7 @@ package understand
 
 import (
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -189,18 +190,24 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 			}
 		}
 	}
+	// Whether the text says something, and how much: kagome runs once, and
+	// only when a rule below asks.
+	words := sync.OnceValue(func() int { return len(contentWords(cut(c, 60))) })
+	runes := utf8.RuneCountInString(c)
+	describes := func() bool { return runes >= 8 && words() >= 2 }
+	describesAtLength := func() bool { return runes >= 14 && words() >= 3 }
 	best, _ := rank(scores)
-	if best == BusinessProblem && !answers(r, c, question) && describes(c) {
+	if best == BusinessProblem && !answers(r, c, question) && describes() {
 		// Some words of a problem, and nothing else asked for: a problem.
 		scores[BusinessProblem] = max(scores[BusinessProblem], 0.65)
-	} else if question && scores[best] < 0.5 && !answers(r, c, question) && describes(c) {
+	} else if question && scores[best] < 0.5 && !answers(r, c, question) && describes() {
 		// Any other question is for the FAQ.
 		scores[Question] = 0.65
-	} else if scores[best] < 0.3 && !answers(r, c, question) && describes(c) {
+	} else if scores[best] < 0.3 && !answers(r, c, question) && describes() {
 		// A message that says something and is no request describes a
 		// problem: that is what most owners write first.
 		scores[BusinessProblem] = 0.6
-	} else if !question && scores[best] < 0.5 && !answers(r, c, question) && describesAtLength(c) {
+	} else if !question && scores[best] < 0.5 && !answers(r, c, question) && describesAtLength() {
 		// A long message whose only cue is a word in passing
 		// (「…メニューを英語にしたい」) is still most likely a problem.
 		scores[BusinessProblem] = 0.6
@@ -269,21 +276,6 @@ func answers(r *Reading, c string, question bool) bool {
 	short := utf8.RuneCountInString(c) <= 14
 	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 ||
 		!question && short && (r.Attendance != "" || len(r.Dates) > 0 || r.Time != nil)
-}
-
-// describes reports whether c says enough to be a problem: several content
-// words in a sentence of some length.
-func describes(c string) bool {
-	if utf8.RuneCountInString(c) < 8 {
-		return false
-	}
-	return len(contentWords(cut(c, 60))) >= 2 // two words are found in the first line
-}
-
-// describesAtLength reports whether c is a sentence of some length with
-// several content words.
-func describesAtLength(c string) bool {
-	return utf8.RuneCountInString(c) >= 14 && len(contentWords(cut(c, 60))) >= 3
 }
 
 // cut returns the first n runes of s.
