@@ -1,0 +1,79 @@
+package understand
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// A Field is what a free-text step asked for.
+type Field string
+
+const (
+	FieldName    Field = "name"
+	FieldCompany Field = "company"
+	FieldContact Field = "contact" // a phone number or an e-mail address
+)
+
+// ReadAnswer reads the answer to a free-text question: it returns the value
+// without its frame (「徳之島花子と申します」→徳之島花子, 「喜界です」→喜界) and
+// says whether the text is instead an intent: 「やめときます」 at the name
+// question is Stop, not a name, and 「予約の確認をお願いします」 is
+// MyRegistrations. ok=false: no usable value (look at r.Intent). For
+// FieldCompany, 「屋号はありません」 is ok with an empty value and r.NoCompany;
+// for FieldContact the value is the e-mail address if one was given, else
+// the phone number, and both are in r.
+func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (value string, r Reading, ok bool) {
+	r = Read(text, now, loc)
+	c := clean(text)
+	if field == FieldContact {
+		switch {
+		case r.Email != "":
+			return r.Email, r, true
+		case r.Phone != "":
+			return r.Phone, r, true
+		}
+		return "", r, false
+	}
+	if field == FieldCompany && saysNoCompany(c, true) {
+		r.NoCompany = true
+		r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
+		return "", r, true
+	}
+	switch field {
+	case FieldName:
+		value = nameValue(c)
+	case FieldCompany:
+		value = companyValue(c)
+	}
+	if instead(r, value != "" && value != c) {
+		return "", r, false
+	}
+	if field == FieldName {
+		r.Name = value
+	} else {
+		r.Company = value
+	}
+	if value == "" || !hasLetter(value) || utf8.RuneCountInString(value) > 100 {
+		return "", r, false
+	}
+	// The value is the answer, not a request: drop what Read guessed.
+	r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
+	return value, r, true
+}
+
+// instead reports whether an answer to a free-text question means something
+// else than a value. A business problem counts only when a phrase says so,
+// not by default: names and shop names are words too; a greeting, thanks or
+// yes around a value in a frame (「山田です。よろしくお願いします」) is
+// politeness, but alone (「はい」) it is no value.
+func instead(r Reading, framed bool) bool {
+	switch r.Intent {
+	case None:
+		return false
+	case BusinessProblem:
+		return r.Score >= 0.8
+	case Greeting, Thanks, Yes:
+		return !framed && r.Score >= 0.5
+	}
+	return r.Score >= 0.5
+}
