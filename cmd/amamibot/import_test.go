@@ -215,7 +215,7 @@ func seminarsEqual(a, b map[string]store.Seminar) bool {
 	return true
 }
 
-// TestExportRegistrations: the CSV staff get has the header of DESIGN.md
+// TestExportRegistrations: the CSV staff get has the header of docs/ARCHITECTURE.md §6
 // and a row per registration, every status, with times in Japan time.
 func TestExportRegistrations(t *testing.T) {
 	dir := t.TempDir()

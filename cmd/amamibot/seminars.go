@@ -16,7 +16,7 @@ import (
 
 var seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
 
-// readSeminarsCSV reads the seminars CSV of DESIGN.md §6; a bad line
+// readSeminarsCSV reads the seminars CSV of docs/ARCHITECTURE.md §6; a bad line
 // means nothing is imported.
 func readSeminarsCSV(r io.Reader) ([]store.Seminar, error) {
 	rows, err := readRows(r, seminarColumns, parseSeminar, func(s store.Seminar) string { return s.ID })
