@@ -48,12 +48,10 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 	var text string
 	var err error
 	args := strings.Fields(cmd.Text)
+	refusal := a.refuse(ctx, "command", cmd.TeamID, cmd.ChannelID)
 	switch {
-	case cmd.TeamID != a.team:
-		a.logger.InfoContext(ctx, "slack: command from another workspace refused")
-		text = refusedTeam
-	case cmd.ChannelID != a.channel:
-		text = fmt.Sprintf(refusedChannel, a.channel)
+	case refusal != "":
+		text = refusal
 	case len(args) == 0:
 		text = usage
 	default:

@@ -61,8 +61,8 @@ const (
 		"`/amami roster セミナーID` セミナーの参加者名簿\n" +
 		"`/amami requests` 承認待ちの紹介依頼\n" +
 		"`/amami bookings` 今後の個別相談の予約"
-	refusedTeam    = "申し訳ありません。このコマンドは amamibot を導入したワークスペースでのみお使いいただけます。"
-	refusedChannel = "申し訳ありません。このコマンドはスタッフ用チャンネル <#%s> でお使いください。"
+	refusedTeam    = "申し訳ありません。amamibot は導入したワークスペースでのみお使いいただけます。"
+	refusedChannel = "申し訳ありません。amamibot の操作はスタッフ用チャンネル <#%s> でお願いします。"
 	commandFailed  = "読み込めませんでした。少し時間をおいて、もう一度お試しください。"
 	truncated      = "…ほか%d件"
 
