@@ -95,7 +95,7 @@ func TestWebhookEventsCarryWhatLINESends(t *testing.T) {
 			t.Errorf("%s: reply token %q", ev.Type, ev.ReplyToken)
 		}
 	}
-	if a, b := ulid(clk.Now()), ulid(clk.Now().Add(time.Millisecond)); a[:10] >= b[:10] {
+	if a, b := EventID(clk.Now()), EventID(clk.Now().Add(time.Millisecond)); a[:10] >= b[:10] {
 		t.Errorf("ULIDs %s, %s do not sort by time", a, b)
 	}
 
