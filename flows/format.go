@@ -10,9 +10,10 @@ import (
 
 var weekdays = [...]string{"日", "月", "火", "水", "木", "金", "土"}
 
-// when shows a time span as 「12月11日(木) 15:00〜16:30」 in the display zone.
-func (b *Bot) when(start, end time.Time) string {
-	s, e := start.In(b.Loc), end.In(b.Loc)
+// When shows a time span as 「12月11日(木) 15:00〜16:30」 in loc: one way of writing a date for users and
+// staff alike (bot/slack uses it too).
+func When(loc *time.Location, start, end time.Time) string {
+	s, e := start.In(loc), end.In(loc)
 	out := fmt.Sprintf("%d月%d日(%s) %s〜", s.Month(), s.Day(), weekdays[s.Weekday()], s.Format("15:04"))
 	if e.YearDay() != s.YearDay() || e.Year() != s.Year() {
 		out += fmt.Sprintf("%d月%d日 ", e.Month(), e.Day())
@@ -20,11 +21,8 @@ func (b *Bot) when(start, end time.Time) string {
 	return out + e.Format("15:04")
 }
 
-// shortDate is 「12/11」, for labels that must stay short.
-func (b *Bot) shortDate(t time.Time) string {
-	t = t.In(b.Loc)
-	return fmt.Sprintf("%d/%d", t.Month(), t.Day())
-}
+// when is When in the display zone.
+func (b *Bot) when(start, end time.Time) string { return When(b.Loc, start, end) }
 
 // place says how a seminar can be attended: 「会場（残り5席）・オンライン」.
 func place(s store.Seminar) string {

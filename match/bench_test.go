@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// The benchmarks measure what DESIGN.md §4 and issue 3 ask for, on the
+// The benchmarks measure what docs/ARCHITECTURE.md §4 and issue 3 ask for, on the
 // 16,000-profile evaluation pool:
 //
 //	go test -run '^$' -bench . ./match

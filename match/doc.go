@@ -15,6 +15,6 @@
 // the conversation should ask which field the problem is in, offering
 // Categories with CategoryLabel, then call SearchCategory.
 //
-// Quality is measured on ../shared/eval/suggest (TestEvaluation) and speed by
+// Quality is measured on testdata/suggest (TestEvaluation) and speed by
 // the benchmarks in bench_test.go, against a character-bigram BM25 baseline.
 package match

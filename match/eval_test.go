@@ -14,14 +14,13 @@ import (
 	"testing"
 )
 
-// The evaluation set lives beside the repository, in
-// <module root>/../shared/eval/suggest (DESIGN.md §5); SUGGEST_EVAL_DIR
-// points elsewhere. Tests run in the package directory, match/.
+// The evaluation set is testdata/suggest (see its README.md);
+// SUGGEST_EVAL_DIR points elsewhere. Tests run in the package directory.
 func evalDir() string {
 	if d := os.Getenv("SUGGEST_EVAL_DIR"); d != "" {
 		return d
 	}
-	return filepath.Join("..", "..", "shared", "eval", "suggest")
+	return filepath.Join("testdata", "suggest")
 }
 
 // evalQuery is a line of queries.jsonl: a text with graded relevance per

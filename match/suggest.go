@@ -15,7 +15,7 @@ import (
 const maxLineBytes = 1 << 20
 
 // Suggest answers a batch of problem texts, the contract of `amamibot
-// suggest` (DESIGN.md §6): it reads JSON lines {"id": "...", "text": "..."}
+// suggest` (docs/ARCHITECTURE.md §6): it reads JSON lines {"id": "...", "text": "..."}
 // (other fields are ignored, blank lines skipped) and writes, in input order,
 // one line {"id": "...", "candidates": [{"talent_id", "score", "reasons"}]}
 // with the k best professionals for each. The whole input is read first, so

@@ -25,7 +25,7 @@ type Talent struct {
 	Bio             string
 }
 
-// talentColumns is the header of a talents CSV file (DESIGN.md §6).
+// talentColumns is the header of a talents CSV file (docs/ARCHITECTURE.md §6).
 var talentColumns = []string{
 	"id", "display_name", "headline", "skills", "categories",
 	"years_experience", "work_style", "region", "hours_per_month", "bio",

@@ -3,11 +3,8 @@ package console
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -15,6 +12,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/amamibot/amamibot/bot/line/linetest"
 )
 
 // The emulated LINE Messaging API, under linePrefix on the console's
@@ -233,44 +232,6 @@ type input struct {
 	DisplayText string `json:"displayText"`
 }
 
-// event is a webhook event as LINE sends it.
-type event struct {
-	Type            string          `json:"type"`
-	Mode            string          `json:"mode"`
-	Timestamp       int64           `json:"timestamp"`
-	Source          eventSource     `json:"source"`
-	WebhookEventID  string          `json:"webhookEventId"`
-	DeliveryContext deliveryContext `json:"deliveryContext"`
-	ReplyToken      string          `json:"replyToken"`
-	Message         *textMessage    `json:"message,omitempty"`
-	Postback        *postback       `json:"postback,omitempty"`
-	Follow          *follow         `json:"follow,omitempty"`
-}
-
-type eventSource struct {
-	Type   string `json:"type"`
-	UserID string `json:"userId"`
-}
-
-type deliveryContext struct {
-	IsRedelivery bool `json:"isRedelivery"`
-}
-
-type textMessage struct {
-	Type       string `json:"type"`
-	ID         string `json:"id"`
-	QuoteToken string `json:"quoteToken"`
-	Text       string `json:"text"`
-}
-
-type postback struct {
-	Data string `json:"data"`
-}
-
-type follow struct {
-	IsUnblocked bool `json:"isUnblocked"`
-}
-
 // maxText is LINE's limit on a text message a user sends.
 const maxText = 5000
 
@@ -284,26 +245,26 @@ func (c *Console) sendLINE(ctx context.Context, userID string, in input) error {
 		c.mu.Unlock()
 		return errUnknownUser
 	}
-	ev := event{
+	ev := linetest.Event{
 		Mode:           "active",
 		Timestamp:      now.UnixMilli(),
-		Source:         eventSource{Type: "user", UserID: userID},
-		WebhookEventID: ulid(now),
+		Source:         linetest.Source{Type: "user", UserID: userID},
+		WebhookEventID: linetest.EventID(now),
 		ReplyToken:     c.newReplyTokenLocked(userID, now),
 	}
 	line := chatMessage{Seq: c.nextSeq(), From: "user", At: now}
 	switch in.Kind {
 	case "text":
 		ev.Type = "message"
-		ev.Message = &textMessage{Type: "text", ID: messageID(line.Seq), QuoteToken: rand.Text(), Text: in.Text}
+		ev.Message = map[string]any{"type": "text", "id": messageID(line.Seq), "quoteToken": rand.Text(), "text": in.Text}
 		line.Text = in.Text
 	case "postback":
 		ev.Type = "postback"
-		ev.Postback = &postback{Data: in.Data}
+		ev.Postback = &linetest.Postback{Data: in.Data}
 		line.Text = in.DisplayText // LINE shows the displayText as if typed; without one, nothing
 	case "follow":
 		ev.Type = "follow"
-		ev.Follow = &follow{}
+		ev.Follow = &linetest.Follow{}
 		line.From, line.Text = "system", "友だち追加しました"
 	}
 	if line.Text != "" {
@@ -313,17 +274,11 @@ func (c *Console) sendLINE(ctx context.Context, userID string, in input) error {
 	secret := c.line.ChannelSecret
 	c.mu.Unlock()
 
-	body, err := json.Marshal(struct {
-		Destination string  `json:"destination"`
-		Events      []event `json:"events"`
-	}{c.destination, []event{ev}})
-	if err != nil {
-		return err
-	}
+	body := linetest.Body(c.destination, ev)
 	h := http.Header{}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("User-Agent", "LineBotWebhook/2.0")
-	h.Set("X-Line-Signature", lineSignature(secret, body))
+	h.Set("X-Line-Signature", linetest.SignedWebhook(secret, body))
 	if rec := c.deliver(ctx, "/line/webhook", h, body); rec.status != http.StatusOK {
 		return fmt.Errorf("the server's /line/webhook answered %d", rec.status)
 	}
@@ -341,13 +296,6 @@ func (c *Console) newReplyTokenLocked(userID string, now time.Time) string {
 	tok := randomHex(16)
 	c.replyTokens[tok] = replyToken{userID: userID, expires: now.Add(replyTokenTTL)}
 	return tok
-}
-
-// lineSignature is X-Line-Signature: base64(HMAC-SHA256(secret, body)).
-func lineSignature(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // names are given to simulated users in turn.
@@ -380,25 +328,6 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// crockford is the base32 alphabet of ULIDs.
-const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-// ulid returns a ULID for t, the format of webhookEventId: 10 characters of
-// milliseconds, then 16 of randomness.
-func ulid(t time.Time) string {
-	var b [26]byte
-	ms := uint64(t.UnixMilli())
-	for i := 9; i >= 0; i-- {
-		b[i] = crockford[ms&31]
-		ms >>= 5
-	}
-	rand.Read(b[10:])
-	for i := 10; i < len(b); i++ {
-		b[i] = crockford[b[i]&31]
-	}
-	return string(b[:])
 }
 
 // deliver sends a platform's request to the server's handler, in-process,

@@ -3,7 +3,6 @@ package console
 import (
 	"cmp"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -17,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/amamibot/amamibot/bot/slack/slackfake"
 )
 
 // The emulated Slack Web API, under slackPrefix on the console's loopback
@@ -324,8 +325,8 @@ func (c *Console) click(ctx context.Context, ts, actionID, staff string) error {
 	if err != nil {
 		return err
 	}
-	body := url.Values{"payload": {string(raw)}}.Encode()
-	rec := c.deliver(ctx, "/slack/actions", c.slackHeader(body, now), []byte(body))
+	body := slackfake.Form(raw)
+	rec := c.deliver(ctx, "/slack/actions", c.slackHeader(body, now), body)
 	if rec.status != http.StatusOK {
 		return fmt.Errorf("the server's /slack/actions answered %d", rec.status)
 	}
@@ -376,7 +377,7 @@ func (c *Console) command(ctx context.Context, text, staff string) error {
 		"trigger_id":   {randomHex(8)},
 		"response_url": {c.base + respondPrefix + respondID},
 	}.Encode()
-	rec := c.deliver(ctx, "/slack/commands", c.slackHeader(body, now), []byte(body))
+	rec := c.deliver(ctx, "/slack/commands", c.slackHeader([]byte(body), now), []byte(body))
 	if rec.status != http.StatusOK {
 		return fmt.Errorf("the server's /slack/commands answered %d", rec.status)
 	}
@@ -401,17 +402,11 @@ func (c *Console) staffUser(name string) map[string]string {
 	}
 }
 
-// slackHeader signs a request body as Slack does: v0=hex(HMAC-SHA256(signing
-// secret, "v0:timestamp:body")).
-func (c *Console) slackHeader(body string, now time.Time) http.Header {
-	ts := strconv.FormatInt(now.Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(c.slack.SigningSecret))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-	h := http.Header{}
-	h.Set("Content-Type", "application/x-www-form-urlencoded")
+// slackHeader is what Slack sends with a request body: its signature, made
+// with the signing secret, and where it comes from.
+func (c *Console) slackHeader(body []byte, now time.Time) http.Header {
+	h := slackfake.Sign(c.slack.SigningSecret, now, body)
 	h.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
-	h.Set("X-Slack-Request-Timestamp", ts)
-	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 	return h
 }
 

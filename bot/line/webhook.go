@@ -9,12 +9,14 @@
 package line
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
@@ -26,6 +28,10 @@ import (
 // MaxBodyBytes caps a webhook request body. LINE's own requests are a few
 // kilobytes; anything larger is answered 413 before it is parsed.
 const MaxBodyBytes = 1 << 20
+
+// MaxEvents caps the events of one delivery. LINE sends a few at a time; a
+// request with more is answered 400 and nothing of it is recorded.
+const MaxEvents = 100
 
 // Webhook serves POST /line/webhook: it verifies the signature, records the
 // users' events in the inbox (which queues their turns) and answers 200.
@@ -63,31 +69,60 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed webhook body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
+	if len(cb.Events) > MaxEvents {
+		http.Error(w, fmt.Sprintf("%d events in one delivery, more than the %d accepted", len(cb.Events), MaxEvents), http.StatusBadRequest)
+		return
+	}
 	events := h.convert(r, cb.Events, time.Now().UTC())
 	if len(events) == 0 {
 		return // LINE's "verify" request carries no events
 	}
-	n, err := h.Inbox.RecordEvents(r.Context(), events)
-	if err != nil {
-		// 500 makes LINE redeliver (when redelivery is on); nothing was recorded.
-		h.Logger.ErrorContext(r.Context(), "line webhook: record events", "events", len(events), "err", err)
+	if err := h.record(r.Context(), events); err != nil {
+		// 500 makes LINE redeliver (when redelivery is on); the events
+		// recorded already are recognised by their webhookEventId then.
 		http.Error(w, "could not record events", http.StatusInternalServerError)
-		return
 	}
-	h.Logger.DebugContext(r.Context(), "line webhook: recorded", "events", len(events), "new", n)
 }
 
-// convert keeps the events a turn can answer, in the order LINE sent them.
+// record records the events in the inbox: all at once, and when that fails,
+// one at a time, so that one event the store refuses does not lose the
+// others of its delivery. It returns an error if any event is not recorded.
+func (h *Webhook) record(ctx context.Context, events []store.Event) error {
+	n, err := h.Inbox.RecordEvents(ctx, events)
+	if err == nil {
+		h.Logger.DebugContext(ctx, "line webhook: recorded", "events", len(events), "new", n)
+		return nil
+	}
+	if len(events) == 1 {
+		h.Logger.ErrorContext(ctx, "line webhook: record event", "event", events[0].ID, "err", err)
+		return err
+	}
+	var failed error
+	for _, e := range events {
+		if _, err := h.Inbox.RecordEvents(ctx, []store.Event{e}); err != nil {
+			h.Logger.ErrorContext(ctx, "line webhook: record event", "event", e.ID, "err", err)
+			failed = err
+		}
+	}
+	return failed
+}
+
+// convert keeps the events a turn can answer, in the order LINE sent them,
+// and logs the others in one line: their count per type and reason.
 func (h *Webhook) convert(r *http.Request, in []webhook.EventInterface, received time.Time) []store.Event {
 	var out []store.Event
+	ignored := map[string]int{}
 	for _, ev := range in {
 		e, why := event(ev)
 		if why != "" {
-			h.Logger.InfoContext(r.Context(), "line webhook: event ignored", "type", ev.GetType(), "why", why)
+			ignored[ev.GetType()+": "+why]++
 			continue
 		}
 		e.ReceivedAt = received
 		out = append(out, e)
+	}
+	if len(ignored) > 0 {
+		h.Logger.InfoContext(r.Context(), "line webhook: events ignored", "events", len(in)-len(out), "why", ignored)
 	}
 	return out
 }
@@ -117,7 +152,7 @@ func event(ev webhook.EventInterface) (e store.Event, ignored string) {
 		src, mode = ev.Source, ev.Mode
 		input = flows.Follow
 	case webhook.UnfollowEvent:
-		return e, "unfollow: the user blocked the account, nothing can be sent"
+		return e, "the user blocked the account, nothing can be sent"
 	case webhook.UnknownEvent:
 		return e, "unknown event type"
 	default:
@@ -137,7 +172,15 @@ func event(ev webhook.EventInterface) (e store.Event, ignored string) {
 		return e, "no webhookEventId to dedupe on"
 	}
 	e.UserID, e.Kind, e.Text = user.UserId, string(input), text
+	e.ID, e.UserID, e.ReplyToken, e.Text = clean(e.ID), clean(e.UserID), clean(e.ReplyToken), clean(e.Text)
 	return e, ""
+}
+
+// clean makes text from outside safe to store: valid UTF-8 (a bad byte
+// becomes U+FFFD) without NUL, which Postgres refuses in text and which no
+// one types on purpose.
+func clean(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // message maps a message's content to the input a flow understands: text as

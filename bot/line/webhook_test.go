@@ -2,9 +2,11 @@ package line_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -161,8 +163,11 @@ func TestWebhookRecordsWhatATurnCanAnswer(t *testing.T) {
 		}
 	}
 	out := logs.String()
-	if !strings.Contains(out, "type=somethingNew") || !strings.Contains(out, "unknown event type") {
+	if !strings.Contains(out, "somethingNew: unknown event type:1") {
 		t.Errorf("the unknown event type is not logged:\n%s", out)
+	}
+	if n := strings.Count(out, "events ignored"); n != 1 || !strings.Contains(out, "events=4") {
+		t.Errorf("%d log lines for the ignored events, want one counting 4:\n%s", n, out)
 	}
 	for _, secretish := range []string{user, "セミナー申込", "standby text", "rt-01A"} {
 		if strings.Contains(out, secretish) {
@@ -245,5 +250,100 @@ func TestWebhookRecordsAnEventOnce(t *testing.T) {
 	}
 	if got := recorded(t, st, user); len(got) != 0 {
 		t.Errorf("redelivery recorded again: %+v", got)
+	}
+}
+
+// A NUL (which Postgres refuses in text) in one user's message must not fail
+// the delivery: every event is recorded, the text without the NUL.
+func TestWebhookCleansTextAtTheEdge(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			logger, _ := newLogger()
+			st := b.open(t, store.Options{Logger: logger})
+			h := &line.Webhook{Secret: secret, Inbox: st, Logger: logger}
+			good, bad := newUser(), newUser()
+			nul := func(s string) string { return strings.ReplaceAll(s, "NUL", `\u0000`) }
+			d := body(
+				textEv("05A", good, "メニュー"),
+				nul(textEv("05B", bad, "セミナーNUL申込")),
+				nul(ev("05C", bad, "postback", postbackMsg("seminar:NULs1"))),
+				textEv("05D", good, "キャンセル"),
+			)
+			if w := post(h, d, sign(secret, d)); w.Code != http.StatusOK {
+				t.Fatalf("status %d %s, want 200", w.Code, w.Body)
+			}
+			if got := recorded(t, st, good); len(got) != 2 || got[0].Text != "メニュー" || got[1].Text != "キャンセル" {
+				t.Errorf("the other user's events: %+v, want both", got)
+			}
+			got := recorded(t, st, bad)
+			if len(got) != 2 || got[0].Text != "セミナー申込" || got[1].Text != "seminar:s1" {
+				t.Errorf("events with a NUL: %+v, want both recorded without it", got)
+			}
+		})
+	}
+}
+
+// refusing is an inbox that refuses any batch holding one event, as a store
+// would an event it cannot take.
+type refusing struct {
+	store.Inbox
+	id string
+}
+
+func (r refusing) RecordEvents(ctx context.Context, events []store.Event) (int, error) {
+	for _, e := range events {
+		if e.ID == r.id {
+			return 0, errors.New("refused")
+		}
+	}
+	return r.Inbox.RecordEvents(ctx, events)
+}
+
+// One event the store refuses fails the delivery (so LINE redelivers it) but
+// loses none of the others.
+func TestWebhookRecordsTheOthersWhenOneIsRefused(t *testing.T) {
+	_, st, _ := newWebhook(t)
+	logger, logs := newLogger()
+	h := &line.Webhook{Secret: secret, Inbox: refusing{st, "06B"}, Logger: logger}
+	a, b := newUser(), newUser()
+	d := body(textEv("06A", a, "メニュー"), textEv("06B", b, "refused"), textEv("06C", a, "キャンセル"))
+	if w := post(h, d, sign(secret, d)); w.Code != http.StatusInternalServerError {
+		t.Errorf("status %d, want 500 so that LINE redelivers the refused event", w.Code)
+	}
+	if got := recorded(t, st, a); len(got) != 2 {
+		t.Errorf("recorded %+v, want the two events the store takes", got)
+	}
+	if out := logs.String(); !strings.Contains(out, "event=06B") || strings.Contains(out, "refused\"") {
+		t.Errorf("logs should name the refused event:\n%s", out)
+	}
+}
+
+// A delivery with more events than LINE ever sends is refused whole; the
+// ignored events of an ordinary one cost one log line, not one each.
+func TestWebhookCapsEventsPerDelivery(t *testing.T) {
+	h, st, logs := newWebhook(t)
+	user := newUser()
+	unfollow := func(i int) string {
+		return fmt.Sprintf(`{"type":"unfollow","mode":"active","timestamp":1,"source":{"type":"user","userId":%q},"webhookEventId":"07U%d","deliveryContext":{"isRedelivery":false}}`, user, i)
+	}
+	var many []string
+	for i := range line.MaxEvents {
+		many = append(many, unfollow(i))
+	}
+	d := body(many...)
+	if w := post(h, d, sign(secret, d)); w.Code != http.StatusOK {
+		t.Fatalf("%d ignored events: status %d %s, want 200", len(many), w.Code, w.Body)
+	}
+	if n := strings.Count(logs.String(), "line webhook"); n != 1 || !strings.Contains(logs.String(), fmt.Sprintf("events=%d", line.MaxEvents)) {
+		t.Errorf("%d log lines for %d ignored events, want one with their count:\n%s", n, line.MaxEvents, logs)
+	}
+
+	d = body(append(many, textEv("07A", user, "メニュー"))...)
+	w := post(h, d, sign(secret, d))
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "events in one delivery") {
+		t.Errorf("%d events: status %d %q, want 400 with the reason", line.MaxEvents+1, w.Code, w.Body)
+	}
+	if got := recorded(t, st, user); len(got) != 0 {
+		t.Errorf("recorded %+v from a refused delivery", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,6 +49,12 @@ func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (re
 		a.logger.InfoContext(ctx, "slack: interaction ignored", "type", ic.Type)
 		return ""
 	}
+	// A valid signature says the click came through Slack, not that it came
+	// from the staff: an app can be installed in other workspaces, and its
+	// messages shared into other channels.
+	if refusal := a.refuse(ctx, "click", ic.Team.ID, ic.Channel.ID); refusal != "" {
+		return refusal
+	}
 	for _, act := range ic.ActionCallback.BlockActions {
 		status, ok := decisions[act.ActionID]
 		if !ok {
@@ -61,6 +68,20 @@ func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (re
 		return a.decide(ctx, id, status, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
 	}
 	a.logger.InfoContext(ctx, "slack: no decision in the interaction, ignored")
+	return ""
+}
+
+// refuse returns what to tell someone who acts from outside the staff
+// channel of the bot's own workspace, or "" for staff.
+func (a *App) refuse(ctx context.Context, what, team, channel string) string {
+	switch {
+	case team != a.team:
+		a.logger.InfoContext(ctx, "slack: refused from another workspace", "what", what)
+		return refusedTeam
+	case channel != a.channel:
+		a.logger.InfoContext(ctx, "slack: refused outside the staff channel", "what", what)
+		return fmt.Sprintf(refusedChannel, a.channel)
+	}
 	return ""
 }
 

@@ -1,6 +1,7 @@
 package slack_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -169,5 +170,44 @@ func TestBadSignatures(t *testing.T) {
 	}
 	if strings.Contains(h.logs.String(), secret) {
 		t.Error("the signing secret is in the logs")
+	}
+}
+
+// A validly signed click from another workspace, or on the alert shared into
+// another channel, decides nothing: the request stays pending, the alert
+// keeps its buttons, the owner hears nothing, and the clicker is told why.
+func TestClicksFromOutsideRefused(t *testing.T) {
+	for _, open := range []opener{storetest.OpenSQLite, storetest.OpenPostgres} {
+		h := newHarness(t, open, options{})
+		in := h.request(t, "奄美商店")
+		m := h.alert(t, in.ID)
+		for i, tc := range []struct {
+			name, field, to, want string // field: where the payload says it
+		}{
+			{"another workspace", "team", "T0OTHER", "ワークスペース"},
+			{"another channel", "channel", "C0ELSEWHERE", "<#" + h.srv.Channel + ">"},
+		} {
+			var p map[string]any
+			if err := json.Unmarshal(h.srv.Click(t, m, "intro_approve", yamada), &p); err != nil {
+				t.Fatal(err)
+			}
+			p[tc.field].(map[string]any)["id"] = tc.to
+			payload, _ := json.Marshal(p)
+			if w := h.click(payload); w.Code != http.StatusOK {
+				t.Errorf("%s: click answered %d %s", tc.name, w.Code, w.Body)
+			}
+			r := h.srv.WaitResponses(t, i+1, wait)[i]
+			if !strings.Contains(r.Text, tc.want) {
+				t.Errorf("%s: the clicker was told %q, want a refusal saying %q", tc.name, r.Text, tc.want)
+			}
+		}
+		h.settle(t)
+		got, err := h.st.Introduction(t.Context(), in.ID)
+		if err != nil || got.Status != store.Pending || got.DecidedBy != "" {
+			t.Errorf("after clicks from outside: %+v, %v; want still pending", got, err)
+		}
+		if n := h.srv.Count("chat.update") + len(h.told.Jobs()); n != 0 {
+			t.Errorf("%d effects of refused clicks, want none", n)
+		}
 	}
 }

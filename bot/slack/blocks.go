@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 )
@@ -119,7 +120,7 @@ func noticeMessage(b store.Booking, status store.BookingStatus, loc *time.Locati
 		intro = "#" + strconv.FormatInt(b.IntroductionID, 10)
 	}
 	company := orUnknown(field(b.Owner.Company))
-	slot := span(b.Slot.StartsAt, b.Slot.EndsAt, loc)
+	slot := flows.When(loc, b.Slot.StartsAt, b.Slot.EndsAt)
 	return message{
 		text: title + ": " + slot + " " + company,
 		blocks: []slack.Block{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 )
@@ -47,12 +48,10 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 	var text string
 	var err error
 	args := strings.Fields(cmd.Text)
+	refusal := a.refuse(ctx, "command", cmd.TeamID, cmd.ChannelID)
 	switch {
-	case cmd.TeamID != a.team:
-		a.logger.InfoContext(ctx, "slack: command from another workspace refused")
-		text = refusedTeam
-	case cmd.ChannelID != a.channel:
-		text = fmt.Sprintf(refusedChannel, a.channel)
+	case refusal != "":
+		text = refusal
 	case len(args) == 0:
 		text = usage
 	default:
@@ -100,7 +99,7 @@ func (a *App) seminars(ctx context.Context) (string, error) {
 		if s.HasOnline() {
 			ways = append(ways, onlineOpen)
 		}
-		lines[i] = fmt.Sprintf(seminarLine, span(s.StartsAt, s.EndsAt, a.loc), field(s.Title), field(s.ID), strings.Join(ways, "・"))
+		lines[i] = fmt.Sprintf(seminarLine, flows.When(a.loc, s.StartsAt, s.EndsAt), field(s.Title), field(s.ID), strings.Join(ways, "・"))
 	}
 	return answer(fmt.Sprintf(seminarsHeader, len(sems)), lines), nil
 }
@@ -135,7 +134,7 @@ func (a *App) roster(ctx context.Context, args []string) (string, error) {
 			online = append(online, attendee(len(online)+1, r))
 		}
 	}
-	header := fmt.Sprintf(rosterHeader, field(sem.Title), span(sem.StartsAt, sem.EndsAt, a.loc))
+	header := fmt.Sprintf(rosterHeader, field(sem.Title), flows.When(a.loc, sem.StartsAt, sem.EndsAt))
 	if len(regs) == 0 {
 		return header + "\n" + rosterNone, nil
 	}
@@ -207,7 +206,7 @@ func (a *App) bookings(ctx context.Context) (string, error) {
 	}
 	lines := make([]string, len(bs))
 	for i, b := range bs {
-		lines[i] = fmt.Sprintf(bookingLine, span(b.Slot.StartsAt, b.Slot.EndsAt, a.loc), modeLabel(b.Slot.Mode),
+		lines[i] = fmt.Sprintf(bookingLine, flows.When(a.loc, b.Slot.StartsAt, b.Slot.EndsAt), modeLabel(b.Slot.Mode),
 			orUnknown(field(b.Slot.Host)), orUnknown(field(b.Owner.Company)), orUnknown(field(b.Owner.Contact)))
 	}
 	return answer(fmt.Sprintf(bookingsHeader, len(bs)), lines), nil

@@ -55,6 +55,11 @@ func (a *App) Events() http.Handler {
 			if !ok || outer == nil || mention.BotID != "" {
 				return // nothing else is subscribed; bots are not answered
 			}
+			// Acknowledged, so that Slack does not retry, and not answered:
+			// the answers are for the staff channel only.
+			if a.refuse(r.Context(), "mention", ev.TeamID, mention.Channel) != "" {
+				return
+			}
 			thread := mention.ThreadTimeStamp
 			if thread == "" {
 				thread = mention.TimeStamp

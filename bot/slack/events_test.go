@@ -1,6 +1,7 @@
 package slack_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -65,5 +66,30 @@ func TestMentionAnsweredOnceInThread(t *testing.T) {
 	}
 	if len(answers) != 1 || !strings.Contains(answers[0].Text, "*承認待ちの紹介依頼*（1件）") {
 		t.Fatalf("answers in the thread: %+v, want one listing the pending request", answers)
+	}
+}
+
+// A mention from another workspace or channel is acknowledged (so that Slack
+// does not retry it) and neither queued nor answered.
+func TestMentionsFromOutsideIgnored(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{})
+	h.seed(t)
+	foreign := h.mention(t, "Ev0FOREIGN", h.srv.Channel, "requests")
+	foreign = bytes.Replace(foreign, []byte(`"team_id":"`+h.srv.Team+`"`), []byte(`"team_id":"T0OTHER"`), 1)
+	for name, body := range map[string][]byte{
+		"another workspace": foreign,
+		"another channel":   h.mention(t, "Ev0ELSEWHERE", "C0ELSEWHERE", "requests"),
+	} {
+		if w := send(h.app.Events(), "/slack/events", body, slackfake.Sign(secret, time.Now(), body)); w.Code != http.StatusOK {
+			t.Errorf("%s: answered %d %s, want 200", name, w.Code, w.Body)
+		}
+	}
+	h.settle(t)
+	for _, channel := range []string{h.srv.Channel, "C0ELSEWHERE"} {
+		for _, m := range h.srv.Messages(channel) {
+			if m.ThreadTS == "1700000000.000100" {
+				t.Errorf("a mention from outside was answered in %s: %q", channel, m.Text)
+			}
+		}
 	}
 }

@@ -61,8 +61,8 @@ const (
 		"`/amami roster セミナーID` セミナーの参加者名簿\n" +
 		"`/amami requests` 承認待ちの紹介依頼\n" +
 		"`/amami bookings` 今後の個別相談の予約"
-	refusedTeam    = "申し訳ありません。このコマンドは amamibot を導入したワークスペースでのみお使いいただけます。"
-	refusedChannel = "申し訳ありません。このコマンドはスタッフ用チャンネル <#%s> でお使いください。"
+	refusedTeam    = "申し訳ありません。amamibot は導入したワークスペースでのみお使いいただけます。"
+	refusedChannel = "申し訳ありません。amamibot の操作はスタッフ用チャンネル <#%s> でお願いします。"
 	commandFailed  = "読み込めませんでした。少し時間をおいて、もう一度お試しください。"
 	truncated      = "…ほか%d件"
 
@@ -93,22 +93,10 @@ const (
 	bookingLine    = "• %s　%s　担当: %s\n　%s　連絡先: %s"
 )
 
-var weekdays = [...]string{"日", "月", "火", "水", "木", "金", "土"}
-
 // when shows a moment as 「11月24日 15:04」.
 func when(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), t.Format("15:04"))
-}
-
-// span shows a time span as 「12月11日(木) 15:00〜15:30」.
-func span(start, end time.Time, loc *time.Location) string {
-	s, e := start.In(loc), end.In(loc)
-	out := fmt.Sprintf("%d月%d日(%s) %s〜", s.Month(), s.Day(), weekdays[s.Weekday()], s.Format("15:04"))
-	if e.YearDay() != s.YearDay() || e.Year() != s.Year() {
-		out += fmt.Sprintf("%d月%d日 ", e.Month(), e.Day())
-	}
-	return out + e.Format("15:04")
 }
 
 // outcome is a decided request's line: 「承認済み: 〇〇さん（11月24日 15:04）」.

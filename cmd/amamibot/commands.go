@@ -95,7 +95,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 
 func suggest(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
-	talents := fs.String("talents", "", "talent pool CSV (DESIGN.md §6)")
+	talents := fs.String("talents", "", "talent pool CSV (docs/ARCHITECTURE.md §6)")
 	k := fs.Int("k", 5, "candidates per query")
 	fs.SetOutput(io.Discard) // run prints the usage, to its own stderr
 	if err := fs.Parse(args); err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// config is the server's configuration, read from the environment (DESIGN.md §6).
+// config is the server's configuration, read from the environment (docs/ARCHITECTURE.md §6).
 type config struct {
 	Addr        string
 	DataDir     string
@@ -113,7 +113,7 @@ func (c *config) checkSlack() []error {
 		errs = append(errs, errors.New("SLACK_CHANNEL_ID is not set: give the ID (C…) of the staff channel for alerts, shown at the bottom of the channel's details, and invite the app there"))
 	}
 	if c.SlackSigningSecret == "" && c.SlackAppToken == "" {
-		errs = append(errs, errors.New("Slack needs a way to receive button clicks: set SLACK_SIGNING_SECRET (Basic Information page; clicks come to POST /slack/actions) or SLACK_APP_TOKEN (xapp-…, Socket Mode, no public URL needed)"))
+		errs = append(errs, errors.New("no way to receive Slack button clicks: set SLACK_SIGNING_SECRET (Basic Information page; clicks come to POST /slack/actions) or SLACK_APP_TOKEN (xapp-…, Socket Mode, no public URL needed)"))
 	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
 		errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information page, App-Level Tokens, scope connections:write)"))

@@ -18,7 +18,7 @@ type row[T any] struct {
 // maxCSVErrors is how many bad lines an import reports before it stops reading.
 const maxCSVErrors = 20
 
-// readRows reads a CSV file of DESIGN.md §6: UTF-8, exactly the given header,
+// readRows reads a CSV file of docs/ARCHITECTURE.md §6: UTF-8, exactly the given header,
 // one record per row, parsed by parse. It reads the whole file before
 // returning, so a bad line means nothing is imported; the error names every
 // bad line (up to a screenful) and why, and a repeated id.

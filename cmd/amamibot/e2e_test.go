@@ -74,7 +74,7 @@ func registerAtVenue(a *attempt) error {
 	if err != nil {
 		return err
 	}
-	if ans, err = u.choose(ans, "同意する", saysName); err != nil {
+	if _, err = u.choose(ans, "同意する", saysName); err != nil {
 		return err
 	}
 	if ans, err = u.ask(a.name, saysCompany); err != nil {

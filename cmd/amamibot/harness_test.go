@@ -446,7 +446,7 @@ func checker(t *testing.T) func(answer, error) answer {
 	}
 }
 
-// writeSeminarsCSV writes a seminars CSV (DESIGN.md §6) and returns its path.
+// writeSeminarsCSV writes a seminars CSV (docs/ARCHITECTURE.md §6) and returns its path.
 func writeSeminarsCSV(t *testing.T, rows ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "seminars.csv")

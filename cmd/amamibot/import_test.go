@@ -167,6 +167,12 @@ func TestImportSeminarsMalformed(t *testing.T) {
 			"a,,2026-12-11T15:00:00+09:00,2026-12-11T16:30:00+09:00,会場,,20\n" +
 			"b,題名,2026-12-11T15:00:00+09:00,2026-12-11T16:30:00+09:00,会場,,many\n",
 			[]string{"line 3", "title", "line 4", `capacity "many"`}},
+		{"capacity beyond any hall", header + "\n" + good + "\n" +
+			seminarRow("huge", "大きすぎる会場", 11, dxVenue, "", 1_000_000_000) + "\n",
+			[]string{"line 3", "capacity 1000000000", "more than 10000"}},
+		{"already ended", header + "\n" + good + "\n" +
+			seminarRow("past", "終わったセミナー", -1, dxVenue, "", 20) + "\n",
+			[]string{"line 3", "ends_at", "already ended"}},
 		{"empty file", "", []string{"line 1", "header"}},
 	}
 	for _, tc := range tests {
@@ -215,7 +221,7 @@ func seminarsEqual(a, b map[string]store.Seminar) bool {
 	return true
 }
 
-// TestExportRegistrations: the CSV staff get has the header of DESIGN.md
+// TestExportRegistrations: the CSV staff get has the header of docs/ARCHITECTURE.md §6
 // and a row per registration, every status, with times in Japan time.
 func TestExportRegistrations(t *testing.T) {
 	dir := t.TempDir()

@@ -16,11 +16,28 @@ import (
 
 var seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
 
-// readSeminarsCSV reads the seminars CSV of DESIGN.md §6; a bad line
-// means nothing is imported.
-func readSeminarsCSV(r io.Reader) ([]store.Seminar, error) {
+// maxCapacity bounds a seminar's venue seats: the programme's halls hold a few
+// dozen, so a larger number is a typo, not a hall.
+const maxCapacity = 10_000
+
+// readSeminarsCSV reads the seminars CSV of docs/ARCHITECTURE.md §6. Besides
+// each line on its own, it refuses seminars that have already ended, naming
+// the lines; a bad line means nothing is imported.
+func readSeminarsCSV(r io.Reader, now time.Time) ([]store.Seminar, error) {
 	rows, err := readRows(r, seminarColumns, parseSeminar, func(s store.Seminar) string { return s.ID })
-	return values(rows), err
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, r := range rows {
+		if !r.v.EndsAt.After(now) {
+			errs = append(errs, fmt.Errorf("line %d: ends_at %s is in the past: the seminar has already ended", r.line, r.v.EndsAt.Format(time.RFC3339)))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs[:min(len(errs), maxCSVErrors)]...)
+	}
+	return values(rows), nil
 }
 
 func parseSeminar(rec []string) (store.Seminar, error) {
@@ -57,6 +74,9 @@ func parseSeminar(rec []string) (store.Seminar, error) {
 			return s, fmt.Errorf("capacity %q is not a number of venue seats", rec[6])
 		}
 	}
+	if s.Capacity > maxCapacity {
+		return s, fmt.Errorf("capacity %d is more than %d venue seats", s.Capacity, maxCapacity)
+	}
 	if s.Venue != "" && s.Capacity == 0 {
 		return s, errors.New("capacity is 0 for a seminar with a venue")
 	}
@@ -79,7 +99,7 @@ func importSeminars(ctx context.Context, st store.Store, file string) (int, erro
 		return 0, err
 	}
 	defer f.Close()
-	seminars, err := readSeminarsCSV(f)
+	seminars, err := readSeminarsCSV(f, time.Now())
 	if err != nil {
 		return 0, fmt.Errorf("%s: nothing imported:\n%w", file, err)
 	}

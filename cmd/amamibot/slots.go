@@ -15,7 +15,7 @@ import (
 
 var slotColumns = []string{"id", "starts_at", "ends_at", "host", "mode"}
 
-// readSlotsCSV reads the consultation slots CSV of DESIGN.md §6. Besides
+// readSlotsCSV reads the consultation slots CSV of docs/ARCHITECTURE.md §6. Besides
 // each line on its own, it refuses slots that have already started and
 // slots of one host that overlap, naming the lines; a bad line imports nothing.
 func readSlotsCSV(r io.Reader, now time.Time) ([]store.Slot, error) {

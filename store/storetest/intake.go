@@ -462,8 +462,7 @@ func testAllIntroductions(t *testing.T, open Opener) {
 // Benchmarks
 
 // TalentPool reads the evaluation pool (16,000 profiles) from
-// ../shared/eval/suggest/talents.csv next to the module's root, or skips tb
-// when it is not there.
+// match/testdata/suggest/talents.csv under the module's root.
 func TalentPool(tb testing.TB) []match.Talent {
 	tb.Helper()
 	dir, err := os.Getwd()
@@ -480,11 +479,8 @@ func TalentPool(tb testing.TB) []match.Talent {
 		}
 		dir = parent
 	}
-	path := filepath.Join(dir, "..", "shared", "eval", "suggest", "talents.csv")
+	path := filepath.Join(dir, "match", "testdata", "suggest", "talents.csv")
 	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("no talent pool at %s", path)
-	}
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -70,12 +70,13 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// fakeT records what a Server reports to its test, to test the reports themselves.
+// fakeT records what a Server reports to its test, to test the reports themselves. What it does not
+// record goes to the real test it wraps.
 type fakeT struct {
-	testing.TB
-	mu       sync.Mutex
-	errors   []string
-	cleanups []func()
+	testing.TB // the real test
+	mu         sync.Mutex
+	errors     []string
+	cleanups   []func()
 }
 
 func (f *fakeT) Helper() {}
@@ -90,6 +91,11 @@ func (f *fakeT) Errorf(format string, args ...any) {
 
 func (f *fakeT) Fatal(args ...any) {
 	f.Errorf("%s", fmt.Sprint(args...))
+	runtime.Goexit()
+}
+
+func (f *fakeT) Fatalf(format string, args ...any) {
+	f.Errorf(format, args...)
 	runtime.Goexit()
 }
 

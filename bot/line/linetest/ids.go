@@ -18,8 +18,9 @@ func randomToken() string { return rand.Text() }
 // crockford is the base32 alphabet of ULIDs.
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// ulid returns a ULID for t, the format of webhookEventId: 10 characters of milliseconds, 16 of randomness.
-func ulid(t time.Time) string {
+// EventID returns a fresh webhookEventId for an event at t: a ULID, 10 characters of milliseconds then 16
+// of randomness.
+func EventID(t time.Time) string {
 	var b [26]byte
 	ms := uint64(t.UnixMilli())
 	for i := 9; i >= 0; i-- {

@@ -2,8 +2,8 @@
 // net/http/httptest: point the official SDK at Server.URL and inspect what was sent.
 //
 // Strict means it checks what the real API checks, so a bug in the code under test fails the test: every
-// request is validated against LINE's own OpenAPI spec (messaging-api.yml, from $LINE_OPENAPI_SPEC or
-// ../shared/specs/line next to the module root) and against the documented limits the spec does not encode.
+// request is validated against LINE's own OpenAPI spec (messaging-api.yml: the copy in testdata/openapi, or
+// the file $LINE_OPENAPI_SPEC names) and against the documented limits the spec does not encode.
 // A request LINE would reject gets LINE's error answer and is reported with t.Errorf when the test ends,
 // so a 400 swallowed by the code under test still fails it; a test that provokes rejections on purpose
 // takes them with TakeRejections or calls ExpectRejections.

@@ -186,7 +186,7 @@ func TestRejectsMalformedRequests(t *testing.T) {
 }
 
 func TestUnexpectedRejectionsFailTheTest(t *testing.T) {
-	ft := &fakeT{}
+	ft := &fakeT{TB: t}
 	srv := NewServer(ft)
 	post(t, srv, "/v2/bot/message/push", srv.Token, `{"to":"Ualice","messages":[]}`)
 	errs := ft.finish()
@@ -194,7 +194,7 @@ func TestUnexpectedRejectionsFailTheTest(t *testing.T) {
 		t.Errorf("reported %q, want the rejected push", errs)
 	}
 
-	ft = &fakeT{}
+	ft = &fakeT{TB: t}
 	srv = NewServer(ft)
 	srv.ExpectRejections()
 	post(t, srv, "/v2/bot/message/push", srv.Token, `{"to":"Ualice","messages":[]}`)
@@ -385,7 +385,7 @@ func TestWaitMessagesReportsWhatCame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ft := &fakeT{}
+	ft := &fakeT{TB: t}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

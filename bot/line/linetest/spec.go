@@ -3,6 +3,7 @@ package linetest
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -43,46 +43,38 @@ var specFormat = []openapi3.SchemaValidationOption{
 	openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(checkURI)),
 }
 
-// messagingSpec returns messaging-api.yml, ready. Tests create many servers; the 6,000-line spec is read
-// once per process.
+// messagingAPI is LINE's messaging-api.yml (line/line-openapi, Apache-2.0: testdata/openapi holds its LICENSE
+// and SOURCE), built into the fake so that it needs nothing outside the repository.
+//
+//go:embed testdata/openapi/messaging-api.yml
+var messagingAPI []byte
+
+// messagingSpec returns messaging-api.yml, ready: the one at $LINE_OPENAPI_SPEC when set, else the built-in
+// copy. Tests create many servers; the 6,000-line spec is read once per process.
 var messagingSpec = sync.OnceValues(func() (*spec, error) {
-	path, err := findSpec()
+	name, data, err := specData()
 	if err != nil {
 		return nil, err
 	}
-	return loadSpec(path)
+	return loadSpec(name, data)
 })
 
-// findSpec returns the path of messaging-api.yml: $LINE_OPENAPI_SPEC when set, else
-// ../shared/specs/line/messaging-api.yml from the module root (the nearest directory above the working
-// directory that holds go.mod).
-func findSpec() (string, error) {
-	if p := os.Getenv(SpecEnv); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("linetest: LINE's OpenAPI spec: %w (from $%s)", err, SpecEnv)
-		}
-		return p, nil
+// specData returns the name and text of messaging-api.yml: $LINE_OPENAPI_SPEC's file when the variable is
+// set (a newer spec, say), else the copy built into the package.
+func specData() (name string, data []byte, err error) {
+	p := os.Getenv(SpecEnv)
+	if p == "" {
+		return "testdata/openapi/messaging-api.yml", messagingAPI, nil
 	}
-	wd, err := os.Getwd()
+	data, err = os.ReadFile(p)
 	if err != nil {
-		return "", fmt.Errorf("linetest: finding LINE's OpenAPI spec: %w", err)
+		return "", nil, fmt.Errorf("linetest: LINE's OpenAPI spec: %w (from $%s)", err, SpecEnv)
 	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(filepath.Dir(dir), "shared", "specs", "line", "messaging-api.yml")
-			if _, err := os.Stat(p); err != nil {
-				return "", fmt.Errorf("linetest: LINE's OpenAPI spec not found at %s; set %s to the path of messaging-api.yml", p, SpecEnv)
-			}
-			return p, nil
-		}
-		if filepath.Dir(dir) == dir {
-			return "", fmt.Errorf("linetest: LINE's OpenAPI spec not found: no go.mod in %s or above it to find ../shared/specs/line/messaging-api.yml from; set %s to the path of messaging-api.yml", wd, SpecEnv)
-		}
-	}
+	return p, data, nil
 }
 
-func loadSpec(path string) (*spec, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile(path)
+func loadSpec(path string, data []byte) (*spec, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
 		return nil, fmt.Errorf("linetest: loading %s: %w", path, err)
 	}

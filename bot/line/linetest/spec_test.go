@@ -1,34 +1,35 @@
 package linetest
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func TestFindSpec(t *testing.T) {
-	path, err := findSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if filepath.Base(path) != "messaging-api.yml" {
-		t.Errorf("found %s", path)
+// The fake needs nothing outside the repository, and $LINE_OPENAPI_SPEC swaps in another spec or says
+// clearly that it is missing.
+func TestSpecData(t *testing.T) {
+	t.Setenv(SpecEnv, "")
+	name, data, err := specData()
+	if err != nil || !bytes.Equal(data, messagingAPI) || len(data) == 0 {
+		t.Fatalf("without %s: %s, %d bytes, %v; want the built-in copy", SpecEnv, name, len(data), err)
 	}
 
 	missing := filepath.Join(t.TempDir(), "nope.yml")
 	t.Setenv(SpecEnv, missing)
-	if _, err := findSpec(); err == nil || !strings.Contains(err.Error(), SpecEnv) {
+	if _, _, err := specData(); err == nil || !strings.Contains(err.Error(), SpecEnv) {
 		t.Errorf("with %s=%s: %v, want an error naming the variable", SpecEnv, missing, err)
 	}
-	t.Setenv(SpecEnv, path)
-	if got, err := findSpec(); err != nil || got != path {
-		t.Errorf("with %s set: %s, %v", SpecEnv, got, err)
-	}
 
-	t.Setenv(SpecEnv, "")
-	t.Chdir(t.TempDir())
-	if _, err := findSpec(); err == nil || !strings.Contains(err.Error(), "no go.mod") || !strings.Contains(err.Error(), SpecEnv) {
-		t.Errorf("outside the module: %v, want an error saying where it looked and naming %s", err, SpecEnv)
+	other := filepath.Join(t.TempDir(), "messaging-api.yml")
+	if err := os.WriteFile(other, []byte("openapi: 3.0.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(SpecEnv, other)
+	if name, data, err := specData(); err != nil || name != other || string(data) != "openapi: 3.0.0\n" {
+		t.Errorf("with %s=%s: %s, %q, %v; want that file", SpecEnv, other, name, data, err)
 	}
 }
 

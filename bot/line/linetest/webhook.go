@@ -110,7 +110,7 @@ func (s *Server) event(typ, userID string, message map[string]any) Event {
 		Mode:           "active",
 		Timestamp:      now.UnixMilli(),
 		Source:         Source{Type: "user", UserID: userID},
-		WebhookEventID: ulid(now),
+		WebhookEventID: EventID(now),
 	}
 	s.known[userID] = true
 	if typ != "unfollow" {
