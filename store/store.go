@@ -69,6 +69,9 @@ type Store interface {
 	// CancelJob cancels a job that has not run (a fallback no longer
 	// needed); a job that has run or is gone is left as it is.
 	CancelJob(ctx context.Context, id int64) error
+	// RetryJob makes a job that is not running available now (a fallback
+	// needed at once).
+	RetryJob(ctx context.Context, id int64) error
 	// StartJobs starts working jobs with the workers given at Open; StopJobs
 	// waits for running jobs to finish (or ctx to end).
 	StartJobs(ctx context.Context) error

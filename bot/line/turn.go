@@ -156,6 +156,9 @@ func (w *TurnWorker) setAside(ctx context.Context, user string, s setAside) erro
 func (w *TurnWorker) deliver(ctx context.Context, out outbox) {
 	if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs); err != nil {
 		w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+		if err := w.Store.RetryJob(ctx, out.jobID); err != nil {
+			w.Logger.WarnContext(ctx, "line reply: its outbox entry runs at its time", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+		}
 		return
 	}
 	if err := w.Store.CancelJob(ctx, out.jobID); err != nil {

@@ -158,6 +158,14 @@ func (s *Store) CancelJob(ctx context.Context, id int64) error {
 	return nil
 }
 
+// RetryJob makes a job that is not running available now.
+func (s *Store) RetryJob(ctx context.Context, id int64) error {
+	if _, err := s.jobs.JobRetry(ctx, id); err != nil {
+		return fmt.Errorf("retry job %d: %w", id, err)
+	}
+	return nil
+}
+
 // StartJobs starts working jobs. They run until StopJobs or Close, not
 // until ctx ends: a server's shutdown signal must let running jobs finish.
 func (s *Store) StartJobs(ctx context.Context) error {
