@@ -1351,13 +1351,16 @@ func testTurnOutbox(t *testing.T, open Opener) {
 	push := func(key string) store.PushArgs {
 		return store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: key}
 	}
-	var cancelled int64
+	var cancelled, now int64
 	err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error {
 		var err error
 		if cancelled, err = tx.InsertFallback(e.ctx, push("delivered"), 200*time.Millisecond); err != nil {
 			return err
 		}
-		_, err = tx.InsertFallback(e.ctx, push("lost"), 200*time.Millisecond)
+		if _, err = tx.InsertFallback(e.ctx, push("lost"), 200*time.Millisecond); err != nil {
+			return err
+		}
+		now, err = tx.InsertFallback(e.ctx, push("needed now"), time.Hour)
 		return err
 	})
 	if err != nil {
@@ -1369,14 +1372,17 @@ func testTurnOutbox(t *testing.T, open Opener) {
 	if err := e.s.CancelJob(e.ctx, cancelled); err != nil {
 		t.Errorf("CancelJob again: %v", err)
 	}
+	if err := e.s.RetryJob(e.ctx, now); err != nil {
+		t.Fatalf("RetryJob: %v", err)
+	}
 	var ran []river.JobArgs
-	eventually(t, "the fallback to run", func() bool {
+	eventually(t, "the fallbacks to run", func() bool {
 		ran = e.drain()
-		return len(ran) > 0
+		return len(ran) >= 2
 	})
-	checkJobs(t, ran, push("lost"))
-	if ran := e.drain(); len(ran) != 1 {
-		t.Errorf("jobs that ran: %v, want only the fallback not cancelled", ran)
+	checkJobs(t, ran, push("lost"), push("needed now"))
+	if ran := e.drain(); len(ran) != 2 {
+		t.Errorf("jobs that ran: %v, want only the fallbacks not cancelled", ran)
 	}
 }
 
