@@ -136,9 +136,9 @@ func TestTurnFallsBackToPush(t *testing.T) {
 			}
 			id := newID()
 			h.send(t, evWith(id, user, "message", tc.token(h, user), time.Now().Add(tc.at), textMsg(id, "メニュー")))
-			got := h.srv.WaitMessages(t, user, 1, wait)
+			h.srv.WaitMessages(t, user, 1, wait)
 			time.Sleep(200 * time.Millisecond) // room for a duplicate to show
-			got = h.srv.Messages(user)
+			got := h.srv.Messages(user)
 			if len(got) != 1 || got[0].Via != "push" || got[0].Text != "ご用件をお選びください。" || len(got[0].QuickReplies) != 4 {
 				t.Fatalf("got %+v, want the menu once, pushed", got)
 			}
@@ -507,9 +507,9 @@ func TestReplyNotSentIsSentByTheOutbox(t *testing.T) {
 			user := newUser()
 			h.srv.FailNext("/v2/bot/message/reply", 1, linetest.Fault{Status: http.StatusInternalServerError})
 			h.srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusServiceUnavailable})
-			got := h.say(t, user, "message", textMsg("x", "メニュー"))
-			time.Sleep(500 * time.Millisecond)
-			got = h.srv.Messages(user)
+			h.say(t, user, "message", textMsg("x", "メニュー"))
+			time.Sleep(500 * time.Millisecond) // room for a duplicate to show
+			got := h.srv.Messages(user)
 			if len(got) != 1 || got[0].Text != "ご用件をお選びください。" {
 				t.Fatalf("got %+v, want the menu once", got)
 			}
