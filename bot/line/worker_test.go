@@ -519,3 +519,38 @@ func TestReplyNotSentIsSentByTheOutbox(t *testing.T) {
 		})
 	}
 }
+
+// TestLongLockWaitIsLogged: a turn kept waiting for the user's previous turn
+// (a paused holder) says so in the log, naming the user only by a
+// pseudonymous key, and runs once the holder is done.
+func TestLongLockWaitIsLogged(t *testing.T) {
+	logger, logs := newLogger()
+	srv := linetest.NewServer(t)
+	st := storetest.OpenPostgres(t, store.Options{Logger: logger})
+	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
+	w := &line.TurnWorker{Store: st, Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger,
+		Runner: &bot.Runner{Flows: fb, Logger: logger}}
+	user := newUser()
+	now := time.Now()
+	e := store.Event{ID: newID(), UserID: user, Kind: "text", Text: "メニュー", ReplyToken: srv.NewReplyToken(user), OccurredAt: now, ReceivedAt: now}
+	if _, err := st.RecordEvents(t.Context(), []store.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	go st.Turn(t.Context(), user, func(store.Tx) error { close(held); <-release; return nil })
+	<-held
+	time.AfterFunc(2500*time.Millisecond, func() { close(release) })
+	if err := w.Work(t.Context(), job(store.TurnArgs{UserID: user, EventID: e.ID})); err != nil {
+		t.Fatalf("turn: %v", err)
+	}
+	if got := srv.Messages(user); len(got) != 1 {
+		t.Errorf("the user got %+v, want the menu", got)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "waiting for the user's previous turn") || !strings.Contains(out, "user=") {
+		t.Errorf("log:\n%s\nwant the long wait logged with the user's key", out)
+	}
+	if strings.Contains(out, user) {
+		t.Errorf("log:\n%s\nshows the LINE user ID", out)
+	}
+}
