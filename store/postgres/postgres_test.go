@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/postgres"
@@ -352,5 +353,47 @@ func BenchmarkRecordEvents(b *testing.B) {
 			})
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "events/s")
 		})
+	}
+}
+
+// TestRestartResumesInterruptedTurn: a turn job left running by a crashed
+// replica runs again as soon as a replica starts its jobs.
+func TestRestartResumesInterruptedTurn(t *testing.T) {
+	databaseURL, _ := storetest.PostgresURLs(t)
+	s := open(t, databaseURL)
+	now := time.Now()
+	if _, err := s.RecordEvents(t.Context(), []store.Event{{ID: "e1", UserID: "u1", Kind: "text", Text: "メニュー", OccurredAt: now, ReceivedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() WHERE kind = 'turn'`); err != nil {
+		t.Fatal(err)
+	}
+
+	ran := make(chan store.TurnArgs, 2)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[store.TurnArgs]) error {
+		ran <- job.Args
+		return nil
+	}))
+	restarted, err := postgres.Open(t.Context(), databaseURL, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restarted.Close()
+	if err := restarted.StartJobs(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-ran:
+		if got != (store.TurnArgs{UserID: "u1", EventID: "e1"}) {
+			t.Errorf("resumed %+v, want the interrupted turn of u1", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the interrupted turn did not run again within 10 s of the start")
 	}
 }

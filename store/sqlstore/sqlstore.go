@@ -69,7 +69,8 @@ const (
 	// jobTimeout bounds every job (a turn, a Slack or LINE call); a job still
 	// running after rescueAfter was interrupted (its process died) and is
 	// retried. River's rescuer looks every 30 s, so an interrupted job runs
-	// again within about 45 s of the crash.
+	// again within about 45 s of the crash, and an interrupted turn at once
+	// when a process starts (see resumeTurns).
 	jobTimeout  = 10 * time.Second
 	rescueAfter = 15 * time.Second
 	// closeTimeout bounds how long Close waits for running jobs.
@@ -174,6 +175,29 @@ func (s *Store) StartJobs(ctx context.Context) error {
 	}
 	if err := s.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
+	}
+	return s.resumeTurns(ctx)
+}
+
+// resumeTurns inserts a new job for every turn job left running: a turn
+// interrupted by a crash then runs again as soon as a process starts,
+// rather than when River's rescuer gets to it. A turn is one transaction,
+// so the copy of one that is in fact still running (on another replica)
+// waits for the user's lock and finds the event handled.
+func (s *Store) resumeTurns(ctx context.Context) error {
+	var turns []river.InsertManyParams
+	const running = `SELECT args ->> 'user_id', args ->> 'event_id' FROM river_job WHERE state = 'running' AND kind = $1`
+	err := s.each(ctx, running, []any{store.TurnArgs{}.Kind()}, func(rows *sql.Rows) error {
+		var turn store.TurnArgs
+		err := rows.Scan(&turn.UserID, &turn.EventID)
+		turns = append(turns, river.InsertManyParams{Args: turn})
+		return err
+	})
+	if err == nil && len(turns) > 0 {
+		_, err = s.jobs.InsertMany(ctx, turns)
+	}
+	if err != nil {
+		return fmt.Errorf("resume interrupted turns: %w", err)
 	}
 	return nil
 }
