@@ -39,6 +39,9 @@ const (
 	// talking (a stuck or partitioned replica), releasing its locks.
 	statementTimeout = "30s"
 	idleInTxTimeout  = "15s"
+	// maxConns bounds the connections of one process. A turn holds one for
+	// its transaction, and never asks for a second.
+	maxConns = 30
 	// migrationLock is the advisory lock key under which replicas starting
 	// at once migrate one after the other ("amami" in ASCII).
 	migrationLock = "418446929257"
@@ -56,6 +59,11 @@ func Open(ctx context.Context, databaseURL string, opts store.Options) (*sqlstor
 	config.RuntimeParams["statement_timeout"] = statementTimeout
 	config.RuntimeParams["idle_in_transaction_session_timeout"] = idleInTxTimeout
 	db := stdlib.OpenDB(*config)
+	// Bounded, so that replicas stay under the server's max_connections
+	// (100 by default), and kept open: a new connection is a new server
+	// process.
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 
 	where := fmt.Sprintf("%s:%d/%s", config.Host, config.Port, config.Database)
 	pingCtx, cancel := context.WithTimeout(ctx, connectTimeout)
