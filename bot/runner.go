@@ -18,22 +18,22 @@ import (
 // comes back late is told that the flow expired rather than silently reset.
 const sessionTTL = 24 * time.Hour
 
-// Runner runs one turn of a user's conversation: load the session, step the
-// flow (which commits its effects), save the session. The caller holds the
-// user's lock (store.Inbox.LockUser) so turns of one user never overlap.
+// Runner runs one turn of a user's conversation inside the turn's
+// transaction (store.Store.Turn): load the session, step the flow with its
+// stores bound to the transaction, save the session. So the effects, their
+// jobs and the next session commit together, or not at all.
 type Runner struct {
-	Sessions store.Sessions
-	Flows    *flows.Bot
-	Logger   *slog.Logger
-	Metrics  *Metrics // nil: not measured
+	Flows   *flows.Bot
+	Logger  *slog.Logger
+	Metrics *Metrics // nil: not measured
 }
 
-// Turn handles one event and returns the replies to send. An event whose turn
-// was already applied (a retry after a crash between saving the session and
-// delivering) changes nothing and returns the same replies again.
-func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flows.Reply, error) {
+// Turn handles one event in tx and returns the replies to send. An event
+// whose turn was already applied changes nothing and returns the same
+// replies again.
+func (r *Runner) Turn(ctx context.Context, tx store.Tx, now time.Time, e store.Event) ([]flows.Reply, error) {
 	var s flows.Session
-	raw, err := r.Sessions.Session(ctx, e.UserID)
+	raw, err := tx.Session(ctx, e.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}
@@ -47,7 +47,7 @@ func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flow
 	if s.LastEvent == e.ID {
 		return s.LastReplies, nil
 	}
-	next, replies, err := r.Flows.Step(ctx, flows.Turn{
+	next, replies, err := bind(r.Flows, tx).Step(ctx, flows.Turn{
 		Now:     now,
 		UserID:  e.UserID,
 		Session: s,
@@ -64,8 +64,16 @@ func (r *Runner) Turn(ctx context.Context, now time.Time, e store.Event) ([]flow
 	if err != nil {
 		return nil, fmt.Errorf("encode session: %w", err)
 	}
-	if err := r.Sessions.SaveSession(ctx, e.UserID, data, sessionTTL); err != nil {
+	if err := tx.SaveSession(ctx, e.UserID, data, sessionTTL); err != nil {
 		return nil, fmt.Errorf("save session: %w", err)
 	}
 	return replies, nil
+}
+
+// bind is a copy of b whose stores are the turn's transaction: every store
+// the flows use must be set here.
+func bind(b *flows.Bot, tx store.Tx) *flows.Bot {
+	turn := *b
+	turn.Seminars, turn.Intros, turn.Bookings, turn.Privacy = tx, tx, tx, tx
+	return &turn
 }

@@ -16,10 +16,12 @@ type Options struct {
 	// PeriodicJobs run on a schedule, on one process at a time (River's
 	// leader), so several replicas do not run them twice.
 	PeriodicJobs []*river.PeriodicJob
-	// MaxWorkers bounds the jobs worked at once by this process (default 20).
+	// MaxWorkers bounds the jobs worked at once by this process (default
+	// 50: River's 20 capped turns at about 200 a second).
 	MaxWorkers int
 	// FetchPollInterval is how often idle job fetchers look for new jobs
-	// (default: the backend's own; lower in tests for snappy turns).
+	// (default 50 ms: neither backend's driver listens for new jobs, and a
+	// turn waits for the next poll).
 	FetchPollInterval time.Duration
 	Logger            *slog.Logger
 }
@@ -59,6 +61,21 @@ type PushArgs struct {
 }
 
 func (PushArgs) Kind() string { return "line_push" }
+
+// ReplyArgs is the outbox entry of a turn's replies, committed with the
+// turn: the replies are sent right after the commit and the entry
+// cancelled; should the process die first, the job sends them (with the
+// reply token while it is fresh, else as a push whose retry key derives
+// from the event, so LINE shows a repeated push once).
+type ReplyArgs struct {
+	EventID    string          `json:"event_id" river:"unique"`
+	UserID     string          `json:"user_id"`
+	ReplyToken string          `json:"reply_token"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	Messages   json.RawMessage `json:"messages"`
+}
+
+func (ReplyArgs) Kind() string { return "line_reply" }
 
 // ReminderAt is when a seminar's reminder goes out: the day before, at the
 // seminar's own time of day.

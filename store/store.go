@@ -1,8 +1,9 @@
 // Package store keeps amamibot's records, sessions and jobs.
 //
-// Store is the contract; two backends implement it: store/postgres (Postgres +
-// Redis, for production and several replicas) and store/sqlite (embedded,
-// the zero-setup default). The suite in store/storetest runs against both.
+// Store is the contract. One implementation (store/sqlstore) serves two
+// backends: store/postgres (for production and several replicas) and
+// store/sqlite (embedded, the zero-setup default). The suite in
+// store/storetest runs against both.
 //
 // Every effect that causes a job inserts the job in the same transaction
 // (River's InsertTx), so a job exists exactly when its effect committed.
@@ -27,8 +28,10 @@ var (
 	ErrAlreadyRegistered = errors.New("already registered")
 )
 
-// Store is everything the server needs from persistence.
-type Store interface {
+// Records are the reads and effects of the store. Outside a turn each
+// effect is its own transaction; inside one (Store.Turn), every call is part
+// of the turn's transaction.
+type Records interface {
 	Seminars
 	Registrations
 	Inbox
@@ -39,8 +42,36 @@ type Store interface {
 	Consultations
 	Privacy
 
-	// InsertJob inserts a job outside of any effect (a push fallback, say).
+	// InsertJob inserts a job outside of any effect (a push fallback, say);
+	// inside a turn, it commits with the turn.
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// Tx is a turn's view of the store: its reads see the turn's effects, and
+// all of them commit together or not at all.
+type Tx interface {
+	Records
+	// InsertFallback inserts a job that runs only after delay, unless the
+	// caller cancels it first (Store.CancelJob) because it did the job's
+	// work itself right after the commit: a durable outbox entry.
+	InsertFallback(ctx context.Context, args river.JobArgs, delay time.Duration) (jobID int64, err error)
+}
+
+// Store is everything the server needs from persistence.
+type Store interface {
+	Records
+
+	// Turn runs fn in one transaction that holds the user's lock: turns of
+	// one user run one at a time, on any replica, and whatever fn does
+	// through tx (effects, jobs, the session, marking the event handled)
+	// commits together when fn returns nil, or not at all.
+	Turn(ctx context.Context, userID string, fn func(tx Tx) error) error
+	// CancelJob cancels a job that has not run (a fallback no longer
+	// needed); a job that has run or is gone is left as it is.
+	CancelJob(ctx context.Context, id int64) error
+	// RetryJob makes a job that is not running available now (a fallback
+	// needed at once).
+	RetryJob(ctx context.Context, id int64) error
 	// StartJobs starts working jobs with the workers given at Open; StopJobs
 	// waits for running jobs to finish (or ctx to end).
 	StartJobs(ctx context.Context) error
@@ -51,7 +82,7 @@ type Store interface {
 
 	// Ping reports whether records and sessions are reachable (for /readyz).
 	Ping(ctx context.Context) error
-	// Backend names the backend for logs: "sqlite" or "postgres+redis".
+	// Backend names the backend for logs: "sqlite" or "postgres".
 	Backend() string
 	Close() error
 }
@@ -104,7 +135,7 @@ type RegStatus string
 const (
 	Confirmed  RegStatus = "confirmed"
 	Waitlisted RegStatus = "waitlisted" // waiting for a venue seat
-	Cancelled  RegStatus = "cancelled"
+	Canceled   RegStatus = "cancelled"
 )
 
 // Registration is one attendee's place at a seminar.
@@ -187,9 +218,6 @@ type Inbox interface {
 	NextEvent(ctx context.Context, userID string) (e Event, ok bool, err error)
 	// MarkHandled marks an event handled; handling it again is a no-op.
 	MarkHandled(ctx context.Context, eventID string, now time.Time) error
-	// LockUser waits until no other turn of the user runs, on any replica,
-	// then holds the lock until unlock is called (or a safety timeout).
-	LockUser(ctx context.Context, userID string) (unlock func(), err error)
 }
 
 // Sessions keeps each user's conversation state as opaque bytes.

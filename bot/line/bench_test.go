@@ -45,9 +45,9 @@ func BenchmarkWebhookAck(b *testing.B) {
 		b.Cleanup(func() { st.Close() })
 		benchAck(b, &line.Webhook{Secret: secret, Inbox: st, Logger: quiet})
 	})
-	b.Run("postgres+redis", func(b *testing.B) {
-		dbURL, redisURL := storetest.PostgresURLs(b)
-		st, err := postgres.Open(context.Background(), dbURL, redisURL, store.Options{Logger: quiet})
+	b.Run("postgres", func(b *testing.B) {
+		dbURL, _ := storetest.PostgresURLs(b)
+		st, err := postgres.Open(context.Background(), dbURL, store.Options{Logger: quiet})
 		if err != nil {
 			b.Fatal(err)
 		}

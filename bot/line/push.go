@@ -28,15 +28,24 @@ type PushWorker struct {
 }
 
 func (w *PushWorker) Work(ctx context.Context, job *river.Job[store.PushArgs]) error {
+	msgs, err := rawMessages(job.Args.Messages)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("push job %d: %w", job.ID, err))
+	}
+	return push(ctx, w.Client, w.Logger, job.Args.UserID, msgs, job.Args.RetryKey)
+}
+
+// rawMessages are stored messages, to be sent as they are.
+func rawMessages(stored json.RawMessage) ([]messaging_api.MessageInterface, error) {
 	var raws []json.RawMessage
-	if err := json.Unmarshal(job.Args.Messages, &raws); err != nil || len(raws) == 0 {
-		return river.JobCancel(fmt.Errorf("push job %d: messages are not a JSON array of messages", job.ID))
+	if err := json.Unmarshal(stored, &raws); err != nil || len(raws) == 0 {
+		return nil, errors.New("messages are not a JSON array of messages")
 	}
 	msgs := make([]messaging_api.MessageInterface, len(raws))
 	for i, r := range raws {
 		msgs[i] = rawMessage(r)
 	}
-	return push(ctx, w.Client, w.Logger, job.Args.UserID, msgs, job.Args.RetryKey)
+	return msgs, nil
 }
 
 // push sends msgs and tells River what to do with the job: done on 2xx or

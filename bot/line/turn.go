@@ -3,14 +3,15 @@ package line
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
-	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 )
 
@@ -23,77 +24,145 @@ const (
 	// later event of the user. A store outage does not trigger it: setting
 	// the event aside needs the store too.
 	giveUpAfter = 15 * time.Minute
+	// outboxDelay is when a turn's outbox entry runs unless the replies were
+	// sent right after the commit: long enough for that send (LINE answers
+	// in milliseconds; the client gives up after 10 s), short enough that a
+	// crash delays the replies by seconds.
+	outboxDelay = 15 * time.Second
+	// turnTimeout bounds one run of a user's turns; River retries after it.
+	turnTimeout = 10 * time.Second
+	// lockWaitWarning is how long a turn waits for the user's previous turn
+	// before the wait is logged.
+	lockWaitWarning = 2 * time.Second
 )
 
-// JobInserter inserts a job outside of any effect; store.Store is one.
-type JobInserter interface {
-	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
-}
-
-// TurnWorker handles a user's unhandled events (store.TurnArgs) in order,
-// under the user's lock, and delivers the replies. Whichever of the user's
-// turn jobs runs first handles all their events; the others find none left.
+// TurnWorker handles a user's unhandled events (store.TurnArgs) in order.
+// Each event is one atomic turn (store.Store.Turn): the flow's effects and
+// their jobs, the next session, the event marked handled and an outbox
+// entry holding the replies commit together. The replies are sent right
+// after the commit and the outbox entry cancelled; should the process die
+// in between, the entry (store.ReplyArgs, ReplyWorker) sends them.
+// Whichever of the user's turn jobs runs first handles all their events; the
+// others find none left.
 type TurnWorker struct {
 	river.WorkerDefaults[store.TurnArgs]
-	Inbox  store.Inbox
-	Jobs   JobInserter // for push fallbacks
+	Store  store.Store
 	Runner *bot.Runner
 	Client *Client
 	Logger *slog.Logger
 	Now    func() time.Time // nil: time.Now
+
+	// committed, when set, runs after a turn commits and before its replies
+	// are sent (tests kill the turn there).
+	committed func(store.ReplyArgs)
 }
 
+func (w *TurnWorker) Timeout(*river.Job[store.TurnArgs]) time.Duration { return turnTimeout }
+
 func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) error {
-	user := job.Args.UserID
-	unlock, err := w.Inbox.LockUser(ctx, user)
-	if err != nil {
-		return fmt.Errorf("lock user %s: %w", hashID(user), err)
-	}
-	defer unlock()
+	return w.Handle(ctx, job.Args.UserID)
+}
+
+// Handle runs the user's turns until no event is left. It may run right
+// after a webhook is acknowledged as well as from a TurnArgs job: turns of
+// one user take turns, and an event is handled once.
+func (w *TurnWorker) Handle(ctx context.Context, user string) error {
 	for {
-		e, ok, err := w.Inbox.NextEvent(ctx, user)
+		out, ok, err := w.turn(ctx, user)
+		if errors.As(err, new(setAside)) {
+			err = w.setAside(ctx, user, err.(setAside))
+		}
 		if err != nil {
-			return fmt.Errorf("next event of user %s: %w", hashID(user), err)
+			return err // River retries; the event stays unhandled
 		}
 		if !ok {
 			return nil
 		}
-		replies, err := w.Runner.Turn(ctx, w.now(), e)
-		if err != nil {
-			if w.now().Sub(e.ReceivedAt) < giveUpAfter {
-				return fmt.Errorf("turn of event %s: %w", e.ID, err) // River retries; the event stays unhandled
+		if out.jobID != 0 {
+			if w.committed != nil {
+				w.committed(out.args)
 			}
-			w.Logger.ErrorContext(ctx, "line turn: event keeps failing, setting it aside", "user", hashID(user), "event", e.ID, "err", err)
+			w.deliver(ctx, out)
 		}
-		if err := w.Inbox.MarkHandled(ctx, e.ID, w.now()); err != nil {
-			return fmt.Errorf("mark event %s handled: %w", e.ID, err)
-		}
-		w.deliver(ctx, e, replies)
 	}
 }
 
-// deliver sends a turn's replies with the event's reply token while it is
-// fresh, else (or when the reply fails) through a push job. The push's retry
-// key derives from the event, so a retried fallback is one push at LINE.
-func (w *TurnWorker) deliver(ctx context.Context, e store.Event, replies []flows.Reply) {
-	msgs := Render(replies)
-	if len(msgs) == 0 {
+// outbox is a committed turn's replies and their outbox entry.
+type outbox struct {
+	args  store.ReplyArgs
+	msgs  []messaging_api.MessageInterface
+	jobID int64 // 0: no replies
+}
+
+// setAside is an event whose turn kept failing for giveUpAfter.
+type setAside struct {
+	event store.Event
+	err   error
+}
+
+func (s setAside) Error() string { return fmt.Sprintf("event %s keeps failing: %v", s.event.ID, s.err) }
+
+// turn runs the turn of the user's next event, if any.
+func (w *TurnWorker) turn(ctx context.Context, user string) (out outbox, found bool, err error) {
+	waiting := time.AfterFunc(lockWaitWarning, func() {
+		w.Logger.WarnContext(ctx, "line turn: waiting for the user's previous turn", "user", hashID(user), "waited", lockWaitWarning)
+	})
+	defer waiting.Stop()
+	err = w.Store.Turn(ctx, user, func(tx store.Tx) error {
+		waiting.Stop()
+		e, ok, err := tx.NextEvent(ctx, user)
+		if err != nil || !ok {
+			return err
+		}
+		found = true
+		now := w.now()
+		replies, err := w.Runner.Turn(ctx, tx, now, e)
+		if err != nil {
+			if now.Sub(e.ReceivedAt) >= giveUpAfter {
+				return setAside{e, err}
+			}
+			return fmt.Errorf("turn of event %s: %w", e.ID, err)
+		}
+		if err := tx.MarkHandled(ctx, e.ID, now); err != nil {
+			return err
+		}
+		if out.msgs = Render(replies); len(out.msgs) == 0 {
+			return nil
+		}
+		raw, err := json.Marshal(out.msgs)
+		if err != nil {
+			return fmt.Errorf("encode the replies: %w", err)
+		}
+		out.args = store.ReplyArgs{EventID: e.ID, UserID: e.UserID, ReplyToken: e.ReplyToken, OccurredAt: e.OccurredAt, Messages: raw}
+		out.jobID, err = tx.InsertFallback(ctx, out.args, outboxDelay)
+		return err
+	})
+	return out, found, err
+}
+
+// setAside marks an event handled without its effects or replies, in a turn
+// of its own, so that the user's later events are served.
+func (w *TurnWorker) setAside(ctx context.Context, user string, s setAside) error {
+	w.Logger.ErrorContext(ctx, "line turn: event keeps failing, setting it aside", "user", hashID(user), "event", s.event.ID, "err", s.err)
+	return w.Store.Turn(ctx, user, func(tx store.Tx) error {
+		return tx.MarkHandled(ctx, s.event.ID, w.now())
+	})
+}
+
+// deliver sends a committed turn's replies and cancels their outbox entry.
+// A reply sent but not cancelled (the process dies between the two, or the
+// cancel fails) is sent again by the entry: that gap of one statement is
+// the only window in which a user can see a reply twice.
+func (w *TurnWorker) deliver(ctx context.Context, out outbox) {
+	if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs); err != nil {
+		w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+		if err := w.Store.RetryJob(ctx, out.jobID); err != nil {
+			w.Logger.WarnContext(ctx, "line reply: its outbox entry runs at its time", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+		}
 		return
 	}
-	if e.ReplyToken != "" && w.now().Sub(e.OccurredAt) < replyWindow {
-		err := w.Client.Reply(ctx, e.ReplyToken, msgs)
-		if err == nil {
-			return
-		}
-		w.Logger.WarnContext(ctx, "line reply failed, falling back to push", "user", hashID(e.UserID), "event", e.ID, "err", err)
-	}
-	raw, err := json.Marshal(msgs)
-	if err == nil {
-		err = w.Jobs.InsertJob(ctx, store.PushArgs{UserID: e.UserID, Messages: raw, RetryKey: retryKey("reply:" + e.ID)}, nil)
-	}
-	if err != nil {
-		// The turn is committed and cannot be replayed: the reply is lost.
-		w.Logger.ErrorContext(ctx, "line reply: could not queue the push fallback", "user", hashID(e.UserID), "event", e.ID, "err", err)
+	if err := w.Store.CancelJob(ctx, out.jobID); err != nil {
+		w.Logger.WarnContext(ctx, "line reply: sent, but its outbox entry is still there and will send it again", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
 	}
 }
 
@@ -102,4 +171,34 @@ func (w *TurnWorker) now() time.Time {
 		return time.Now()
 	}
 	return w.Now()
+}
+
+// ReplyWorker sends the replies of a turn whose process died before it sent
+// them (store.ReplyArgs, the outbox).
+type ReplyWorker struct {
+	river.WorkerDefaults[store.ReplyArgs]
+	Client *Client
+	Logger *slog.Logger
+}
+
+func (w *ReplyWorker) Work(ctx context.Context, job *river.Job[store.ReplyArgs]) error {
+	msgs, err := rawMessages(job.Args.Messages)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("reply job %d: %w", job.ID, err))
+	}
+	return send(ctx, w.Client, w.Logger, time.Now(), job.Args, msgs)
+}
+
+// send sends a turn's replies with the event's reply token while it is
+// fresh, else (or when the reply fails) as a push. The push's retry key
+// derives from the event, so every retry of it is one push at LINE.
+func send(ctx context.Context, c *Client, logger *slog.Logger, now time.Time, a store.ReplyArgs, msgs []messaging_api.MessageInterface) error {
+	if a.ReplyToken != "" && now.Sub(a.OccurredAt) < replyWindow {
+		err := c.Reply(ctx, a.ReplyToken, msgs)
+		if err == nil {
+			return nil
+		}
+		logger.WarnContext(ctx, "line reply failed, falling back to push", "user", hashID(a.UserID), "event", a.EventID, "err", err)
+	}
+	return push(ctx, c, logger, a.UserID, msgs, retryKey("reply:"+a.EventID))
 }

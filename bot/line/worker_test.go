@@ -56,7 +56,7 @@ func newHarness(t *testing.T, open opener) *harness {
 	st := open(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger})
 	client := line.NewClient(srv.Token, srv.URL, nil)
 	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
-	line.AddWorkers(workers, st, &bot.Runner{Sessions: st, Flows: fb, Logger: logger}, client, logger)
+	line.AddWorkers(workers, st, &bot.Runner{Flows: fb, Logger: logger}, client, logger)
 	if err := st.StartJobs(context.Background()); err != nil {
 		t.Fatalf("start jobs: %v", err)
 	}
@@ -305,15 +305,25 @@ func TestNotifications(t *testing.T) {
 	}
 }
 
-// brokenSessions is a session store that is down.
-type brokenSessions struct{}
-
-func (brokenSessions) Session(context.Context, string) ([]byte, error) {
-	return nil, errors.New("connection refused")
+// brokenSessions is a store whose sessions are down while broken is set.
+type brokenSessions struct {
+	store.Store
+	broken *atomic.Bool
 }
 
-func (brokenSessions) SaveSession(context.Context, string, []byte, time.Duration) error {
-	return errors.New("connection refused")
+func (b brokenSessions) Turn(ctx context.Context, userID string, fn func(store.Tx) error) error {
+	return b.Store.Turn(ctx, userID, func(tx store.Tx) error {
+		if b.broken.Load() {
+			tx = brokenTx{tx}
+		}
+		return fn(tx)
+	})
+}
+
+type brokenTx struct{ store.Tx }
+
+func (brokenTx) Session(context.Context, string) ([]byte, error) {
+	return nil, errors.New("connection refused")
 }
 
 func TestTurnFailureKeepsTheEvent(t *testing.T) {
@@ -322,9 +332,11 @@ func TestTurnFailureKeepsTheEvent(t *testing.T) {
 	st := storetest.OpenSQLite(t, store.Options{Logger: logger})
 	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
 	now := time.Now()
+	broken := &atomic.Bool{}
+	broken.Store(true)
 	w := &line.TurnWorker{
-		Inbox: st, Jobs: st, Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger,
-		Runner: &bot.Runner{Sessions: brokenSessions{}, Flows: fb, Logger: logger},
+		Store: brokenSessions{st, broken}, Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger,
+		Runner: &bot.Runner{Flows: fb, Logger: logger},
 		Now:    func() time.Time { return now },
 	}
 	user := newUser()
@@ -334,14 +346,14 @@ func TestTurnFailureKeepsTheEvent(t *testing.T) {
 	}
 	turn := job(store.TurnArgs{UserID: user, EventID: e.ID})
 	if err := w.Work(t.Context(), turn); err == nil {
-		t.Fatal("turn with the session store down succeeded, want an error for River to retry")
+		t.Fatal("turn with the sessions down succeeded, want an error for River to retry")
 	}
 	if got, ok, _ := st.NextEvent(t.Context(), user); !ok || got.ID != e.ID {
 		t.Fatalf("after the failed turn the event is gone (%v, %v), want it kept for the retry", got, ok)
 	}
 
 	// Back up: the retry answers.
-	w.Runner.Sessions = st
+	broken.Store(false)
 	if err := w.Work(t.Context(), turn); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
@@ -351,7 +363,7 @@ func TestTurnFailureKeepsTheEvent(t *testing.T) {
 
 	// An event that keeps failing long after it came is set aside, so the
 	// user's later events are not held up behind it forever.
-	w.Runner.Sessions = brokenSessions{}
+	broken.Store(true)
 	old := store.Event{ID: newID(), UserID: user, Kind: "text", Text: "メニュー", OccurredAt: now.Add(-time.Hour), ReceivedAt: now.Add(-time.Hour)}
 	if _, err := st.RecordEvents(t.Context(), []store.Event{old}); err != nil {
 		t.Fatal(err)
@@ -361,5 +373,184 @@ func TestTurnFailureKeepsTheEvent(t *testing.T) {
 	}
 	if _, ok, _ := st.NextEvent(t.Context(), user); ok {
 		t.Error("the failing event still holds up the user's queue")
+	}
+}
+
+// killBeforeCommit is a store whose turn dies once, after the flow applied
+// the effect the test waits for but before the transaction commits: the
+// process killed there.
+type killBeforeCommit struct {
+	store.Store
+	when   func(store.Tx) bool
+	killed *atomic.Bool
+}
+
+var errKilled = errors.New("killed")
+
+func (k killBeforeCommit) Turn(ctx context.Context, userID string, fn func(store.Tx) error) error {
+	return k.Store.Turn(ctx, userID, func(tx store.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if k.when(tx) && k.killed.CompareAndSwap(false, true) {
+			return errKilled
+		}
+		return nil
+	})
+}
+
+// crashHarness is the LINE channel with its turns killed where a test says.
+func crashHarness(t *testing.T, open opener, wrap func(store.Store) store.Store, committed func(store.ReplyArgs)) *harness {
+	t.Helper()
+	logger, logs := newLogger()
+	srv := linetest.NewServer(t)
+	workers := river.NewWorkers()
+	st := open(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger})
+	client := line.NewClient(srv.Token, srv.URL, nil)
+	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
+	w := &line.TurnWorker{Store: wrap(st), Runner: &bot.Runner{Flows: fb, Logger: logger}, Client: client, Logger: logger}
+	line.OnCommitted(w, committed)
+	river.AddWorker(workers, w)
+	river.AddWorker(workers, &line.ReplyWorker{Client: client, Logger: logger})
+	river.AddWorker(workers, &line.PushWorker{Client: client, Logger: logger})
+	if err := st.StartJobs(context.Background()); err != nil {
+		t.Fatalf("start jobs: %v", err)
+	}
+	return &harness{st: st, srv: srv, client: client, flows: fb, logs: logs,
+		hook: &line.Webhook{Secret: secret, Inbox: st, Logger: logger}}
+}
+
+// signUp walks a user through a seminar registration up to 確定する and
+// returns what the user got for it, after room for a duplicate to show.
+func (h *harness) signUp(t *testing.T, user string, wait time.Duration) []linetest.Delivery {
+	t.Helper()
+	h.say(t, user, "message", textMsg("a", "セミナー申込"))
+	h.say(t, user, "postback", postbackMsg("seminar:s"))
+	h.say(t, user, "postback", postbackMsg("同意する"))
+	h.say(t, user, "message", textMsg("b", "山田 太郎"))
+	h.say(t, user, "message", textMsg("c", "山田商店"))
+	before := len(h.srv.Messages(user))
+	h.send(t, evWith(newID(), user, "postback", h.srv.NewReplyToken(user), time.Now(), postbackMsg("confirm")))
+	h.srv.WaitMessages(t, user, before+1, wait)
+	time.Sleep(500 * time.Millisecond)
+	return h.srv.Messages(user)[before:]
+}
+
+func onlineSeminar(t *testing.T, st store.Store) {
+	t.Helper()
+	starts := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	if err := st.UpsertSeminars(t.Context(), []store.Seminar{{
+		ID: "s", Title: "勉強会", StartsAt: starts, EndsAt: starts.Add(time.Hour), OnlineURL: "https://meet.example.jp/s",
+	}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTurnKilledBetweenEffectAndReply: a turn killed after its effect, on
+// either side of the commit, answers the confirmation exactly once, and the
+// registration exists once.
+func TestTurnKilledBetweenEffectAndReply(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name+"/before commit", func(t *testing.T) {
+			t.Parallel()
+			registered := func(tx store.Tx) bool {
+				regs, err := tx.AllRegistrations(context.Background())
+				return err == nil && len(regs) > 0
+			}
+			killed := &atomic.Bool{}
+			h := crashHarness(t, b.open, func(st store.Store) store.Store { return killBeforeCommit{st, registered, killed} }, nil)
+			onlineSeminar(t, h.st)
+			got := h.signUp(t, newUser(), wait)
+			if !killed.Load() {
+				t.Fatal("the turn was not killed")
+			}
+			checkConfirmedOnce(t, h, got)
+		})
+		t.Run(b.name+"/after commit", func(t *testing.T) {
+			t.Parallel()
+			var killed atomic.Bool
+			kill := func(a store.ReplyArgs) {
+				var msgs []struct{ Text string }
+				json.Unmarshal(a.Messages, &msgs)
+				if len(msgs) > 0 && strings.HasPrefix(msgs[0].Text, "お申し込みが完了しました。") && killed.CompareAndSwap(false, true) {
+					panic("killed after the commit, before the reply") // River records the job as failed
+				}
+			}
+			h := crashHarness(t, b.open, func(st store.Store) store.Store { return st }, kill)
+			onlineSeminar(t, h.st)
+			got := h.signUp(t, newUser(), 2*wait) // the outbox entry runs after its delay
+			if !killed.Load() {
+				t.Fatal("the turn was not killed")
+			}
+			checkConfirmedOnce(t, h, got)
+		})
+	}
+}
+
+func checkConfirmedOnce(t *testing.T, h *harness, got []linetest.Delivery) {
+	t.Helper()
+	if len(got) != 1 || !strings.HasPrefix(got[0].Text, "お申し込みが完了しました。") {
+		t.Errorf("the user got %+v, want the confirmation exactly once", got)
+	}
+	if regs, err := h.st.AllRegistrations(context.Background()); err != nil || len(regs) != 1 {
+		t.Errorf("registrations %+v (%v), want exactly one", regs, err)
+	}
+}
+
+// TestReplyNotSentIsSentByTheOutbox: LINE down when the turn answers; the
+// outbox entry sends the reply once LINE is back.
+func TestReplyNotSentIsSentByTheOutbox(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, b.open)
+			user := newUser()
+			h.srv.FailNext("/v2/bot/message/reply", 1, linetest.Fault{Status: http.StatusInternalServerError})
+			h.srv.FailNext("/v2/bot/message/push", 1, linetest.Fault{Status: http.StatusServiceUnavailable})
+			h.say(t, user, "message", textMsg("x", "メニュー"))
+			time.Sleep(500 * time.Millisecond) // room for a duplicate to show
+			got := h.srv.Messages(user)
+			if len(got) != 1 || got[0].Text != "ご用件をお選びください。" {
+				t.Fatalf("got %+v, want the menu once", got)
+			}
+			if n := h.srv.Count("/v2/bot/message/reply") + h.srv.Count("/v2/bot/message/push"); n != 3 {
+				t.Errorf("%d send attempts, want 3: reply and push after the turn, then the outbox entry", n)
+			}
+		})
+	}
+}
+
+// TestLongLockWaitIsLogged: a turn kept waiting for the user's previous turn
+// (a paused holder) says so in the log, naming the user only by a
+// pseudonymous key, and runs once the holder is done.
+func TestLongLockWaitIsLogged(t *testing.T) {
+	logger, logs := newLogger()
+	srv := linetest.NewServer(t)
+	st := storetest.OpenPostgres(t, store.Options{Logger: logger})
+	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
+	w := &line.TurnWorker{Store: st, Client: line.NewClient(srv.Token, srv.URL, nil), Logger: logger,
+		Runner: &bot.Runner{Flows: fb, Logger: logger}}
+	user := newUser()
+	now := time.Now()
+	e := store.Event{ID: newID(), UserID: user, Kind: "text", Text: "メニュー", ReplyToken: srv.NewReplyToken(user), OccurredAt: now, ReceivedAt: now}
+	if _, err := st.RecordEvents(t.Context(), []store.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	go st.Turn(t.Context(), user, func(store.Tx) error { close(held); <-release; return nil })
+	<-held
+	time.AfterFunc(2500*time.Millisecond, func() { close(release) })
+	if err := w.Work(t.Context(), job(store.TurnArgs{UserID: user, EventID: e.ID})); err != nil {
+		t.Fatalf("turn: %v", err)
+	}
+	if got := srv.Messages(user); len(got) != 1 {
+		t.Errorf("the user got %+v, want the menu", got)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "waiting for the user's previous turn") || !strings.Contains(out, "user=") {
+		t.Errorf("log:\n%s\nwant the long wait logged with the user's key", out)
+	}
+	if strings.Contains(out, user) {
+		t.Errorf("log:\n%s\nshows the LINE user ID", out)
 	}
 }

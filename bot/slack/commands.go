@@ -124,7 +124,7 @@ func (a *App) roster(ctx context.Context, args []string) (string, error) {
 	cancelled := 0
 	for _, r := range regs {
 		switch {
-		case r.Status == store.Cancelled:
+		case r.Status == store.Canceled:
 			cancelled++
 		case r.Status == store.Waitlisted:
 			waiting = append(waiting, attendee(len(waiting)+1, r))

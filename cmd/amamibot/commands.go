@@ -15,12 +15,12 @@ import (
 	"github.com/amamibot/amamibot/store/sqlite"
 )
 
-// openStore opens the backend the configuration names: Postgres + Redis when
+// openStore opens the backend the configuration names: Postgres when
 // DATABASE_URL is set, else the embedded store in DATA_DIR. Opening applies
 // migrations.
 func openStore(ctx context.Context, c config, opts store.Options) (store.Store, error) {
 	if c.DatabaseURL != "" {
-		return postgres.Open(ctx, c.DatabaseURL, c.RedisURL, opts)
+		return postgres.Open(ctx, c.DatabaseURL, opts)
 	}
 	return sqlite.Open(ctx, c.DataDir, opts)
 }

@@ -16,6 +16,8 @@ type config struct {
 	DataDir     string
 	DatabaseURL string
 	RedisURL    string
+	// RiverWorkers bounds the jobs (turns, pushes, alerts) worked at once.
+	RiverWorkers int
 
 	LineSecret  string
 	LineToken   string
@@ -58,11 +60,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("ADDR %q is not a listen address like :8080 or 127.0.0.1:8080", c.Addr))
 	}
 	switch {
-	case c.DatabaseURL != "" && c.RedisURL == "":
-		errs = append(errs, errors.New("DATABASE_URL is set but REDIS_URL is not: the Postgres backend keeps sessions and locks in Redis; set both, or neither to use the embedded store"))
 	case c.DatabaseURL == "" && c.RedisURL != "":
-		errs = append(errs, errors.New("REDIS_URL is set but DATABASE_URL is not: set both for Postgres + Redis, or neither to use the embedded store"))
+		errs = append(errs, errors.New("REDIS_URL is set but DATABASE_URL is not: Redis goes with the Postgres backend; set DATABASE_URL too, or unset REDIS_URL to use the embedded store"))
 	}
+	workers, err := strconv.Atoi(orDefault(getenv("RIVER_WORKERS"), "50"))
+	if err != nil || workers < 1 || workers > 1000 {
+		errs = append(errs, fmt.Errorf("RIVER_WORKERS %q must be a number between 1 and 1000 (jobs worked at once by this process)", getenv("RIVER_WORKERS")))
+	}
+	c.RiverWorkers = workers
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			errs = append(errs, errors.New("DATABASE_URL must look like postgres://user:password@host:5432/dbname"))

@@ -40,13 +40,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	if *demo {
 		c.Addr = demoAddr(getenv)
 	}
-	if c.DatabaseURL == "" {
-		logger.Info("store: embedded SQLite; set DATABASE_URL and REDIS_URL to use Postgres + Redis", "data_dir", c.DataDir)
-	} else {
-		logger.Info("store: Postgres + Redis")
+	switch {
+	case c.DatabaseURL == "":
+		logger.Info("store: embedded SQLite; set DATABASE_URL to use Postgres", "data_dir", c.DataDir)
+	case c.RedisURL != "":
+		logger.Info("store: Postgres; REDIS_URL is accepted, though no feature uses Redis yet")
+	default:
+		logger.Info("store: Postgres")
 	}
 	workers := river.NewWorkers()
-	st, err := openStore(ctx, c, store.Options{Workers: workers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()}})
+	st, err := openStore(ctx, c, store.Options{
+		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
+	})
 	if err != nil {
 		return err
 	}
@@ -91,7 +96,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
 		Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
 	}
-	runner := &bot.Runner{Sessions: st, Flows: flow, Logger: logger, Metrics: metrics}
+	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {
 		wireLINE(mux, workers, st, runner, c, logger)
 	} else {

@@ -28,11 +28,11 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[store.Reminder
 
 // A server replica: workers that need the store join the bundle after Open
 // and before StartJobs. Several replicas may run this at once on one
-// database; they migrate one after the other and share sessions and locks.
+// database; they migrate one after the other, and one user's turns take turns across them.
 func Example() {
 	ctx := context.Background()
 	workers := river.NewWorkers()
-	s, err := postgres.Open(ctx, os.Getenv("DATABASE_URL"), os.Getenv("REDIS_URL"), store.Options{Workers: workers})
+	s, err := postgres.Open(ctx, os.Getenv("DATABASE_URL"), store.Options{Workers: workers})
 	if err != nil {
 		log.Fatal(err) // says which server it could not reach, without the password
 	}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/redis/go-redis/v9"
+	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/postgres"
@@ -27,9 +27,9 @@ func TestContract(t *testing.T) {
 }
 
 // open opens a store on databaseURL, closed at cleanup.
-func open(t testing.TB, databaseURL, redisURL string) *postgres.Store {
+func open(t testing.TB, databaseURL string) store.Store {
 	t.Helper()
-	s, err := postgres.Open(t.Context(), databaseURL, redisURL, store.Options{})
+	s, err := postgres.Open(t.Context(), databaseURL, store.Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -42,12 +42,12 @@ func open(t testing.TB, databaseURL, redisURL string) *postgres.Store {
 }
 
 // replicas opens n stores on one fresh database, like n server replicas.
-func replicas(t *testing.T, n int) []*postgres.Store {
+func replicas(t *testing.T, n int) []store.Store {
 	t.Helper()
-	databaseURL, redisURL := storetest.PostgresURLs(t)
-	stores := make([]*postgres.Store, n)
+	databaseURL, _ := storetest.PostgresURLs(t)
+	stores := make([]store.Store, n)
 	for i := range stores {
-		stores[i] = open(t, databaseURL, redisURL)
+		stores[i] = open(t, databaseURL)
 	}
 	return stores
 }
@@ -116,11 +116,11 @@ func TestRegisterModeNotOffered(t *testing.T) {
 }
 
 func TestReplicasMigrateAtOnce(t *testing.T) {
-	databaseURL, redisURL := storetest.PostgresURLs(t)
+	databaseURL, _ := storetest.PostgresURLs(t)
 	const n = 4
 	var wg sync.WaitGroup
 	for range n {
-		wg.Go(func() { open(t, databaseURL, redisURL) })
+		wg.Go(func() { open(t, databaseURL) })
 	}
 	wg.Wait()
 
@@ -144,42 +144,53 @@ func TestReplicasMigrateAtOnce(t *testing.T) {
 		t.Errorf("river_migration: %d rows, %v", river, err)
 	}
 	// Opening again changes nothing.
-	open(t, databaseURL, redisURL)
+	open(t, databaseURL)
 }
 
-func TestLockUserAcrossReplicas(t *testing.T) {
+// TestTurnsAcrossReplicas: one user's turns run one at a time across
+// replicas; another user's turn does not wait.
+func TestTurnsAcrossReplicas(t *testing.T) {
 	stores := replicas(t, 2)
 	ctx := t.Context()
 
-	unlock, err := stores[0].LockUser(ctx, "u1")
-	if err != nil {
+	held, release := make(chan struct{}), make(chan struct{})
+	ended := make(chan error, 1)
+	go func() {
+		ended <- stores[0].Turn(ctx, "u1", func(store.Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+	if tryTurn(t, stores[1], "u1", 200*time.Millisecond) {
+		t.Fatal("the second replica ran a turn of a user whose turn runs on the first")
+	}
+	if !tryTurn(t, stores[1], "u2", 10*time.Second) {
+		t.Fatal("another user's turn waited for u1's")
+	}
+	close(release)
+	if err := <-ended; err != nil {
 		t.Fatal(err)
 	}
-	if tryLock(t, stores[1], "u1", 200*time.Millisecond) {
-		t.Fatal("the second replica got a lock the first holds")
-	}
-	unlock()
-	if !tryLock(t, stores[1], "u1", 10*time.Second) {
-		t.Fatal("the second replica could not lock after unlock")
+	if !tryTurn(t, stores[1], "u1", 10*time.Second) {
+		t.Fatal("the second replica could not run a turn after the first ended")
 	}
 
 	var inside atomic.Int32
-	counter := 0 // guarded by the lock only
+	counter := 0 // guarded by the user's lock only
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
 			for range 10 {
-				unlock, err := stores[i%2].LockUser(ctx, "u2")
+				err := stores[i%2].Turn(ctx, "u2", func(store.Tx) error {
+					if inside.Add(1) != 1 {
+						t.Error("two turns of one user at once")
+					}
+					counter++
+					inside.Add(-1)
+					return nil
+				})
 				if err != nil {
-					t.Errorf("LockUser: %v", err)
+					t.Errorf("Turn: %v", err)
 					return
 				}
-				if inside.Add(1) != 1 {
-					t.Error("two holders of one user's lock")
-				}
-				counter++
-				inside.Add(-1)
-				unlock()
 			}
 		})
 	}
@@ -189,87 +200,59 @@ func TestLockUserAcrossReplicas(t *testing.T) {
 	}
 }
 
-// TestExpiredLockNotReleased: a holder whose lock expired (a long pause,
-// say) and was taken by another turn must not release that turn's lock.
-func TestExpiredLockNotReleased(t *testing.T) {
-	databaseURL, redisURL := storetest.PostgresURLs(t)
-	stores := []*postgres.Store{open(t, databaseURL, redisURL), open(t, databaseURL, redisURL)}
-	rdb := redisClient(t, redisURL)
+// TestTurnOfDeadHolder: a turn whose replica died (its connection gone)
+// holds up the user's next turn no longer.
+func TestTurnOfDeadHolder(t *testing.T) {
+	databaseURL, _ := storetest.PostgresURLs(t)
+	s := open(t, databaseURL)
 	ctx := t.Context()
-
-	unlockOld, err := stores[0].LockUser(ctx, "u1")
+	conn, err := pgx.Connect(ctx, databaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := postgres.KeyPrefix(databaseName(t, databaseURL)) + "lock:u1"
-	if err := rdb.PExpire(ctx, key, time.Millisecond).Err(); err != nil {
-		t.Fatal(err)
-	}
-	unlockNew, err := stores[1].LockUser(ctx, "u1")
+	defer conn.Close(context.Background())
+	// The dead replica: a transaction holding u1's lock, then its process
+	// gone (the server ends its connection, as when the host disappears).
+	tx, err := conn.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unlockNew()
-	unlockOld()
-	if tryLock(t, stores[0], "u1", 200*time.Millisecond) {
-		t.Error("the old holder's unlock released the new holder's lock")
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('u1', 0))`); err != nil {
+		t.Fatal(err)
+	}
+	if tryTurn(t, s, "u1", 200*time.Millisecond) {
+		t.Fatal("a turn ran while another transaction held the user's lock")
+	}
+	var pid int
+	if err := tx.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	killer, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer killer.Close(context.Background())
+	if _, err := killer.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	if !tryTurn(t, s, "u1", 5*time.Second) {
+		t.Error("the user's turn still waits after its holder died")
 	}
 }
 
-// TestLockExtended: a turn that runs longer than the lock's TTL keeps it.
-func TestLockExtended(t *testing.T) {
-	stores := replicas(t, 2)
-	postgres.SetLockTTL(stores[0], 300*time.Millisecond)
-	unlock, err := stores[0].LockUser(t.Context(), "u1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tryLock(t, stores[1], "u1", time.Second) {
-		t.Fatal("a lock held for over three TTLs was lost")
-	}
-	unlock()
-	if !tryLock(t, stores[1], "u1", 10*time.Second) {
-		t.Fatal("could not lock after unlock")
-	}
-}
-
-func tryLock(t *testing.T, s store.Store, userID string, d time.Duration) bool {
+func tryTurn(t *testing.T, s store.Store, userID string, d time.Duration) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	defer cancel()
-	unlock, err := s.LockUser(ctx, userID)
-	if errors.Is(err, context.DeadlineExceeded) {
-		return false
+	err := s.Turn(ctx, userID, func(store.Tx) error { return nil })
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Turn: %v", err)
 	}
-	if err != nil {
-		t.Fatalf("LockUser: %v", err)
-	}
-	unlock()
-	return true
-}
-
-// TestKeysPerDatabase: stores on two databases share no session or lock.
-func TestKeysPerDatabase(t *testing.T) {
-	a := storetest.OpenPostgres(t, store.Options{})
-	b := storetest.OpenPostgres(t, store.Options{})
-	if err := a.SaveSession(t.Context(), "u1", []byte("a"), time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	if data, err := b.Session(t.Context(), "u1"); err != nil || data != nil {
-		t.Errorf("Session on another database = %q, %v; want nil", data, err)
-	}
-	unlock, err := a.LockUser(t.Context(), "u1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	if !tryLock(t, b, "u1", 10*time.Second) {
-		t.Error("a lock on one database held up a store on another")
-	}
+	return err == nil
 }
 
 func TestOpenErrors(t *testing.T) {
-	databaseURL, redisURL := storetest.PostgresURLs(t)
+	databaseURL, _ := storetest.PostgresURLs(t)
 	const password = "s3cr3t-pw"
 	withPassword := func(rawURL, host string) string {
 		u, err := url.Parse(rawURL)
@@ -283,33 +266,23 @@ func TestOpenErrors(t *testing.T) {
 		return u.String()
 	}
 	tests := []struct {
-		name, databaseURL, redisURL string
-		want                        []string
+		name, databaseURL string
+		want              []string
 	}{
 		{
 			"postgres unreachable",
-			withPassword(databaseURL, "127.0.0.1:1"), redisURL,
+			withPassword(databaseURL, "127.0.0.1:1"),
 			[]string{"connect to Postgres at 127.0.0.1:1/", "is DATABASE_URL right?"},
 		},
 		{
 			"postgres URL malformed",
-			"postgres://root:" + password + "@127.0.0.1:port/x", redisURL,
+			"postgres://root:" + password + "@127.0.0.1:port/x",
 			[]string{"parse DATABASE_URL"},
-		},
-		{
-			"redis unreachable",
-			databaseURL, withPassword(redisURL, "127.0.0.1:1"),
-			[]string{"connect to Redis at 127.0.0.1:1", "is REDIS_URL right?"},
-		},
-		{
-			"redis URL malformed",
-			databaseURL, "redis://:" + password + "@127.0.0.1:6379/notadb",
-			[]string{"parse REDIS_URL"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := postgres.Open(t.Context(), tt.databaseURL, tt.redisURL, store.Options{})
+			s, err := postgres.Open(t.Context(), tt.databaseURL, store.Options{})
 			if err == nil {
 				s.Close()
 				t.Fatal("Open: no error")
@@ -326,34 +299,14 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-func redisClient(t *testing.T, redisURL string) *redis.Client {
-	t.Helper()
-	opts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { rdb.Close() })
-	return rdb
-}
-
-func databaseName(t *testing.T, databaseURL string) string {
-	t.Helper()
-	u, err := url.Parse(databaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimPrefix(u.Path, "/")
-}
-
 // BenchmarkRegister registers distinct users for venue seats. On one seminar
 // every registration waits for the seminar's row lock, as for a popular
 // seminar; on many they spread out.
 func BenchmarkRegister(b *testing.B) {
 	for _, seminars := range []int{1, 100} {
 		b.Run(fmt.Sprintf("seminars=%d", seminars), func(b *testing.B) {
-			databaseURL, redisURL := storetest.PostgresURLs(b)
-			s := open(b, databaseURL, redisURL)
+			databaseURL, _ := storetest.PostgresURLs(b)
+			s := open(b, databaseURL)
 			for i := range seminars {
 				seminar(b, s, fmt.Sprint(i), 1<<30)
 			}
@@ -379,8 +332,8 @@ func BenchmarkRegister(b *testing.B) {
 func BenchmarkRecordEvents(b *testing.B) {
 	for _, batch := range []int{1, 10} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			databaseURL, redisURL := storetest.PostgresURLs(b)
-			s := open(b, databaseURL, redisURL)
+			databaseURL, _ := storetest.PostgresURLs(b)
+			s := open(b, databaseURL)
 			var n atomic.Int64
 			b.RunParallel(func(pb *testing.PB) {
 				events := make([]store.Event, batch)
@@ -400,5 +353,47 @@ func BenchmarkRecordEvents(b *testing.B) {
 			})
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "events/s")
 		})
+	}
+}
+
+// TestRestartResumesInterruptedTurn: a turn job left running by a crashed
+// replica runs again as soon as a replica starts its jobs.
+func TestRestartResumesInterruptedTurn(t *testing.T) {
+	databaseURL, _ := storetest.PostgresURLs(t)
+	s := open(t, databaseURL)
+	now := time.Now()
+	if _, err := s.RecordEvents(t.Context(), []store.Event{{ID: "e1", UserID: "u1", Kind: "text", Text: "メニュー", OccurredAt: now, ReceivedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() WHERE kind = 'turn'`); err != nil {
+		t.Fatal(err)
+	}
+
+	ran := make(chan store.TurnArgs, 2)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[store.TurnArgs]) error {
+		ran <- job.Args
+		return nil
+	}))
+	restarted, err := postgres.Open(t.Context(), databaseURL, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restarted.Close()
+	if err := restarted.StartJobs(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-ran:
+		if got != (store.TurnArgs{UserID: "u1", EventID: "e1"}) {
+			t.Errorf("resumed %+v, want the interrupted turn of u1", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the interrupted turn did not run again within 10 s of the start")
 	}
 }

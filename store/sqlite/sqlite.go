@@ -1,43 +1,46 @@
 // Package sqlite is the embedded store: records, sessions and jobs in one
 // SQLite file (pure Go, modernc.org/sqlite), River's riversqlite driver for
 // the jobs. It is the zero-setup default for a single process; the data
-// directory is locked so that a second process cannot open it.
+// directory is locked so that a second process cannot open it. The logic is
+// store/sqlstore's; this package holds only what is SQLite's own.
 //
 // SQLite allows one writer at a time, so the store uses a single connection
 // (as River advises for SQLite): every statement and transaction, the
-// store's and River's, takes its turn on it. No method holds a transaction
-// while calling another method.
+// store's and River's, takes its turn on it. A turn's transaction is
+// therefore also the user's lock.
 package sqlite
 
 import (
 	"cmp"
 	"context"
 	"database/sql"
+	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/sqlstore"
 )
 
-// Store is the embedded store.Store.
-type Store struct {
-	db    *sql.DB
-	jobs  *river.Client[*sql.Tx]
-	lock  *os.File // holds the flock on dir/lock
-	users userLocks
-}
+//go:embed migrations/*.sql
+var migrations embed.FS
 
-var _ store.Store = (*Store)(nil)
+// Store is the embedded store.Store: store/sqlstore on one SQLite file,
+// with the data directory locked for this process.
+type Store struct {
+	*sqlstore.Store
+	lock *os.File // holds the flock on dir/lock
+}
 
 // Open opens the store in dir (creating it if needed), applies River's and
 // the store's migrations, and prepares a River client with the workers in
@@ -50,60 +53,73 @@ func Open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := open(ctx, dir, opts)
-	if err != nil {
-		lock.Close()
-		return nil, err
-	}
-	s.lock = lock
-	return s, nil
-}
-
-func open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 	// BEGIN IMMEDIATE: a transaction takes the write lock when it starts,
 	// never halfway through.
 	dsn := filepath.Join(dir, "amamibot.db") + "?_txlock=immediate" +
 		"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.SetMaxOpenConns(1)
-
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	driver := riversqlite.New(db)
-	if err := migrate(ctx, db, driver, logger); err != nil {
-		db.Close()
-		return nil, err
-	}
-
-	config := &river.Config{
-		Logger:              logger,
-		SkipUnknownJobCheck: true, // commands without workers insert jobs too
-		// A job whose channel is not configured (Slack alerts on a server
-		// without Slack) waits until it is, rather than failing.
-		FetchOnlyKnownKinds: true,
-		Workers:             opts.Workers,
-		PeriodicJobs:        opts.PeriodicJobs,
-	}
-	if opts.Workers != nil {
-		config.Queues = map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: cmp.Or(opts.MaxWorkers, 20)},
-		}
-	}
-	if d := opts.FetchPollInterval; d > 0 {
-		config.FetchPollInterval = d
-		config.FetchCooldown = min(d, river.FetchCooldownDefault)
-	}
-	jobs, err := river.NewClient(driver, config)
+	s, err := sqlstore.Open(ctx, db, dialect(db), opts)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("create job client: %w", err)
+		lock.Close()
+		return nil, err
 	}
-	return &Store{db: db, jobs: jobs, users: userLocks{locks: map[string]*userLock{}}}, nil
+	return &Store{Store: s, lock: lock}, nil
+}
+
+func dialect(db *sql.DB) *sqlstore.Dialect {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory exists
+	}
+	return &sqlstore.Dialect{
+		Name:       "sqlite",
+		Driver:     riversqlite.New(db),
+		Migrations: dir,
+		CreateMigrations: `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+) STRICT`,
+		RecordMigration: `INSERT INTO schema_migrations (version, name, applied_at)
+VALUES ($1, '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+		// One connection, and the data directory locked for this process:
+		// transactions already run one at a time.
+		Time: func(t time.Time) any { return t.UTC().Format(sqlstore.TimeLayout) },
+		List: func(list []string) any {
+			if list == nil {
+				return "[]"
+			}
+			b, err := json.Marshal(list)
+			if err != nil {
+				panic(err) // strings always marshal
+			}
+			return string(b)
+		},
+		ScanList:        func(list *[]string) sql.Scanner { return jsonList{list} },
+		UniqueViolation: func(error, string) bool { return false }, // one writer: the read before the insert decides
+	}
+}
+
+// jsonList scans a list stored as a JSON array of strings.
+type jsonList struct{ list *[]string }
+
+func (d jsonList) Scan(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("scan list: unexpected %T", v)
+	}
+	*d.list = nil
+	if err := json.Unmarshal([]byte(s), d.list); err != nil {
+		return fmt.Errorf("scan list: %w", err)
+	}
+	return nil
 }
 
 // lockDir takes an exclusive flock on dir/lock, which the kernel releases
@@ -130,84 +146,9 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// Close closes the database and releases the data directory. Stop the jobs
-// first (StopJobs).
+// Close closes the store and releases the data directory.
 func (s *Store) Close() error {
-	err := s.db.Close()
-	if s.lock != nil {
-		// Closing the file releases the flock.
-		if cerr := s.lock.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("close store: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) Backend() string { return "sqlite" }
-
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("ping sqlite: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
-	if _, err := s.jobs.Insert(ctx, args, opts); err != nil {
-		return fmt.Errorf("insert %s job: %w", args.Kind(), err)
-	}
-	return nil
-}
-
-func (s *Store) StartJobs(ctx context.Context) error {
-	if err := s.jobs.Start(ctx); err != nil {
-		return fmt.Errorf("start jobs: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) StopJobs(ctx context.Context) error {
-	if err := s.jobs.Stop(ctx); err != nil {
-		return fmt.Errorf("stop jobs: %w", err)
-	}
-	return nil
-}
-
-// Times are stored as UTC text in one fixed-width layout, so that SQLite
-// orders and compares them correctly as text. Microseconds, like Postgres.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
-
-func dbTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// timeDest scans a stored time.
-type timeDest struct{ t *time.Time }
-
-func (d timeDest) Scan(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("scan time: unexpected %T", v)
-	}
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return fmt.Errorf("scan time: %w", err)
-	}
-	*d.t = t
-	return nil
-}
-
-// inTx runs fn in a transaction and commits it unless fn fails.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	err := s.Store.Close()
+	// Closing the file releases the flock.
+	return errors.Join(err, s.lock.Close())
 }

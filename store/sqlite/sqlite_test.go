@@ -148,3 +148,45 @@ func TestManyStoresAtOnce(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRestartResumesInterruptedTurn: a turn job left running by a crash
+// runs again as soon as the store starts, not when River's rescuer finds it.
+func TestRestartResumesInterruptedTurn(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := open(t, dir, store.Options{})
+	now := time.Now()
+	if _, err := s.RecordEvents(t.Context(), []store.Event{{ID: "e1", UserID: "u1", Kind: "text", Text: "メニュー", OccurredAt: now, ReceivedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	closeStore(t, s)
+	// The crash: the turn's job was being worked.
+	db, err := sql.Open("sqlite", filepath.Join(dir, "amamibot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', 'subsec') WHERE kind = 'turn'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ran := make(chan store.TurnArgs, 2)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[store.TurnArgs]) error {
+		ran <- job.Args
+		return nil
+	}))
+	s = open(t, dir, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond})
+	defer closeStore(t, s)
+	if err := s.StartJobs(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-ran:
+		if got != (store.TurnArgs{UserID: "u1", EventID: "e1"}) {
+			t.Errorf("resumed %+v, want the interrupted turn of u1", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the interrupted turn did not run again within 10 s of the restart")
+	}
+}

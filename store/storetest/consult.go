@@ -493,7 +493,7 @@ func testSeminarRegistrations(t *testing.T, open Opener) {
 	if got, want := ids(regs), []int64{online.ID, seated.ID, waiting.ID, gone.ID}; !slices.Equal(got, want) {
 		t.Fatalf("SeminarRegistrations = %v, want %v (by creation, all statuses)", got, want)
 	}
-	want := []store.RegStatus{store.Confirmed, store.Confirmed, store.Waitlisted, store.Cancelled}
+	want := []store.RegStatus{store.Confirmed, store.Confirmed, store.Waitlisted, store.Canceled}
 	for i, r := range regs {
 		if r.Status != want[i] || r.Seminar.ID != "s" || r.Name == "" {
 			t.Errorf("SeminarRegistrations[%d] = %+v, want status %s with its seminar", i, r, want[i])

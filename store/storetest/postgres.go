@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/postgres"
@@ -25,13 +24,12 @@ const (
 	defaultTestRedisURL    = "redis://127.0.0.1:6379/0"
 )
 
-// OpenPostgres opens a Postgres + Redis store on a fresh database; at cleanup
-// it stops the jobs, closes the store, drops the database and deletes the
-// database's Redis keys.
+// OpenPostgres opens a Postgres store on a fresh database; at cleanup it
+// stops the jobs, closes the store and drops the database.
 func OpenPostgres(t *testing.T, opts store.Options) store.Store {
 	t.Helper()
-	databaseURL, redisURL := PostgresURLs(t)
-	s, err := postgres.Open(context.Background(), databaseURL, redisURL, opts)
+	databaseURL, _ := PostgresURLs(t)
+	s, err := postgres.Open(context.Background(), databaseURL, opts)
 	if err != nil {
 		t.Fatalf("open postgres store: %v", err)
 	}
@@ -48,11 +46,11 @@ func OpenPostgres(t *testing.T, opts store.Options) store.Store {
 	return s
 }
 
-// PostgresURLs creates a fresh, empty database and returns its URL and the
-// Redis URL, for tests that open several stores (or servers) on one
-// database, and for benchmarks. At cleanup it drops the database and deletes
-// its Redis keys; stores opened on it must be closed by cleanups registered
-// later.
+// PostgresURLs creates a fresh, empty database and returns its URL, and the
+// Redis URL for servers configured with one, for tests that open several
+// stores (or servers) on one database, and for benchmarks. At cleanup it
+// drops the database; stores opened on it must be closed by cleanups
+// registered later.
 func PostgresURLs(t testing.TB) (databaseURL, redisURL string) {
 	t.Helper()
 	adminURL := cmp.Or(os.Getenv("TEST_DATABASE_URL"), defaultTestDatabaseURL)
@@ -69,27 +67,19 @@ func PostgresURLs(t testing.TB) (databaseURL, redisURL string) {
 		t.Fatalf("Postgres not reachable at %s: %v: start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` or set TEST_DATABASE_URL", u.Redacted(), err)
 	}
 	defer admin.Close(ctx)
-	rdb, err := redisClient(redisURL)
-	if err != nil {
-		t.Fatalf("TEST_REDIS_URL: %v", err)
-	}
-	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		t.Fatalf("Redis not reachable at %s: %v: start it with `redis-server --daemonize yes` (scripts/test.sh does) or set TEST_REDIS_URL", rdb.Options().Addr, err)
-	}
 
 	name := "amamibot_test_" + strings.ToLower(rand.Text())
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	t.Cleanup(func() { dropDatabase(t, adminURL, redisURL, name) })
+	t.Cleanup(func() { dropDatabase(t, adminURL, name) })
 
 	u.Path = "/" + name
 	return u.String(), redisURL
 }
 
-// dropDatabase drops the database and deletes its Redis keys.
-func dropDatabase(t testing.TB, adminURL, redisURL, name string) {
+// dropDatabase drops the test database.
+func dropDatabase(t testing.TB, adminURL, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, adminURL)
@@ -101,33 +91,4 @@ func dropDatabase(t testing.TB, adminURL, redisURL, name string) {
 	if _, err := admin.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
 		t.Errorf("drop test database %s: %v", name, err)
 	}
-
-	rdb, err := redisClient(redisURL)
-	if err != nil {
-		t.Errorf("delete test keys: %v", err)
-		return
-	}
-	defer rdb.Close()
-	iter := rdb.Scan(ctx, 0, postgres.KeyPrefix(name)+"*", 100).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Errorf("delete test keys: %v", err)
-		return
-	}
-	if len(keys) > 0 {
-		if err := rdb.Del(ctx, keys...).Err(); err != nil {
-			t.Errorf("delete test keys: %v", err)
-		}
-	}
-}
-
-func redisClient(redisURL string) (*redis.Client, error) {
-	opts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		return nil, err
-	}
-	return redis.NewClient(opts), nil
 }

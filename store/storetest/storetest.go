@@ -64,11 +64,12 @@ func Run(t *testing.T, open Opener) {
 		{"RecordEvents/Concurrent", testRecordEventsConcurrent},
 		{"NextEvent/Order", testNextEventOrder},
 		{"MarkHandled/Idempotent", testMarkHandled},
-		{"LockUser/Excludes", testLockExcludes},
-		{"LockUser/OtherUsers", testLockOtherUsers},
-		{"LockUser/CtxCancel", testLockCtxCancel},
-		{"LockUser/UnlockTwice", testLockUnlockTwice},
-		{"LockUser/Concurrent", testLockConcurrent},
+		{"Turn/Excludes", testTurnExcludes},
+		{"Turn/CtxCancel", testTurnCtxCancel},
+		{"Turn/Concurrent", testTurnConcurrent},
+		{"Turn/Atomic", testTurnAtomic},
+		{"Turn/FailedEffect", testTurnFailedEffect},
+		{"Turn/Outbox", testTurnOutbox},
 		{"Sessions", testSessions},
 		{"Sessions/Expire", testSessionsExpire},
 		{"Ping", testPing},
@@ -191,7 +192,7 @@ func (e *env) cancel(r store.Registration, now time.Time) store.CancelResult {
 	if err != nil {
 		e.t.Fatalf("CancelRegistration(%d): %v", r.ID, err)
 	}
-	if res.Cancelled.ID != r.ID || res.Cancelled.Status != store.Cancelled {
+	if res.Cancelled.ID != r.ID || res.Cancelled.Status != store.Canceled {
 		e.t.Fatalf("CancelRegistration(%d): cancelled %d with status %s", r.ID, res.Cancelled.ID, res.Cancelled.Status)
 	}
 	return res
@@ -606,7 +607,7 @@ func testRegisterAfterCancel(t *testing.T, open Opener) {
 		t.Errorf("registration after cancel reused ID %d", first.ID)
 	}
 	e.booked("s", 1)
-	e.status(first.ID, store.Cancelled)
+	e.status(first.ID, store.Canceled)
 	e.cancel(again, e.now)
 	e.register(e.req("s", "u1", store.Online), store.Confirmed)
 	e.booked("s", 0)
@@ -665,7 +666,7 @@ func testCancelFreesSeat(t *testing.T, open Opener) {
 		t.Errorf("Cancelled = %+v", res.Cancelled)
 	}
 	e.booked("s", 0)
-	e.status(r.ID, store.Cancelled)
+	e.status(r.ID, store.Canceled)
 	e.register(e.req("s", "u2", store.Venue), store.Confirmed)
 }
 
@@ -842,7 +843,7 @@ func testAllRegistrations(t *testing.T, open Opener) {
 	if want := []int64{p.ID, a1.ID, a2.ID, b1.ID, b2.ID}; !slices.Equal(ids(all), want) {
 		t.Fatalf("AllRegistrations = %v, want %v", ids(all), want)
 	}
-	want := []store.RegStatus{store.Confirmed, store.Confirmed, store.Cancelled, store.Confirmed, store.Waitlisted}
+	want := []store.RegStatus{store.Confirmed, store.Confirmed, store.Canceled, store.Confirmed, store.Waitlisted}
 	for i, r := range all {
 		if r.Status != want[i] || r.Seminar.ID != r.SeminarID {
 			t.Errorf("AllRegistrations[%d] = %+v, want status %s and its seminar", i, r, want[i])
@@ -1128,133 +1129,260 @@ func testMarkHandled(t *testing.T, open Opener) {
 	}
 }
 
-// LockUser
+// Turn
 
-func (e *env) lock(ctx context.Context, userID string) func() {
+// hold starts a turn of the user that holds its lock until the returned
+// release is called; release waits for the turn to end and returns its error.
+func (e *env) hold(ctx context.Context, userID string) (release func() error) {
 	e.t.Helper()
-	unlock, err := e.s.LockUser(ctx, userID)
-	if err != nil {
-		e.t.Fatalf("LockUser(%s): %v", userID, err)
+	held, done := make(chan struct{}), make(chan struct{})
+	ended := make(chan error, 1)
+	go func() {
+		ended <- e.s.Turn(ctx, userID, func(store.Tx) error {
+			close(held)
+			<-done
+			return nil
+		})
+	}()
+	select {
+	case <-held:
+	case err := <-ended:
+		e.t.Fatalf("Turn(%s): %v", userID, err)
 	}
-	return unlock
+	return func() error {
+		close(done)
+		return <-ended
+	}
 }
 
-// tryLock attempts to lock within d and reports whether it got the lock
-// (which it then releases).
-func (e *env) tryLock(userID string, d time.Duration) bool {
+// tryTurn attempts a turn within d and reports whether it ran.
+func (e *env) tryTurn(userID string, d time.Duration) bool {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.ctx, d)
 	defer cancel()
-	unlock, err := e.s.LockUser(ctx, userID)
-	if err != nil {
-		if !errors.Is(err, context.DeadlineExceeded) {
-			e.t.Errorf("LockUser(%s) with an expiring ctx: %v, want context.DeadlineExceeded", userID, err)
-		}
-		return false
+	err := e.s.Turn(ctx, userID, func(store.Tx) error { return nil })
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		e.t.Errorf("Turn(%s) with an expiring ctx: %v, want context.DeadlineExceeded", userID, err)
 	}
-	unlock()
-	return true
+	return err == nil
 }
 
-func testLockExcludes(t *testing.T, open Opener) {
+func testTurnExcludes(t *testing.T, open Opener) {
 	e := newEnv(t, open)
-	unlock := e.lock(e.ctx, "u1")
-	got := make(chan func())
-	go func() {
-		unlock, err := e.s.LockUser(e.ctx, "u1")
-		if err != nil {
-			t.Errorf("second LockUser: %v", err)
-			close(got)
-			return
-		}
-		got <- unlock
-	}()
+	release := e.hold(e.ctx, "u1")
+	got := make(chan error, 1)
+	go func() { got <- e.s.Turn(e.ctx, "u1", func(store.Tx) error { return nil }) }()
 	select {
 	case <-got:
-		t.Fatal("second LockUser got the lock while the first held it")
+		t.Fatal("a second turn of the user ran while the first held its lock")
 	case <-time.After(200 * time.Millisecond):
 	}
-	unlock()
+	if err := release(); err != nil {
+		t.Fatalf("first turn: %v", err)
+	}
 	select {
-	case unlock2 := <-got:
-		if unlock2 != nil {
-			unlock2()
+	case err := <-got:
+		if err != nil {
+			t.Errorf("second turn: %v", err)
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatal("second LockUser still waiting after unlock")
-	}
-	if !e.tryLock("u1", 10*time.Second) {
-		t.Error("LockUser after both unlocked: timed out")
+		t.Fatal("second turn still waiting after the first ended")
 	}
 }
 
-func testLockOtherUsers(t *testing.T, open Opener) {
+func testTurnCtxCancel(t *testing.T, open Opener) {
 	e := newEnv(t, open)
-	unlock := e.lock(e.ctx, "u1")
-	defer unlock()
-	if !e.tryLock("u2", 10*time.Second) {
-		t.Error("LockUser(u2) waited for u1's lock")
-	}
-}
-
-func testLockCtxCancel(t *testing.T, open Opener) {
-	e := newEnv(t, open)
-	unlock := e.lock(e.ctx, "u1")
-	if e.tryLock("u1", 100*time.Millisecond) {
-		t.Fatal("LockUser got a held lock")
+	release := e.hold(e.ctx, "u1")
+	if e.tryTurn("u1", 100*time.Millisecond) {
+		t.Fatal("a turn ran while another held the user's lock")
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	cancel()
-	if _, err := e.s.LockUser(ctx, "u1"); !errors.Is(err, context.Canceled) {
-		t.Errorf("LockUser with a cancelled ctx: %v, want context.Canceled", err)
+	if err := e.s.Turn(ctx, "u1", func(store.Tx) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Turn with a cancelled ctx: %v, want context.Canceled", err)
 	}
-	unlock()
+	if err := release(); err != nil {
+		t.Fatalf("held turn: %v", err)
+	}
 	// The abandoned waits left nothing behind.
-	if !e.tryLock("u1", 10*time.Second) {
-		t.Error("LockUser after the abandoned waits: timed out")
+	if !e.tryTurn("u1", 10*time.Second) {
+		t.Error("Turn after the abandoned waits: timed out")
 	}
 }
 
-// testLockUnlockTwice: a stale unlock (a deferred unlock after an explicit
-// one, say) must not release the lock of the next holder.
-func testLockUnlockTwice(t *testing.T, open Opener) {
-	e := newEnv(t, open)
-	unlock := e.lock(e.ctx, "u1")
-	unlock()
-	unlock2 := e.lock(e.ctx, "u1")
-	defer unlock2()
-	unlock()
-	if e.tryLock("u1", 200*time.Millisecond) {
-		t.Error("a second unlock released the next holder's lock")
-	}
-}
-
-func testLockConcurrent(t *testing.T, open Opener) {
+func testTurnConcurrent(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	var inside atomic.Int32
-	var counter int // guarded by the lock only
+	var counter int // guarded by the user's lock only
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for range 5 {
-				unlock, err := e.s.LockUser(e.ctx, "u1")
+				err := e.s.Turn(e.ctx, "u1", func(store.Tx) error {
+					if inside.Add(1) != 1 {
+						t.Error("two turns of one user at once")
+					}
+					counter++
+					time.Sleep(time.Millisecond)
+					inside.Add(-1)
+					return nil
+				})
 				if err != nil {
-					t.Errorf("LockUser: %v", err)
+					t.Errorf("Turn: %v", err)
 					return
 				}
-				if inside.Add(1) != 1 {
-					t.Error("two holders of one user's lock")
-				}
-				counter++
-				time.Sleep(time.Millisecond)
-				inside.Add(-1)
-				unlock()
 			}
 		})
 	}
 	wg.Wait()
 	if counter != 40 {
 		t.Errorf("counter = %d, want 40", counter)
+	}
+}
+
+// turnEffects does in tx what a turn that registers does: an effect with its
+// job, the next session, the event handled and the reply's outbox entry.
+func (e *env) turnEffects(tx store.Tx, eventID string) error {
+	if _, err := tx.Register(e.ctx, e.req("s", "u1", store.Venue)); err != nil {
+		return err
+	}
+	if err := tx.SaveSession(e.ctx, "u1", []byte("after "+eventID), time.Hour); err != nil {
+		return err
+	}
+	// The turn reads its own writes.
+	if data, err := tx.Session(e.ctx, "u1"); err != nil || string(data) != "after "+eventID {
+		e.t.Errorf("Session in the turn = %q, %v; want the one it saved", data, err)
+	}
+	if regs, err := tx.UserRegistrations(e.ctx, "u1", e.now); err != nil || len(regs) != 1 {
+		e.t.Errorf("UserRegistrations in the turn = %d, %v; want 1", len(regs), err)
+	}
+	if err := tx.MarkHandled(e.ctx, eventID, e.now); err != nil {
+		return err
+	}
+	_, err := tx.InsertFallback(e.ctx, store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: eventID}, 0)
+	return err
+}
+
+// testTurnAtomic: a turn that fails after its effects leaves nothing of
+// them; the retried turn applies them all, once.
+func testTurnAtomic(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	e.seminar("s", 72*time.Hour, 5)
+	e.record(event("e1", "u1", e.now))
+	e.startJobs()
+	turn := store.TurnArgs{UserID: "u1", EventID: "e1"}
+
+	crash := errors.New("the process died")
+	err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error {
+		if err := e.turnEffects(tx, "e1"); err != nil {
+			return err
+		}
+		return crash
+	})
+	if !errors.Is(err, crash) {
+		t.Fatalf("Turn = %v, want the error of fn", err)
+	}
+	if regs, err := e.s.UserRegistrations(e.ctx, "u1", e.now); err != nil || len(regs) != 0 {
+		t.Errorf("after a failed turn: %d registrations, %v; want none", len(regs), err)
+	}
+	if data, _ := e.s.Session(e.ctx, "u1"); data != nil {
+		t.Errorf("after a failed turn: session %q, want none", data)
+	}
+	if ev, ok := e.next("u1"); !ok || ev.ID != "e1" {
+		t.Errorf("after a failed turn: next event %v, %v; want e1 still unhandled", ev.ID, ok)
+	}
+	e.booked("s", 0)
+	checkJobs(t, e.drain(), turn) // not the outbox entry
+
+	if err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error { return e.turnEffects(tx, "e1") }); err != nil {
+		t.Fatalf("retried Turn: %v", err)
+	}
+	regs, err := e.s.UserRegistrations(e.ctx, "u1", e.now)
+	if err != nil || len(regs) != 1 || regs[0].Status != store.Confirmed {
+		t.Fatalf("after the retried turn: %v, %v; want one confirmed registration", regs, err)
+	}
+	if data, _ := e.s.Session(e.ctx, "u1"); string(data) != "after e1" {
+		t.Errorf("after the retried turn: session %q", data)
+	}
+	if ev, ok := e.next("u1"); ok {
+		t.Errorf("after the retried turn: next event %s, want none", ev.ID)
+	}
+	e.booked("s", 1)
+	checkJobs(t, e.drain(), turn, store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: "e1"})
+}
+
+// testTurnFailedEffect: an effect refused inside a turn (the venue is full)
+// leaves the turn's other effects, which commit.
+func testTurnFailedEffect(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	e.seminar("s", 72*time.Hour, 1)
+	e.register(e.req("s", "u0", store.Venue), store.Confirmed)
+	err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error {
+		if _, err := tx.Register(e.ctx, e.req("s", "u1", store.Venue)); !errors.Is(err, store.ErrVenueFull) {
+			t.Errorf("Register on a full venue in a turn: %v, want ErrVenueFull", err)
+		}
+		if _, err := tx.Register(e.ctx, e.req("s", "u0", store.Online)); !errors.Is(err, store.ErrAlreadyRegistered) {
+			t.Errorf("Register twice in a turn: %v, want ErrAlreadyRegistered", err)
+		}
+		req := e.req("s", "u1", store.Venue)
+		req.Waitlist = true
+		if _, err := tx.Register(e.ctx, req); err != nil {
+			return err
+		}
+		return tx.SaveSession(e.ctx, "u1", []byte("waitlisted"), time.Hour)
+	})
+	if err != nil {
+		t.Fatalf("Turn: %v", err)
+	}
+	regs, err := e.s.UserRegistrations(e.ctx, "u1", e.now)
+	if err != nil || len(regs) != 1 || regs[0].Status != store.Waitlisted {
+		t.Errorf("after the turn: %v, %v; want one waitlisted registration", regs, err)
+	}
+	if data, _ := e.s.Session(e.ctx, "u1"); string(data) != "waitlisted" {
+		t.Errorf("after the turn: session %q", data)
+	}
+	e.booked("s", 1)
+}
+
+// testTurnOutbox: a fallback runs after its delay unless cancelled first.
+func testTurnOutbox(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	e.startJobs()
+	push := func(key string) store.PushArgs {
+		return store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: key}
+	}
+	var cancelled, now int64
+	err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error {
+		var err error
+		if cancelled, err = tx.InsertFallback(e.ctx, push("delivered"), 200*time.Millisecond); err != nil {
+			return err
+		}
+		if _, err = tx.InsertFallback(e.ctx, push("lost"), 200*time.Millisecond); err != nil {
+			return err
+		}
+		now, err = tx.InsertFallback(e.ctx, push("needed now"), time.Hour)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Turn: %v", err)
+	}
+	if err := e.s.CancelJob(e.ctx, cancelled); err != nil {
+		t.Fatalf("CancelJob: %v", err)
+	}
+	if err := e.s.CancelJob(e.ctx, cancelled); err != nil {
+		t.Errorf("CancelJob again: %v", err)
+	}
+	if err := e.s.RetryJob(e.ctx, now); err != nil {
+		t.Fatalf("RetryJob: %v", err)
+	}
+	var ran []river.JobArgs
+	eventually(t, "the fallbacks to run", func() bool {
+		ran = e.drain()
+		return len(ran) >= 2
+	})
+	checkJobs(t, ran, push("lost"), push("needed now"))
+	if ran := e.drain(); len(ran) != 2 {
+		t.Errorf("jobs that ran: %v, want only the fallbacks not cancelled", ran)
 	}
 }
 
@@ -1325,7 +1453,7 @@ func testPing(t *testing.T, open Opener) {
 	if err := e.s.Ping(e.ctx); err != nil {
 		t.Errorf("Ping: %v", err)
 	}
-	if b := e.s.Backend(); b != "sqlite" && b != "postgres+redis" {
+	if b := e.s.Backend(); b != "sqlite" && b != "postgres" {
 		t.Errorf("Backend() = %q", b)
 	}
 }

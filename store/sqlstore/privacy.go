@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -10,12 +9,11 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-var _ store.Privacy = (*Store)(nil)
-
-func (s *Store) Consent(ctx context.Context, userID string) (time.Time, bool, error) {
+// Consent returns when the user agreed to the privacy notice.
+func (v view) Consent(ctx context.Context, userID string) (time.Time, bool, error) {
 	var at time.Time
-	err := s.db.QueryRowContext(ctx, sqlConsent, userID).Scan(timeDest{&at})
-	if errors.Is(err, sql.ErrNoRows) {
+	err := v.row(ctx, selectConsent, []any{userID}, timeDest{&at})
+	if errors.Is(err, store.ErrNotFound) {
 		return time.Time{}, false, nil
 	}
 	if err != nil {
@@ -25,8 +23,8 @@ func (s *Store) Consent(ctx context.Context, userID string) (time.Time, bool, er
 }
 
 // RecordConsent records the user's agreement; the first one stays.
-func (s *Store) RecordConsent(ctx context.Context, userID string, at time.Time) error {
-	if _, err := s.db.ExecContext(ctx, sqlRecordConsent, userID, dbTime(at)); err != nil {
+func (v view) RecordConsent(ctx context.Context, userID string, at time.Time) error {
+	if _, err := v.exec(ctx, insertConsent, userID, v.t(at)); err != nil {
 		return fmt.Errorf("record consent: %w", err)
 	}
 	return nil
@@ -36,15 +34,15 @@ func (s *Store) RecordConsent(ctx context.Context, userID string, at time.Time) 
 // owner record, the consent and the session go, names and companies of
 // registrations, problems and reasons of requests, texts and reply tokens
 // of events are emptied; the records themselves and their statuses stay.
-func (s *Store) DeleteUserData(ctx context.Context, userID string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, query := range []string{sqlDeleteOwner, sqlEraseUserRegistrations, sqlEraseUserIntroductions,
-			sqlEraseUserEvents, sqlDeleteConsent, sqlDeleteSession} {
-			if _, err := tx.ExecContext(ctx, query, userID); err != nil {
+func (v view) DeleteUserData(ctx context.Context, userID string) error {
+	err := v.inTx(ctx, func(tx view) error {
+		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession} {
+			if _, err := tx.exec(ctx, query, userID); err != nil {
 				return err
 			}
 		}
-		return nil
+		_, err := tx.exec(ctx, eraseUserIntroductions, userID, tx.s.d.List(nil))
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("delete user data: %w", err)
@@ -56,21 +54,16 @@ func (s *Store) DeleteUserData(ctx context.Context, userID string) error {
 // cutoff and drops the handled events received before it, in one
 // transaction. Unhandled events stay as they are: they still need their
 // turn. It returns how many requests and events it changed.
-func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
+func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, query := range []string{sqlPurgeIntroductions, sqlPurgeEvents} {
-			res, err := tx.ExecContext(ctx, query, dbTime(cutoff))
-			if err != nil {
-				return err
-			}
-			changed, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			n += changed
+	err := v.inTx(ctx, func(tx view) error {
+		intros, err := tx.exec(ctx, purgeIntroductions, tx.t(cutoff), tx.s.d.List(nil))
+		if err != nil {
+			return err
 		}
-		return nil
+		events, err := tx.exec(ctx, purgeEvents, tx.t(cutoff))
+		n = intros + events
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("purge data before %s: %w", cutoff.UTC().Format(time.RFC3339), err)

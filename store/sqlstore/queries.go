@@ -1,9 +1,10 @@
-package postgres
+package sqlstore
 
-// All of the store's SQL, in one place. River keeps its own.
+// All of the store's SQL, in one place, for both backends. River keeps its
+// own; the schemas are in each backend's migrations.
 
 const (
-	seminarColumns = `id, title, starts_at, ends_at, venue, online_url, capacity, booked`
+	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked`
 
 	upsertSeminar = `
 INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity)
@@ -12,39 +13,39 @@ ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
     venue = excluded.venue, online_url = excluded.online_url, capacity = excluded.capacity`
 
-	selectSeminar = `SELECT ` + seminarColumns + ` FROM seminars WHERE id = $1`
+	selectSeminar = `SELECT ` + seminarColumns + ` FROM seminars s WHERE s.id = $1`
 
 	selectUpcomingSeminars = `
-SELECT ` + seminarColumns + ` FROM seminars
-WHERE starts_at > $1
-ORDER BY starts_at, id
+SELECT ` + seminarColumns + ` FROM seminars s
+WHERE s.starts_at > $1
+ORDER BY s.starts_at, s.id
 LIMIT $2`
 
-	// reserveSeat is the capacity check: it updates nothing when the venue is
+	// takeSeat is the capacity check: it changes nothing when the venue is
 	// full, and the row lock it takes serialises the seminar's registrations.
-	reserveSeat = `
-UPDATE seminars SET booked = booked + 1
-WHERE id = $1 AND booked < capacity
-RETURNING ` + seminarColumns
+	takeSeat    = `UPDATE seminars SET booked = booked + 1 WHERE id = $1 AND booked < capacity`
+	releaseSeat = `UPDATE seminars SET booked = booked - 1 WHERE id = $1 AND booked > 0`
 
-	releaseSeat = `UPDATE seminars SET booked = booked - 1 WHERE id = $1`
-
-	registrationColumns = `
-    r.id, r.seminar_id, r.user_id, r.attendance, r.name, r.company, r.status, r.created_at, r.updated_at,
-    s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked
+	registrationSelect = `
+SELECT r.id, r.seminar_id, r.user_id, r.attendance, r.name, r.company, r.status, r.created_at, r.updated_at,
+    ` + seminarColumns + `
 FROM registrations r JOIN seminars s ON s.id = r.seminar_id`
 
-	selectRegistration = `SELECT ` + registrationColumns + ` WHERE r.id = $1`
+	selectRegistration = registrationSelect + ` WHERE r.id = $1`
 
-	selectActiveRegistration = `SELECT ` + registrationColumns + `
+	selectActiveRegistration = registrationSelect + `
 WHERE r.seminar_id = $1 AND r.user_id = $2 AND r.status <> 'cancelled'`
 
-	selectUserRegistrations = `SELECT ` + registrationColumns + `
+	selectUserRegistrations = registrationSelect + `
 WHERE r.user_id = $1 AND r.status <> 'cancelled' AND s.ends_at > $2
 ORDER BY s.starts_at, r.created_at, r.id`
 
-	selectAllRegistrations = `SELECT ` + registrationColumns + `
+	selectAllRegistrations = registrationSelect + `
 ORDER BY s.starts_at, s.id, r.created_at, r.id`
+
+	selectSeminarRegistrations = registrationSelect + `
+WHERE r.seminar_id = $1
+ORDER BY r.created_at, r.id`
 
 	insertRegistration = `
 INSERT INTO registrations (seminar_id, user_id, attendance, name, company, status, created_at, updated_at)
@@ -68,14 +69,14 @@ WHERE seminar_id = $1 AND status = 'waitlisted'
 ORDER BY created_at, id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`
+)
 
-	// insertEvents inserts a batch in order (seq follows it) and returns the
-	// events not seen before.
-	insertEvents = `
+// The inbox and sessions.
+const (
+	insertEvent = `
 INSERT INTO events (id, user_id, kind, text, reply_token, occurred_at, received_at)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-ON CONFLICT (id) DO NOTHING
-RETURNING id, user_id`
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (id) DO NOTHING`
 
 	selectNextEvent = `
 SELECT id, user_id, kind, text, reply_token, occurred_at, received_at FROM events
@@ -85,6 +86,12 @@ LIMIT 1`
 
 	// markHandled keeps the first handled_at.
 	markHandled = `UPDATE events SET handled_at = $2 WHERE id = $1 AND handled_at IS NULL`
+
+	selectSession = `SELECT data FROM sessions WHERE user_id = $1 AND expires_at > $2`
+
+	saveSession = `
+INSERT INTO sessions (user_id, data, expires_at) VALUES ($1, $2, $3)
+ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`
 )
 
 // Talents, owners and introductions.
@@ -96,24 +103,17 @@ const (
 	bumpTalentsVersion   = `UPDATE talents_version SET version = version + 1`
 	selectTalentsVersion = `SELECT version FROM talents_version`
 
-	// An import is copied into talents_import, then upserted from it in one
-	// statement. Rows that did not change are not rewritten.
-	createTalentsImport = `CREATE TEMPORARY TABLE talents_import (LIKE talents) ON COMMIT DROP`
-	upsertTalentsImport = `
+	upsertTalent = `
 INSERT INTO talents (` + talentColumns + `)
-SELECT ` + talentColumns + ` FROM talents_import
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (id) DO UPDATE SET
     display_name = excluded.display_name, headline = excluded.headline, skills = excluded.skills,
     categories = excluded.categories, years_experience = excluded.years_experience,
     work_style = excluded.work_style, region = excluded.region,
-    hours_per_month = excluded.hours_per_month, bio = excluded.bio
-WHERE (talents.display_name, talents.headline, talents.skills, talents.categories, talents.years_experience,
-       talents.work_style, talents.region, talents.hours_per_month, talents.bio)
-    IS DISTINCT FROM
-      (excluded.display_name, excluded.headline, excluded.skills, excluded.categories, excluded.years_experience,
-       excluded.work_style, excluded.region, excluded.hours_per_month, excluded.bio)`
+    hours_per_month = excluded.hours_per_month, bio = excluded.bio`
 
 	selectTalents = `SELECT ` + talentColumns + ` FROM talents ORDER BY id`
+	selectTalent  = `SELECT ` + talentColumns + ` FROM talents WHERE id = $1`
 
 	selectOwner = `SELECT user_id, company, contact, updated_at FROM owners WHERE user_id = $1`
 	upsertOwner = `
@@ -124,13 +124,13 @@ ON CONFLICT (user_id) DO UPDATE SET
 	introductionColumns = `id, user_id, talent_id, problem, category, reasons, status, created_at`
 
 	// talentExists: talents are only ever added or updated, so a talent
-	// that exists now still does when the request commits (and the foreign
-	// key would refuse the request otherwise).
+	// that exists now still does when the request commits.
 	talentExists = `SELECT EXISTS (SELECT 1 FROM talents WHERE id = $1)`
 
 	// insertIntroduction inserts a pending request, or nothing when the
-	// owner has one for the professional already (introductions_pending_key);
-	// a concurrent request waits for the first to commit, then finds it.
+	// owner has one for the professional already (the unique index on
+	// pending requests); a concurrent request waits for the first to commit,
+	// then finds it.
 	insertIntroduction = `
 INSERT INTO introductions (user_id, talent_id, problem, category, reasons, status, created_at)
 VALUES ($1, $2, $3, $4, $5, 'pending', $6)
@@ -167,20 +167,14 @@ WHERE id = $1 AND status = 'pending'`
 
 	setAlert = `UPDATE introductions SET alert_channel = $2, alert_ts = $3 WHERE id = $1`
 
-	selectTalent = `SELECT ` + talentColumns + ` FROM talents WHERE id = $1`
-
-	selectSeminarRegistrations = `SELECT ` + registrationColumns + `
-WHERE r.seminar_id = $1
-ORDER BY r.created_at, r.id`
-
-	slotColumns = `id, starts_at, ends_at, host, mode`
+	slotColumns = `s.id, s.starts_at, s.ends_at, s.host, s.mode`
 
 	upsertSlot = `
 INSERT INTO slots (id, starts_at, ends_at, host, mode) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (id) DO UPDATE SET
     starts_at = excluded.starts_at, ends_at = excluded.ends_at, host = excluded.host, mode = excluded.mode`
 
-	selectSlot = `SELECT ` + slotColumns + ` FROM slots WHERE id = $1`
+	selectSlot = `SELECT ` + slotColumns + ` FROM slots s WHERE s.id = $1`
 
 	selectAvailableSlots = `
 SELECT ` + slotColumns + ` FROM slots s
@@ -190,8 +184,8 @@ ORDER BY s.starts_at, s.id
 LIMIT $2`
 
 	// insertBooking books a slot, or does nothing when it has an active
-	// booking (bookings_active_key): a concurrent booking, on any replica,
-	// waits for the first to commit, then finds the slot taken.
+	// booking (a unique index): a concurrent booking, on any replica, waits
+	// for the first to commit, then finds the slot taken.
 	insertBooking = `
 INSERT INTO bookings (slot_id, user_id, introduction_id, status, created_at)
 VALUES ($1, $2, $3, 'booked', $4)
@@ -207,7 +201,7 @@ WHERE id = $1 AND user_id = $2 AND status = 'booked'`
 	// bookingDetail is a booking with its slot and its owner, when known.
 	bookingDetail = `
 SELECT b.id, b.slot_id, b.user_id, coalesce(b.introduction_id, 0), b.status, b.created_at,
-    s.id, s.starts_at, s.ends_at, s.host, s.mode,
+    ` + slotColumns + `,
     coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
 FROM bookings b
 JOIN slots s ON s.id = b.slot_id
@@ -227,24 +221,6 @@ ORDER BY s.starts_at, s.id, b.id`
 ORDER BY s.starts_at, s.id, b.created_at, b.id`
 )
 
-// Migrations.
-const (
-	// migrationLock is the advisory lock key under which replicas starting
-	// at once migrate one after the other ("amami" in ASCII).
-	migrationLock = 0x616d616d69
-
-	lockMigrations   = `SELECT pg_advisory_lock($1)`
-	unlockMigrations = `SELECT pg_advisory_unlock($1)`
-
-	createSchemaMigrations = `
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)`
-	selectSchemaMigrations = `SELECT version FROM schema_migrations`
-	insertSchemaMigration  = `INSERT INTO schema_migrations (version) VALUES ($1)`
-)
-
 // Privacy: consents, deleting a user's data, purging old data.
 const (
 	selectConsent = `SELECT consented_at FROM consents WHERE user_id = $1`
@@ -256,6 +232,7 @@ ON CONFLICT (user_id) DO NOTHING`
 
 	deleteConsent = `DELETE FROM consents WHERE user_id = $1`
 	deleteOwner   = `DELETE FROM owners WHERE user_id = $1`
+	deleteSession = `DELETE FROM sessions WHERE user_id = $1`
 
 	eraseUserRegistrations = `
 UPDATE registrations SET name = '', company = ''
@@ -263,13 +240,14 @@ WHERE user_id = $1 AND (name <> '' OR company <> '')`
 
 	// The statements below that change several requests or events lock them
 	// in one order (by id, by seq) first, so that a user's deletion and a
-	// purge running at once, on any replica, never deadlock.
+	// purge running at once, on any replica, never deadlock. $2 is the
+	// empty list.
 
 	eraseUserIntroductions = `
-UPDATE introductions SET problem = '', reasons = '{}'
+UPDATE introductions SET problem = '', reasons = $2
 WHERE id IN (
     SELECT id FROM introductions
-    WHERE user_id = $1 AND (problem <> '' OR reasons <> '{}')
+    WHERE user_id = $1 AND (problem <> '' OR reasons <> $2)
     ORDER BY id
     FOR UPDATE)`
 
@@ -282,10 +260,10 @@ WHERE seq IN (
     FOR UPDATE)`
 
 	purgeIntroductions = `
-UPDATE introductions SET problem = '', reasons = '{}'
+UPDATE introductions SET problem = '', reasons = $2
 WHERE id IN (
     SELECT id FROM introductions
-    WHERE created_at < $1 AND (problem <> '' OR reasons <> '{}')
+    WHERE created_at < $1 AND (problem <> '' OR reasons <> $2)
     ORDER BY id
     FOR UPDATE)`
 

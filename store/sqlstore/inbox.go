@@ -1,0 +1,81 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// RecordEvents stores the events not seen before and a TurnArgs job for each,
+// in one transaction. A redelivered event changes nothing: its ID conflicts.
+func (v view) RecordEvents(ctx context.Context, events []store.Event) (int, error) {
+	var turns []river.InsertManyParams
+	err := v.inTx(ctx, func(tx view) error {
+		turns = turns[:0]
+		for _, e := range events {
+			n, err := tx.exec(ctx, insertEvent, e.ID, e.UserID, e.Kind, e.Text, e.ReplyToken, tx.t(e.OccurredAt), tx.t(e.ReceivedAt))
+			if err != nil {
+				return err
+			}
+			if n > 0 { // else seen before
+				turns = append(turns, river.InsertManyParams{Args: store.TurnArgs{UserID: e.UserID, EventID: e.ID}})
+			}
+		}
+		return tx.insertJobs(ctx, turns...)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record events: %w", err)
+	}
+	return len(turns), nil
+}
+
+// NextEvent returns the user's oldest unhandled event.
+func (v view) NextEvent(ctx context.Context, userID string) (store.Event, bool, error) {
+	var e store.Event
+	err := v.row(ctx, selectNextEvent, []any{userID},
+		&e.ID, &e.UserID, &e.Kind, &e.Text, &e.ReplyToken, timeDest{&e.OccurredAt}, timeDest{&e.ReceivedAt})
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Event{}, false, nil
+	}
+	if err != nil {
+		return store.Event{}, false, fmt.Errorf("read the next event: %w", err)
+	}
+	return e, true, nil
+}
+
+// MarkHandled marks an event handled; the first time counts.
+func (v view) MarkHandled(ctx context.Context, eventID string, now time.Time) error {
+	if _, err := v.exec(ctx, markHandled, eventID, v.t(now)); err != nil {
+		return fmt.Errorf("mark event %q handled: %w", eventID, err)
+	}
+	return nil
+}
+
+// Session returns the user's session, or nil when there is none.
+func (v view) Session(ctx context.Context, userID string) ([]byte, error) {
+	var data []byte
+	err := v.row(ctx, selectSession, []any{userID, v.t(time.Now())}, &data)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	return data, nil
+}
+
+// SaveSession stores the user's session for ttl.
+func (v view) SaveSession(ctx context.Context, userID string, data []byte, ttl time.Duration) error {
+	if data == nil {
+		data = []byte{} // the column is NOT NULL
+	}
+	if _, err := v.exec(ctx, saveSession, userID, data, v.t(time.Now().Add(ttl))); err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	return nil
+}
