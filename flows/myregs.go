@@ -68,18 +68,18 @@ func startMyRegs(t *turn) ([]Reply, error) {
 
 // pickRegistration asks to confirm cancelling the chosen registration or booking.
 func pickRegistration(t *turn) ([]Reply, error) {
-	data, ok := choose(t.next.Offered, t.Input)
+	data, ok := t.selection()
 	summary := t.next.Data[data]
 	if !ok || summary == "" {
-		return t.reprompt(missText), nil
+		return t.offStep(missText)
 	}
 	t.set("cancel", data)
 	return t.ask("cancel", Reply{Text: myConfirmText + "\n\n" + summary}, Choice{Label: myCancelButton, Data: choiceConfirm}), nil
 }
 
 func confirmCancel(t *turn) ([]Reply, error) {
-	if !t.chose(choiceConfirm) {
-		return t.reprompt(missText), nil
+	if !t.picks(choiceConfirm) {
+		return t.offStep(missText)
 	}
 	target := t.next.Data["cancel"]
 	kind, idText, _ := strings.Cut(target, ":")
