@@ -247,10 +247,17 @@ func replay(t *testing.T, script string) string {
 	return strings.TrimRight(c.out.String(), "\n") + "\n"
 }
 
+// repeated is text written "text{×N}": N times text, for long messages.
+var repeated = regexp.MustCompile(`^(.*)\{×(\d+)\}$`)
+
 // send turns a transcript line into the user's input, runs the step and
 // writes the bot's replies.
 func (c *conversation) send(user, text string) {
 	in := flows.Input{Kind: flows.Text, Text: text}
+	if m := repeated.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		in.Text = strings.Repeat(m[1], n)
+	}
 	switch {
 	case text == "(follow)":
 		in = flows.Input{Kind: flows.Follow}
