@@ -39,15 +39,18 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 		r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
 		return "", r, true
 	}
-	if instead(r) {
-		return "", r, false
-	}
 	switch field {
 	case FieldName:
 		value = nameValue(c)
-		r.Name = value
 	case FieldCompany:
 		value = companyValue(c)
+	}
+	if instead(r, value != "" && value != c) {
+		return "", r, false
+	}
+	if field == FieldName {
+		r.Name = value
+	} else {
 		r.Company = value
 	}
 	if value == "" || !hasLetter(value) || utf8.RuneCountInString(value) > 100 {
@@ -60,13 +63,17 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 
 // instead reports whether an answer to a free-text question means something
 // else than a value. A business problem counts only when a phrase says so,
-// not by default: names and shop names are words too.
-func instead(r Reading) bool {
+// not by default: names and shop names are words too; a greeting, thanks or
+// yes around a value in a frame (「山田です。よろしくお願いします」) is
+// politeness, but alone (「はい」) it is no value.
+func instead(r Reading, framed bool) bool {
 	switch r.Intent {
 	case None:
 		return false
 	case BusinessProblem:
 		return r.Score >= 0.8
+	case Greeting, Thanks, Yes:
+		return !framed && r.Score >= 0.5
 	}
 	return r.Score >= 0.5
 }

@@ -20,11 +20,13 @@ var (
 var weekdays = map[string]time.Weekday{"日": time.Sunday, "月": time.Monday, "火": time.Tuesday,
 	"水": time.Wednesday, "木": time.Thursday, "金": time.Friday, "土": time.Saturday}
 
-// relativeDays are words for a day counted from today.
-var relativeDays = []struct {
+// A relativeDay is a word for a day counted from today.
+type relativeDay struct {
 	word string
 	days int
-}{{"明後日", 2}, {"あさって", 2}, {"しあさって", 3}, {"明日", 1}, {"あした", 1}, {"あす", 1}, {"今日", 0}, {"本日", 0}, {"きょう", 0}}
+}
+
+var relativeDays = []relativeDay{{"明後日", 2}, {"あさって", 2}, {"しあさって", 3}, {"明日", 1}, {"あした", 1}, {"あす", 1}, {"今日", 0}, {"本日", 0}, {"きょう", 0}}
 
 // readDates fills r.Dates and r.Weekday from c, which has kanji numerals
 // already turned into digits.

@@ -2,28 +2,44 @@ package understand
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
 // readDetails fills the details of r that do not depend on the intent.
 func readDetails(r *Reading, c string, now time.Time, loc *time.Location) {
 	d := arabic(c)
-	readDates(r, d, now, loc)
-	readTime(r, d)
+	// The rules are regular expressions, which cost a scan each: run only
+	// those whose key characters occur.
+	if strings.ContainsAny(d, "0123456789曜") || slices.ContainsFunc(relativeDays, func(rd relativeDay) bool {
+		return strings.Contains(d, rd.word)
+	}) {
+		readDates(r, d, now, loc)
+	}
+	if strings.ContainsAny(d, "時:午朝昼夕夜晩") {
+		readTime(r, d)
+	}
 	r.Ordinal = ordinal(d)
-	r.Name = framedName(c)
-	r.Phone = phone(c)
-	r.Email = email(c)
+	if strings.Contains(c, "名前") || strings.Contains(c, "氏名") || strings.Contains(c, "と申") || strings.Contains(c, "ともうし") || strings.Contains(c, "いいます") || strings.Contains(c, "言います") {
+		r.Name = framedName(c)
+	}
+	if strings.ContainsAny(c, "0123456789") {
+		r.Phone = phone(c)
+	}
+	if strings.Contains(c, "@") {
+		r.Email = email(c)
+	}
 	r.NoCompany = saysNoCompany(c, false)
 }
 
-// attendance returns Venue or Online if k (in key form) says one of them.
-func attendance(k string) string {
+// attendance returns Venue or Online if the phrases found say one of them.
+func attendance(found []*phrase) string {
 	var venue, online bool
-	for _, p := range findPhrases(k) {
+	for _, p := range found {
 		if p.label == attendLabel {
 			venue = venue || p.value == Venue
 			online = online || p.value == Online
@@ -113,15 +129,23 @@ func ordinal(d string) int {
 		}
 	}
 	for _, w := range firstWords {
-		if i := strings.Index(d, w); i >= 0 && !strings.HasSuffix(d[:i], "以") {
+		// 上の is a position after a kana or at the start (上のにします,
+		// 一番上の), not inside a word (売上の, 以上の).
+		if i := strings.Index(d, w); i >= 0 && (i == 0 || !unicode.Is(unicode.Han, lastRune(d[:i])) || strings.HasSuffix(d[:i], "番")) {
 			return 1
 		}
 	}
 	return 0
 }
 
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
 var (
 	nameFrameRe = regexp.MustCompile(`^(?:(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は|(?:お?名前|氏名|フルネーム)は)?\s*(.{1,30}?)\s*(?:と申します|ともうします|といいます|と言います|って言います|っていいます|です|でございます|だよ|っす|だ)?(?:[、。,.!！\s]|よろしく.*)*$`)
+	selfRe      = regexp.MustCompile(`^(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は`)
 	saidNameRe  = regexp.MustCompile(`(?:(?:お?名前|氏名)は\s*(\S{1,20}?)(?:です|でございます|と申します|。|、|$))|(?:(?:^|[、。\s])(\S{1,20}?)(?:と申します|ともうします|といいます|と言います))`)
 )
 
@@ -132,8 +156,7 @@ func framedName(c string) string {
 	if m == nil {
 		return ""
 	}
-	n := m[1] + m[2]
-	n = strings.TrimPrefix(strings.TrimPrefix(n, "私"), "は")
+	n := selfRe.ReplaceAllString(m[1]+m[2], "")
 	return strings.Trim(n, "「」『』\"' ")
 }
 
@@ -163,32 +186,27 @@ func companyValue(c string) string {
 }
 
 // saysNoCompany reports whether c says there is no company or shop name. Out
-// of the company question (asked false) only an explicit
-// 「屋号はありません」 counts.
+// of the company question (asked false) it must name what it lacks:
+// 「屋号はありません」.
 func saysNoCompany(c string, asked bool) bool {
-	if utf8.RuneCountInString(c) > 25 {
+	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") {
 		return false
 	}
-	k := fold(c)
-	if !asked && !strings.ContainsAny(c, "屋号会社個人") {
-		return false
-	}
-	switch strings.Trim(k, "。. !！") {
-	case "なし", "無し", "ない", "無い", "-", "ー", "無", "特になし", "とくになし", "なしです", "無しです", "ないです", "ありません", "特にありません", "ございません":
+	switch strings.Trim(c, "。. !！") {
+	case "-", "ー", "無", "特に", "とくに":
 		return true
 	}
-	for _, t := range kagome().Tokenize(c) {
-		base, _ := t.BaseForm()
-		switch {
-		case base == "ない" || base == "無い" || base == "なし" || base == "無し":
-			return true
-		case t.Surface == "ありません" || t.Surface == "ございません" || t.Surface == "個人":
-			return true
-		case strings.HasPrefix(t.Surface, "ありませ") || strings.HasPrefix(t.Surface, "ござい") && strings.Contains(c, "ません"):
+	for _, w := range []string{"ありません", "ございません", "なし", "無し", "ナシ", "ないです", "無いです", "ないよ", "ないっす", "個人事業", "個人です", "個人で", "個人の"} {
+		if strings.Contains(c, w) {
 			return true
 		}
 	}
-	return strings.Contains(c, "個人事業") || strings.Contains(c, "個人で")
+	for _, t := range kagome().Tokenize(c) {
+		if base, _ := t.BaseForm(); base == "ない" || base == "無い" {
+			return true
+		}
+	}
+	return false
 }
 
 var (

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // concepts.tsv groups words that mean the same thing for the FAQ; its
@@ -67,7 +68,10 @@ func features(text string) map[string]bool {
 		f[w] = true
 	}
 	for _, m := range ct.members {
-		if len(m) > 3 && strings.Contains(k, m) {
+		// Words of three runes or more are found inside others' text too
+		// (連れて行く, 停める); shorter ones only as kagome's words, or they
+		// would be found everywhere.
+		if utf8.RuneCountInString(m) >= 3 && strings.Contains(k, m) {
 			f[ct.group[m]] = true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // phrases.tsv maps everyday phrases to what they say; its header explains
@@ -88,6 +89,7 @@ func parsePhrases(src string) ([]phrase, error) {
 // span is where a one-fragment phrase occurs in the text.
 type span struct {
 	p          *phrase
+	pi         int32 // p's line among the phrases
 	start, end int
 }
 
@@ -117,48 +119,107 @@ func anchored(text, f string) (span, bool) {
 	return span{}, false
 }
 
+// A phraseIndex finds the fragments of the table by their first one or two
+// runes, so that a scan costs a map look-up or two per rune of text whatever
+// the size of the table.
+type phraseIndex struct {
+	phrases []phrase
+	frags   []string           // distinct unanchored fragments
+	ids     map[string]int32   // fragment → its index in frags
+	users   [][]int32          // fragment → the phrases that use it
+	byHead  map[string][]int32 // first one or two runes → fragments starting so
+	anchor  []int32            // phrases with an anchored fragment (^はい)
+}
+
+var index = sync.OnceValue(func() *phraseIndex {
+	ix := &phraseIndex{phrases: phrases(), byHead: make(map[string][]int32), ids: make(map[string]int32)}
+	ids := ix.ids
+	for pi, p := range ix.phrases {
+		for _, f := range p.frags {
+			if strings.HasPrefix(f, "^") || strings.HasSuffix(f, "$") {
+				ix.anchor = append(ix.anchor, int32(pi))
+				continue
+			}
+			id, ok := ids[f]
+			if !ok {
+				id = int32(len(ix.frags))
+				ids[f] = id
+				ix.frags = append(ix.frags, f)
+				ix.users = append(ix.users, nil)
+				ix.byHead[head(f)] = append(ix.byHead[head(f)], id)
+			}
+			ix.users[id] = append(ix.users[id], int32(pi))
+		}
+	}
+	return ix
+})
+
+// head is the look-up key of a fragment: its first two runes, or its only one.
+func head(s string) string {
+	_, n1 := utf8.DecodeRuneInString(s)
+	if n1 == len(s) {
+		return s
+	}
+	_, n2 := utf8.DecodeRuneInString(s[n1:])
+	return s[:n1+n2]
+}
+
 // findPhrases returns the phrases that occur in text (in key form). A
 // one-fragment phrase that occurs only inside a longer phrase's occurrence
 // does not count: 「キャンセル待ち」 hides 「キャンセル」.
 func findPhrases(text string) []*phrase {
-	ps := phrases()
+	ix := index()
 	var spans []span
-	var out []*phrase
-	for i := range ps {
-		p := &ps[i]
-		if len(p.frags) > 1 {
-			all := true
-			for _, f := range p.frags {
-				if !strings.Contains(text, f) {
-					all = false
-					break
+	present := make(map[int32]bool)
+	for i, r := range text {
+		n1 := utf8.RuneLen(r)
+		heads := []string{text[i : i+n1]}
+		if i+n1 < len(text) {
+			_, n2 := utf8.DecodeRuneInString(text[i+n1:])
+			heads = append(heads, text[i:i+n1+n2])
+		}
+		for _, h := range heads {
+			for _, id := range ix.byHead[h] {
+				f := ix.frags[id]
+				if !strings.HasPrefix(text[i:], f) {
+					continue
+				}
+				present[id] = true
+				for _, pi := range ix.users[id] {
+					if len(ix.phrases[pi].frags) == 1 {
+						spans = append(spans, span{&ix.phrases[pi], pi, i, i + len(f)})
+					}
 				}
 			}
-			if all && p.label != blockLabel {
-				out = append(out, p)
-			}
-			continue
 		}
-		f := p.frags[0]
-		if strings.HasPrefix(f, "^") || strings.HasSuffix(f, "$") {
-			if s, ok := anchored(text, f); ok {
-				spans = append(spans, s)
-				spans[len(spans)-1].p = p
-			}
-			continue
+	}
+	for _, pi := range ix.anchor {
+		p := &ix.phrases[pi]
+		if s, ok := anchored(text, p.frags[0]); ok {
+			s.p, s.pi = p, pi
+			spans = append(spans, s)
 		}
-		for from := 0; from < len(text); {
-			i := strings.Index(text[from:], f)
-			if i < 0 {
-				break
+	}
+	var found []int32
+	seen := make(map[int32]bool)
+	for id := range present {
+		for _, pi := range ix.users[id] {
+			p := &ix.phrases[pi]
+			if len(p.frags) < 2 || seen[pi] || p.label == blockLabel {
+				continue
 			}
-			spans = append(spans, span{p, from + i, from + i + len(f)})
-			from += i + len(f)
+			all := true
+			for _, f := range p.frags {
+				all = all && present[ix.ids[f]]
+			}
+			if all {
+				seen[pi] = true
+				found = append(found, pi)
+			}
 		}
 	}
 	slices.SortStableFunc(spans, func(a, b span) int { return (b.end - b.start) - (a.end - a.start) })
 	var kept []span
-	seen := make(map[*phrase]bool)
 	for _, s := range spans {
 		hidden := false
 		for _, k := range kept {
@@ -171,10 +232,16 @@ func findPhrases(text string) []*phrase {
 			continue
 		}
 		kept = append(kept, s)
-		if !seen[s.p] && s.p.label != blockLabel {
-			seen[s.p] = true
-			out = append(out, s.p)
+		if pi := s.pi; !seen[pi] && s.p.label != blockLabel {
+			seen[pi] = true
+			found = append(found, pi)
 		}
+	}
+	// In table order, so that equal weights always resolve alike.
+	slices.Sort(found)
+	out := make([]*phrase, len(found))
+	for i, pi := range found {
+		out[i] = &ix.phrases[pi]
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
@@ -14,7 +13,7 @@ import (
 // maxRunes caps the text that is analysed: what people mean is said in the
 // first lines, and a 5,000-character paste must stay as fast as a short
 // message.
-const maxRunes = 400
+const maxRunes = 200
 
 // kagome is this package's tokenizer. ipa.Dict() loads the dictionary once per
 // process, so it shares the dictionary with the match package's tokenizer:
@@ -31,8 +30,13 @@ var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
 // ASCII, half-width kana full-width), lower case, with dashes after katakana
 // folded to ー, runs of spaces collapsed, and cut to maxRunes.
 func clean(text string) string {
-	if utf8.RuneCountInString(text) > maxRunes {
-		text = string([]rune(text)[:maxRunes])
+	n := 0
+	for i := range text {
+		if n == maxRunes {
+			text = text[:i]
+			break
+		}
+		n++
 	}
 	text = strings.ToValidUTF8(text, "")
 	text = strings.ToLower(norm.NFKC.String(text))
@@ -72,7 +76,20 @@ func fold(s string) string {
 }
 
 // key is the form phrases and texts are compared in.
-func key(s string) string { return fold(clean(s)) }
+func key(s string) string { return matchForm(clean(s)) }
+
+// matchForm folds cleaned text to the form phrases are matched in: kana
+// folded, and the common spellings of a few key words made one
+// (申込, 申しこ, もうしこ → 申し込), so that the table lists each word once.
+func matchForm(c string) string { return spellings.Replace(fold(c)) }
+
+var spellings = strings.NewReplacer(
+	"申込", "申し込", "申しこ", "申し込", "もうしこ", "申し込", "申しこ", "申し込",
+	"取消", "取り消", "とりけし", "取り消し", "とり消", "取り消",
+	"さんか", "参加", "よやく", "予約", "かくにん", "確認", "そうだん", "相談", "こべつ", "個別",
+	"さくじょ", "削除", "けして", "消して", "けしと", "消しと", "せみなー", "せみなー",
+	"問合せ", "問い合わせ", "問合わせ", "問い合わせ",
+)
 
 func isDash(r rune) bool {
 	switch r {

@@ -96,11 +96,12 @@ type Clock struct{ Hour, Minute int }
 // choices). now and loc resolve relative dates (明日, 来週の水曜).
 func Read(text string, now time.Time, loc *time.Location) Reading {
 	c := clean(text)
-	k := fold(c)
+	k := matchForm(c)
+	found := findPhrases(k)
 	var r Reading
 	readDetails(&r, c, now, loc)
-	r.Attendance = attendance(k)
-	r.Intent, r.Score, r.Alt, r.Topic = classify(c, k, &r)
+	r.Attendance = attendance(found)
+	r.Intent, r.Score, r.Alt, r.Topic = classify(c, k, found, &r)
 	r.Sure = r.Intent != None && r.Score >= Threshold
 	return r
 }
@@ -111,7 +112,7 @@ var incidental = map[Intent]bool{Greeting: true, Thanks: true, Yes: true, Questi
 
 // classify scores every intent and returns the best, its score, the
 // runner-up and the topic of a seminar question.
-func classify(c, k string, r *Reading) (Intent, float64, Intent, Topic) {
+func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent, Topic) {
 	if k == "" {
 		return None, 0, None, ""
 	}
@@ -119,7 +120,7 @@ func classify(c, k string, r *Reading) (Intent, float64, Intent, Topic) {
 	damp := make(map[Intent]float64)
 	var topic Topic
 	topicWeight := 0.0
-	for _, p := range findPhrases(k) {
+	for _, p := range found {
 		if p.label == attendLabel {
 			continue
 		}
@@ -139,21 +140,41 @@ func classify(c, k string, r *Reading) (Intent, float64, Intent, Topic) {
 	for in, d := range damp {
 		scores[in] *= d
 	}
-	if asks(k) {
-		scores[Question] = 1 - (1-scores[Question])*(1-0.5)
+	question := asks(k)
+	if question {
+		// 「大丈夫？」 asks; it does not agree, and 「いいですか」 does not stop.
+		scores[Yes] *= 0.5
+		scores[Stop] *= 0.5
 		if topic != "" {
 			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.4)
 		}
 	}
-	best, alt := rank(scores)
-	if best == None || scores[best] < 0.5 {
-		// A message that says something and is no command describes a
-		// problem: that is what most owners write first.
-		if !answers(r) && describes(c) {
-			scores[BusinessProblem] = max(scores[BusinessProblem], 0.6)
-			best, alt = rank(scores)
+	if answers(r, c, question) {
+		// A position, venue or online, a name or a contact answers the
+		// step; only a clear request says more than that.
+		for in, s := range scores {
+			if s < 0.7 {
+				delete(scores, in)
+			}
 		}
 	}
+	best, _ := rank(scores)
+	if best == BusinessProblem && !answers(r, c, question) && describes(c) {
+		// Some words of a problem, and nothing else asked for: a problem.
+		scores[BusinessProblem] = max(scores[BusinessProblem], 0.65)
+	} else if scores[best] < 0.3 && !answers(r, c, question) && describes(c) {
+		if question {
+			// Any other question is for the FAQ.
+			scores[Question] = 0.65
+		} else {
+			// A message that says something and is no request
+			// describes a problem: that is what most owners write first.
+			scores[BusinessProblem] = 0.6
+		}
+	} else if question {
+		scores[Question] = max(scores[Question], 0.45)
+	}
+	best, alt := rank(scores)
 	if incidental[best] && alt != None && !incidental[alt] && scores[alt] >= 0.5 {
 		best, alt = alt, best
 	}
@@ -167,7 +188,7 @@ func classify(c, k string, r *Reading) (Intent, float64, Intent, Topic) {
 		alt = None
 	}
 	score := scores[best]
-	if alt != None {
+	if scores[alt] >= 0.5 {
 		// A close runner-up makes the reading less sure.
 		score -= max(0, 0.2-(scores[best]-scores[alt]))
 	}
@@ -189,19 +210,17 @@ func rank(scores map[Intent]float64) (best, alt Intent) {
 	return best, alt
 }
 
-// asks reports whether k (cleaned and folded) is put as a question.
+// asks reports whether k (cleaned and folded) is put as a question: by
+// its ending, or by asking to be told.
 func asks(k string) bool {
-	k = strings.TrimRight(k, " 。.!！…ー笑w")
-	k = trimEmoji(k)
-	if strings.HasSuffix(k, "?") || strings.HasSuffix(k, "?") {
-		return true
-	}
-	for _, end := range []string{"か", "かな", "かね", "かい", "の", "だろう", "でしょう", "っけ", "ですかね"} {
+	k = trimEmoji(strings.TrimRight(k, " 。.!！…ー笑w"))
+	for _, end := range []string{"?", "か", "かな", "かね", "かい", "だろう", "でしょう", "っけ", "の?",
+		"いつ", "どこ", "いくら", "何時", "何", "なに", "どう", "どれ", "何人", "は"} {
 		if strings.HasSuffix(k, end) {
 			return true
 		}
 	}
-	for _, w := range []string{"いつ", "どこ", "いくら", "なんじ", "何時", "何", "なに", "どう", "どれ", "どの", "どんな", "教えて", "おしえて", "知りたい"} {
+	for _, w := range []string{"教えて", "おしえて", "知りたい", "ですか", "ますか"} {
 		if strings.Contains(k, w) {
 			return true
 		}
@@ -210,17 +229,24 @@ func asks(k string) bool {
 }
 
 // answers reports whether r holds the kind of detail a step asks for (a
-// name, a contact, a list position, venue or online): such a message
-// answers a question rather than describing a problem.
-func answers(r *Reading) bool {
-	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 || r.Attendance != ""
+// name, a contact, a list position, venue or online, or a date or time said
+// in a few words, unless asked about): such a message answers a question
+// rather than asking for something or describing a problem.
+func answers(r *Reading, c string, question bool) bool {
+	short := utf8.RuneCountInString(c) <= 20
+	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 ||
+		!question && (r.Attendance != "" || short && (len(r.Dates) > 0 || r.Time != nil))
 }
 
 // describes reports whether c says enough to be a problem: several content
 // words in a sentence of some length.
 func describes(c string) bool {
-	if utf8.RuneCountInString(c) < 8 {
+	n := utf8.RuneCountInString(c)
+	if n < 8 {
 		return false
+	}
+	if n > 60 {
+		c = string([]rune(c)[:60]) // two words are found in the first line
 	}
 	return len(contentWords(c)) >= 2
 }
