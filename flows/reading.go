@@ -238,7 +238,10 @@ func (t *turn) unfinished() bool {
 
 // aside answers without leaving the step, then asks its question again.
 func (t *turn) aside(text string) []Reply {
-	return []Reply{{Text: text + "\n\n" + t.next.Asked, Choices: t.offeredWithWayOut()}}
+	if t.next.Asked != "" {
+		text += "\n\n" + t.next.Asked
+	}
+	return []Reply{{Text: text, Choices: t.offeredWithWayOut()}}
 }
 
 func (t *turn) offeredWithWayOut() []Choice {
@@ -317,7 +320,10 @@ var switchSteps = map[string]stepFunc{"confirm": confirmSwitch}
 func confirmSwitch(t *turn) ([]Reply, error) {
 	d, paused := t.next.Data, t.next.Paused
 	yes, no := t.yesNo()
-	t.next = *paused
+	t.next = Session{}
+	if paused != nil {
+		t.next = *paused
+	}
 	switch {
 	case yes:
 		t.read = understand.Read(normalize(d["text"]), t.Now, t.bot.Loc)

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -272,6 +273,15 @@ func (c *conversation) send(user, text string) {
 		c.t.Fatalf("%s: %q: %v", user, text, err)
 	}
 	next.LastActive = c.now
+	// Sessions are kept as JSON between turns, as the runner keeps them.
+	raw, err := json.Marshal(next)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	next = flows.Session{}
+	if err := json.Unmarshal(raw, &next); err != nil {
+		c.t.Fatal(err)
+	}
 	c.sessions[user] = next
 	c.last[user] = replies
 	for _, r := range replies {
