@@ -210,8 +210,7 @@ func (t *turn) offStep(text string) ([]Reply, error) {
 		return t.reprompt(text), nil
 	case in == understand.Stop:
 		return t.menu(cancelledText), nil
-	case in == understand.No && len(t.next.Offered) == 1:
-		// 「いいえ」 to 「よろしいですか？」
+	case in == understand.No && t.confirming():
 		return t.menu(cancelledText), nil
 	case in == understand.Greeting:
 		return t.aside(helloAside), nil
@@ -227,6 +226,13 @@ func (t *turn) offStep(text string) ([]Reply, error) {
 			Choice{Label: switchYes, Data: choiceYes}, Choice{Label: switchNo, Data: choiceNo}), nil
 	}
 	return t.act(in, t.Input.Text)
+}
+
+// confirming reports whether the step asks to confirm one thing
+// (「よろしいですか？」「同意する」), so that 「いいえ」 means not to.
+func (t *turn) confirming() bool {
+	o := t.next.Offered
+	return len(o) == 1 && (o[0].Data == choiceConfirm || o[0].Data == agreeLabel || o[0].Data == choiceWaitlist)
 }
 
 // unfinished reports whether the flow holds answers the user typed that
