@@ -182,7 +182,11 @@ func (t *turn) askedWhen() string {
 		parts = append(parts, p)
 	}
 	if r.Time != nil {
-		parts = append(parts, fmt.Sprintf("%d時", r.Time.Hour)+map[bool]string{true: fmt.Sprintf("%d分", r.Time.Minute)}[r.Time.Minute > 0])
+		at := fmt.Sprintf("%d時", r.Time.Hour)
+		if r.Time.Minute > 0 {
+			at += fmt.Sprintf("%d分", r.Time.Minute)
+		}
+		parts = append(parts, at)
 	}
 	return strings.Join(parts, "の")
 }
