@@ -248,3 +248,20 @@ func TestPhraseTable(t *testing.T) {
 		t.Error("Consult is not scored")
 	}
 }
+
+// Spellings people type differently are read alike.
+func TestSpellings(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want Intent
+	}{
+		{"おはよー", Greeting}, {"おはよう〜", Greeting}, {"お願いしまーす", Yes}, {"メニュー", Menu}, {"ﾒﾆｭｰ", Menu},
+		{"せみなー参加したい", SeminarSignup}, {"セミナー申込", SeminarSignup}, {"セミナーもうしこみたい", SeminarSignup},
+		{"申込の確認", MyRegistrations}, {"申し込みの確認", MyRegistrations}, {"予約を取消したい", CancelRegistration},
+		{"ＤＡＴＡじゃなくてデータ削除", DataDeletion},
+	} {
+		if r := Read(c.text, evalNow, tokyo); r.Intent != c.want || !r.Sure {
+			t.Errorf("%s: %q (%.2f, sure %v), want %q", c.text, r.Intent, r.Score, r.Sure, c.want)
+		}
+	}
+}

@@ -225,6 +225,10 @@ func TestEvalAccuracy(t *testing.T) {
 	}{
 		{"testdata/eval.jsonl", 0, 0, 0},
 		{"testdata/fresh.jsonl", 0, 0, 0},
+		{"testdata/fresh2.jsonl", 0, 0, 0},
+		{"testdata/fresh3.jsonl", 0, 0, 0},
+		{"testdata/fresh4.jsonl", 0, 0, 0},
+		{"testdata/fresh5.jsonl", 0, 0, 0},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)

@@ -55,10 +55,11 @@ func init() {
 // of one concept replaced by the concept's name.
 func features(text string) map[string]bool {
 	c := clean(text)
-	k := fold(c)
+	k := matchForm(c)
 	ct := concepts()
 	f := make(map[string]bool)
 	for _, w := range contentWords(c) {
+		w = spellings.Replace(w)
 		if faqStopWords[w] {
 			continue
 		}
@@ -102,7 +103,7 @@ type faqExample struct {
 }
 
 // MinFAQScore is the score from which Best finds an entry close enough.
-const MinFAQScore = 0.3
+const MinFAQScore = 0.35
 
 // NewFAQIndex indexes entries' example questions and answers.
 func NewFAQIndex(entries []FAQEntry) *FAQIndex {

@@ -45,9 +45,23 @@ func TestFAQFindsByMeaning(t *testing.T) {
 // TestFAQAccuracy holds the share of paraphrased questions (including some
 // the FAQ cannot answer) that find the right entry, or none.
 func TestFAQAccuracy(t *testing.T) {
-	const floor = 0.0
 	ix := testFAQ(t)
-	data, err := os.ReadFile("testdata/faq_eval.jsonl")
+	for _, set := range []struct {
+		path  string
+		floor float64
+	}{
+		{"testdata/faq_eval.jsonl", 0},
+		{"testdata/faq_fresh.jsonl", 0},
+		{"testdata/faq_fresh3.jsonl", 0},
+		{"testdata/faq_fresh4.jsonl", 0},
+		{"testdata/faq_fresh5.jsonl", 0},
+	} {
+		t.Run(set.path, func(t *testing.T) { faqAccuracy(t, ix, set.path, set.floor) })
+	}
+}
+
+func faqAccuracy(t *testing.T, ix *FAQIndex, path string, floor float64) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +84,7 @@ func TestFAQAccuracy(t *testing.T) {
 		}
 	}
 	acc := float64(right) / float64(n)
-	t.Logf("FAQ: %d/%d right (%.1f%%)", right, n, 100*acc)
+	t.Logf("%s: %d/%d right (%.1f%%)", path, right, n, 100*acc)
 	if acc < floor {
 		t.Errorf("FAQ accuracy %.3f, floor %.3f", acc, floor)
 	}

@@ -46,6 +46,7 @@ var knownTopics = []Topic{TopicFee, TopicPlace, TopicTime, TopicOnline, TopicSea
 
 func parsePhrases(src string) ([]phrase, error) {
 	var ps []phrase
+	lines := make(map[string]int) // phrase and label → line, to catch a phrase listed twice
 	for n, line := range strings.Split(src, "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -81,6 +82,11 @@ func parsePhrases(src string) ([]phrase, error) {
 			return nil, fmt.Errorf("line %d: weight %q must be a number from -1 to 1, not 0", n+1, cols[2])
 		}
 		p.weight = w
+		id := strings.Join(p.frags, " ") + "\t" + cols[1]
+		if first, dup := lines[id]; dup {
+			return nil, fmt.Errorf("line %d: %q says what line %d says (spellings are folded)", n+1, p.text, first)
+		}
+		lines[id] = n + 1
 		ps = append(ps, p)
 	}
 	return ps, nil

@@ -80,14 +80,36 @@ func key(s string) string { return matchForm(clean(s)) }
 
 // matchForm folds cleaned text to the form phrases are matched in: kana
 // folded, and the common spellings of a few key words made one
-// (申込, 申しこ, もうしこ → 申し込), so that the table lists each word once.
-func matchForm(c string) string { return spellings.Replace(fold(c)) }
+// (申し込み, 申込み, 申込, もうしこみ → 申し込), so that the table lists
+// each word once.
+func matchForm(c string) string { return spellings.Replace(fold(unstretch(c))) }
+
+// unstretch drops the long-vowel marks people stretch kana words with
+// (おはよー, お願いしまーす, こんにちわ〜): after hiragana, ー is no spelling.
+// Katakana words keep theirs (メニュー).
+func unstretch(c string) string {
+	if !strings.Contains(c, "ー") {
+		return c
+	}
+	var b strings.Builder
+	b.Grow(len(c))
+	prev := rune(0)
+	for _, r := range c {
+		if r == 'ー' && unicode.Is(unicode.Hiragana, prev) {
+			continue // prev stays the kana, so おはよーー loses both
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
 
 var spellings = strings.NewReplacer(
-	"申込", "申し込", "申しこ", "申し込", "もうしこ", "申し込", "申しこ", "申し込",
+	"申し込み", "申し込", "申込み", "申し込", "申込", "申し込", "申しこみ", "申し込", "申しこ", "申し込",
+	"もうしこみ", "申し込", "もうしこ", "申し込",
 	"取消", "取り消", "とりけし", "取り消し", "とり消", "取り消",
 	"さんか", "参加", "よやく", "予約", "かくにん", "確認", "そうだん", "相談", "こべつ", "個別",
-	"さくじょ", "削除", "けして", "消して", "けしと", "消しと", "せみなー", "せみなー",
+	"さくじょ", "削除", "けして", "消して", "けしと", "消しと", "せみなー", "せみなー", "せみな", "せみなー",
 	"問合せ", "問い合わせ", "問合わせ", "問い合わせ",
 )
 

@@ -140,20 +140,38 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 	for in, d := range damp {
 		scores[in] *= d
 	}
+	// A request about a sign-up already made names the seminar or the
+	// sign-up as its object: 「セミナーの申し込みをキャンセルしたい」 cancels,
+	// 「予約内容の確認」 checks; neither signs up or asks about the seminar.
+	if scores[CancelRegistration] >= 0.6 || scores[MyRegistrations] >= 0.6 {
+		scores[SeminarSignup] *= 0.3
+		scores[SeminarQuestion] *= 0.5
+	}
 	question := asks(k)
 	if question {
 		// 「大丈夫？」 asks; it does not agree, and 「いいですか」 does not stop.
 		scores[Yes] *= 0.5
 		scores[Stop] *= 0.5
+		if topic == "" && r.Attendance == Online && scores[BusinessProblem] < 0.3 {
+			// 「リモートでも受けられますか」 asks whether one can watch online.
+			topic = TopicOnline
+			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.3)
+		}
 		if topic != "" {
 			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.4)
 		}
 	}
+	if !question {
+		// 「その内容で大丈夫です」 mentions the seminar's content; it does
+		// not ask about it.
+		scores[SeminarQuestion] *= 0.6
+	}
 	if answers(r, c, question) {
 		// A position, venue or online, a name or a contact answers the
-		// step; only a clear request says more than that.
+		// step; only a clear request says more than that, and a yes
+		// (「オンラインでお願いします」) is part of the answer.
 		for in, s := range scores {
-			if s < 0.7 {
+			if s < 0.6 || in == Yes {
 				delete(scores, in)
 			}
 		}
@@ -162,15 +180,17 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 	if best == BusinessProblem && !answers(r, c, question) && describes(c) {
 		// Some words of a problem, and nothing else asked for: a problem.
 		scores[BusinessProblem] = max(scores[BusinessProblem], 0.65)
+	} else if question && scores[best] < 0.5 && !answers(r, c, question) && describes(c) {
+		// Any other question is for the FAQ.
+		scores[Question] = 0.65
 	} else if scores[best] < 0.3 && !answers(r, c, question) && describes(c) {
-		if question {
-			// Any other question is for the FAQ.
-			scores[Question] = 0.65
-		} else {
-			// A message that says something and is no request
-			// describes a problem: that is what most owners write first.
-			scores[BusinessProblem] = 0.6
-		}
+		// A message that says something and is no request describes a
+		// problem: that is what most owners write first.
+		scores[BusinessProblem] = 0.6
+	} else if !question && scores[best] < 0.5 && !answers(r, c, question) && describesAtLength(c) {
+		// A long message whose only cue is a word in passing
+		// (「…メニューを英語にしたい」) is still most likely a problem.
+		scores[BusinessProblem] = 0.6
 	} else if question {
 		scores[Question] = max(scores[Question], 0.45)
 	}
@@ -229,26 +249,39 @@ func asks(k string) bool {
 }
 
 // answers reports whether r holds the kind of detail a step asks for (a
-// name, a contact, a list position, venue or online, or a date or time said
+// name, a contact, a list position, or venue, online, a date or time said
 // in a few words, unless asked about): such a message answers a question
 // rather than asking for something or describing a problem.
 func answers(r *Reading, c string, question bool) bool {
-	short := utf8.RuneCountInString(c) <= 20
+	short := utf8.RuneCountInString(c) <= 14
 	return r.Name != "" || r.Phone != "" || r.Email != "" || r.Ordinal != 0 ||
-		!question && (r.Attendance != "" || short && (len(r.Dates) > 0 || r.Time != nil))
+		!question && short && (r.Attendance != "" || len(r.Dates) > 0 || r.Time != nil)
 }
 
 // describes reports whether c says enough to be a problem: several content
 // words in a sentence of some length.
 func describes(c string) bool {
-	n := utf8.RuneCountInString(c)
-	if n < 8 {
+	if utf8.RuneCountInString(c) < 8 {
 		return false
 	}
-	if n > 60 {
-		c = string([]rune(c)[:60]) // two words are found in the first line
+	return len(contentWords(cut(c, 60))) >= 2 // two words are found in the first line
+}
+
+// describesAtLength reports whether c is a sentence of some length with
+// several content words.
+func describesAtLength(c string) bool {
+	return utf8.RuneCountInString(c) >= 14 && len(contentWords(cut(c, 60))) >= 3
+}
+
+// cut returns the first n runes of s.
+func cut(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
 	}
-	return len(contentWords(c)) >= 2
+	return s
 }
 
 func trimEmoji(s string) string {
