@@ -308,7 +308,7 @@ func (t *turn) readFreely() ([]Reply, error) {
 			return suggest(t, text)
 		}
 		return answerOutOfFlow(t, text)
-	case intentNames[r.Intent] != "":
+	case intentNames[r.Intent] != "" && r.Intent != understand.Menu:
 		alt, no := "", Choice{Label: unsureNo, Data: choiceNo}
 		if l := noLabels[r.Alt]; l != "" && l != noLabels[r.Intent] {
 			alt, no.Label = string(r.Alt), l
