@@ -35,3 +35,25 @@ func TestFAQFollowsStaffEdits(t *testing.T) {
 		t.Fatalf("after staff removed the row: got %q", got)
 	}
 }
+
+type funnel map[string]int
+
+func (f funnel) Record(stage string) { f[stage]++ }
+
+// The funnel's problem_described counts real problems only: greetings and
+// thanks get a short answer, not professionals.
+func TestSmallTalkIsNoProblem(t *testing.T) {
+	counts := funnel{}
+	bot := &flows.Bot{Matcher: demoIndex(), Funnel: counts, Loc: tokyo}
+	var s flows.Session
+	for _, text := range []string{"こんにちは", "どうもありがとう", "よろしくお願いします", "Hello", "後継ぎがいなくて、店をどうするか悩んでいます"} {
+		next, replies, err := bot.Step(context.Background(), flows.Turn{Now: start, UserID: "U1", Session: s, Input: flows.Input{Kind: flows.Text, Text: text}})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("%q: %v %v", text, replies, err)
+		}
+		s = next
+	}
+	if counts["problem_described"] != 1 || counts["suggestions_shown"] != 1 {
+		t.Errorf("funnel %v, want one problem described and one list of suggestions", counts)
+	}
+}
