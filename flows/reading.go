@@ -307,7 +307,7 @@ func (t *turn) readFreely() ([]Reply, error) {
 		if t.bot.Matcher != nil && t.bot.Matcher.Search(text, suggestionsShown).Confident {
 			return suggest(t, text)
 		}
-		return answerOutOfFlow(t, text)
+		return offerStaff(t, text), nil
 	case intentNames[r.Intent] != "" && r.Intent != understand.Menu:
 		alt, no := "", Choice{Label: unsureNo, Data: choiceNo}
 		if l := noLabels[r.Alt]; l != "" && l != noLabels[r.Intent] {
