@@ -15,7 +15,7 @@ import (
 // What the consultation booking flow says, and what staff decisions tell owners.
 const (
 	bkListText      = "個別相談の空き日時です。" + bkPickHint
-	bkTimeText      = "%sの個別相談の空き日時です。" + bkPickHint
+	bkTimeText      = "条件に合う個別相談の空き日時です。" + bkPickHint
 	bkNoTimeText    = "申し訳ありません。%sには個別相談の空きがありません。ほかの空き日時です。" + bkPickHint
 	bkPickHint      = "ご希望の日時の「この日時にする」を押すか、番号を送ってください。"
 	bkNoneText      = "申し訳ありません。現在、予約できる個別相談の枠がありません。新しい枠ができましたら、スタッフからご案内します。"
@@ -72,7 +72,7 @@ func startBooking(t *turn) ([]Reply, error) {
 	case asked && len(those) == 0:
 		return listSlots(t, slots, fmt.Sprintf(bkNoTimeText, t.askedWhen())), nil
 	case asked:
-		return listSlots(t, those, fmt.Sprintf(bkTimeText, t.askedWhen())), nil
+		return listSlots(t, those, bkTimeText), nil
 	}
 	return listSlots(t, slots, bkListText), nil
 }
@@ -154,7 +154,7 @@ func pickSlot(t *turn) ([]Reply, error) {
 		case len(those) == 1:
 			data, ok = slotPrefix+those[0].ID, true
 		case len(those) > 1:
-			return listSlots(t, those, fmt.Sprintf(bkTimeText, t.askedWhen())), nil
+			return listSlots(t, those, bkTimeText), nil
 		}
 	}
 	id, isSlot := strings.CutPrefix(data, slotPrefix)

@@ -17,7 +17,7 @@ import (
 const (
 	semNoneText        = "現在受付中のセミナーはありません。新しい日程が決まりましたら、こちらでお知らせします。"
 	semListText        = "受付中のセミナーです。" + semPickHint
-	semDayText         = "%sのセミナーです。" + semPickHint
+	semDayText         = "条件に合うセミナーです。" + semPickHint
 	semNoDayText       = "%sのセミナーはありません。受付中のセミナーです。" + semPickHint
 	semPickHint        = "参加したいセミナーの「申し込む」を押すか、番号を送ってください。"
 	semNoOnlineText    = "このセミナーは会場のみの開催です。"
@@ -85,7 +85,7 @@ func startSeminar(t *turn) ([]Reply, error) {
 	case asked && len(those) == 0:
 		return listSeminars(t, seminars, fmt.Sprintf(semNoDayText, t.askedWhen())), nil
 	case asked:
-		return listSeminars(t, those, fmt.Sprintf(semDayText, t.askedWhen())), nil
+		return listSeminars(t, those, semDayText), nil
 	case n > 0 && n <= len(seminars):
 		return chooseSeminar(t, seminars[n-1].ID)
 	case n == -1:
@@ -139,7 +139,7 @@ func pickSeminar(t *turn) ([]Reply, error) {
 		case len(those) == 1:
 			data, ok = seminarPrefix+those[0].ID, true
 		case len(those) > 1:
-			return listSeminars(t, those, fmt.Sprintf(semDayText, t.askedWhen())), nil
+			return listSeminars(t, those, semDayText), nil
 		}
 	}
 	id, isSeminar := strings.CutPrefix(data, seminarPrefix)
