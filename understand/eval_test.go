@@ -217,18 +217,22 @@ func scoreSet(t *testing.T, path string) score {
 }
 
 // The floors sit a little under the figures achieved, so that a change to
-// the tables or rules that makes the bot understand less fails here.
+// the tables or rules that makes the bot understand less fails here. The
+// sets the tuning looked at (eval, fresh to fresh4) hold a higher floor
+// than fresh5, which was written after the last tuning and scored once; a
+// set's per-intent floor allows for intents with only a few messages.
 func TestEvalAccuracy(t *testing.T) {
 	for _, set := range []struct {
 		path                       string
 		overall, perIntent, detail float64
 	}{
-		{"testdata/eval.jsonl", 0, 0, 0},
-		{"testdata/fresh.jsonl", 0, 0, 0},
-		{"testdata/fresh2.jsonl", 0, 0, 0},
-		{"testdata/fresh3.jsonl", 0, 0, 0},
-		{"testdata/fresh4.jsonl", 0, 0, 0},
-		{"testdata/fresh5.jsonl", 0, 0, 0},
+		{"testdata/eval.jsonl", 0.98, 0.9, 0.97},
+		{"testdata/fresh.jsonl", 0.97, 0.75, 0.95},
+		{"testdata/fresh2.jsonl", 0.97, 0.75, 0.95},
+		{"testdata/fresh3.jsonl", 0.97, 0.75, 0.95},
+		{"testdata/fresh4.jsonl", 0.97, 0.75, 0.95},
+		{"testdata/fresh5.jsonl", 0.97, 0.75, 0.95},
+		{"testdata/final.jsonl", 0.97, 0.8, 0.95},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
@@ -242,6 +246,9 @@ func TestEvalAccuracy(t *testing.T) {
 				if s.of(in) < set.perIntent {
 					t.Errorf("%q: %.3f, floor %.3f", in, s.of(in), set.perIntent)
 				}
+			}
+			if bp := s.of(BusinessProblem); bp < 0.9 {
+				t.Errorf("business problems %.3f, floor 0.9", bp)
 			}
 		})
 	}

@@ -143,9 +143,18 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 	// A request about a sign-up already made names the seminar or the
 	// sign-up as its object: 「セミナーの申し込みをキャンセルしたい」 cancels,
 	// 「予約内容の確認」 checks; neither signs up or asks about the seminar.
+	if scores[DataDeletion] >= 0.6 {
+		// 「登録した内容を消したい」 deletes; it does not check.
+		scores[MyRegistrations] *= 0.5
+	}
 	if scores[CancelRegistration] >= 0.6 || scores[MyRegistrations] >= 0.6 {
 		scores[SeminarSignup] *= 0.3
 		scores[SeminarQuestion] *= 0.5
+	}
+	// A slot to talk in is booked: 「相談する日を決めたい」 books, it does not
+	// start describing a problem.
+	if scores[ConsultationBooking] >= 0.6 {
+		scores[Consult] *= 0.5
 	}
 	question := asks(k)
 	if question {
@@ -166,7 +175,7 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		// not ask about it.
 		scores[SeminarQuestion] *= 0.6
 	}
-	if answers(r, c, question) {
+	if answers(r, c, question || topic != "") {
 		// A position, venue or online, a name or a contact answers the
 		// step; only a clear request says more than that, and a yes
 		// (「オンラインでお願いします」) is part of the answer.
