@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,10 @@ import (
 
 // What the consultation booking flow says, and what staff decisions tell owners.
 const (
-	bkListText      = "個別相談の空き日時です。ご希望の日時の「この日時にする」を押すか、番号を送ってください。"
+	bkListText      = "個別相談の空き日時です。" + bkPickHint
+	bkTimeText      = "条件に合う個別相談の空き日時です。" + bkPickHint
+	bkNoTimeText    = "申し訳ありません。%sには個別相談の空きがありません。ほかの空き日時です。" + bkPickHint
+	bkPickHint      = "ご希望の日時の「この日時にする」を押すか、番号を送ってください。"
 	bkNoneText      = "申し訳ありません。現在、予約できる個別相談の枠がありません。新しい枠ができましたら、スタッフからご案内します。"
 	bkPickButton    = "この日時にする"
 	bkConfirmText   = "次の日時で個別相談を予約します。よろしければ「予約する」を押してください。"
@@ -54,6 +58,8 @@ var bookingSteps = map[string]stepFunc{
 	"confirm": confirmBooking,
 }
 
+// startBooking lists the free consultation slots: those of the day and
+// time the message names (「金曜の午後に」), or all when none fits.
 func startBooking(t *turn) ([]Reply, error) {
 	slots, err := t.bot.Bookings.AvailableSlots(t.ctx, t.Now, slotsListed)
 	if err != nil {
@@ -62,7 +68,34 @@ func startBooking(t *turn) ([]Reply, error) {
 	if len(slots) == 0 {
 		return t.menu(bkNoneText), nil
 	}
-	r := Reply{Text: bkListText, Choices: []Choice{}}
+	switch those, asked := t.slotsAt(slots); {
+	case asked && len(those) == 0:
+		return listSlots(t, slots, fmt.Sprintf(bkNoTimeText, t.askedWhen())), nil
+	case asked:
+		return listSlots(t, those, bkTimeText), nil
+	}
+	return listSlots(t, slots, bkListText), nil
+}
+
+// slotsAt returns the slots on the day and at the time the text names;
+// asked is false when it names none.
+func (t *turn) slotsAt(slots []store.Slot) (those []store.Slot, asked bool) {
+	items := make([]dated, len(slots))
+	for i, s := range slots {
+		items[i] = dated{data: s.ID, start: s.StartsAt}
+	}
+	ids, asked := t.meant(items)
+	for _, s := range slots {
+		if slices.Contains(ids, s.ID) {
+			those = append(those, s)
+		}
+	}
+	return those, asked
+}
+
+// listSlots shows slots as cards under lead, to pick from.
+func listSlots(t *turn, slots []store.Slot, lead string) []Reply {
+	r := Reply{Text: lead, Choices: []Choice{}}
 	var offered []Choice
 	for i, s := range slots {
 		data := slotPrefix + s.ID
@@ -73,7 +106,7 @@ func startBooking(t *turn) ([]Reply, error) {
 		})
 		offered = append(offered, Choice{Label: strconv.Itoa(i + 1), Data: data})
 	}
-	return t.ask("pick", r, offered...), nil
+	return t.ask("pick", r, offered...)
 }
 
 // startDecidedBooking starts booking from an approved introduction's button.
@@ -105,11 +138,28 @@ func modeText(s store.Slot) string {
 	return "対面"
 }
 
+// pickSlot takes the slot chosen from the list: by button, number,
+// position or time (「3日の午後の方」).
 func pickSlot(t *turn) ([]Reply, error) {
-	data, ok := choose(t.next.Offered, t.Input)
+	data, ok := t.selection()
+	if !ok {
+		slots, err := t.bot.Bookings.AvailableSlots(t.ctx, t.Now, slotsListed)
+		if err != nil {
+			return nil, fmt.Errorf("available slots: %w", err)
+		}
+		slots = slices.DeleteFunc(slots, func(s store.Slot) bool {
+			return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == slotPrefix+s.ID })
+		})
+		switch those, _ := t.slotsAt(slots); {
+		case len(those) == 1:
+			data, ok = slotPrefix+those[0].ID, true
+		case len(those) > 1:
+			return listSlots(t, those, bkTimeText), nil
+		}
+	}
 	id, isSlot := strings.CutPrefix(data, slotPrefix)
 	if !ok || !isSlot {
-		return t.reprompt(missText), nil
+		return t.offStep(missText)
 	}
 	t.set("slot", id)
 	return askOwner(t)
@@ -133,8 +183,8 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 }
 
 func confirmBooking(t *turn) ([]Reply, error) {
-	if !t.chose(choiceConfirm) {
-		return t.reprompt(missText), nil
+	if !t.picks(choiceConfirm) {
+		return t.offStep(missText)
 	}
 	introID, _ := strconv.ParseInt(t.next.Data["introduction"], 10, 64)
 	b, err := t.bot.Bookings.BookSlot(t.ctx, store.BookRequest{

@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // What the bot says around every flow: greeting, menu, ways out.
@@ -66,6 +66,11 @@ type Bot struct {
 	Funnel Recorder
 	// Retention is how long problem texts are kept, as the privacy notice says.
 	Retention time.Duration
+	// FAQ answers questions from the staff's FAQ and keeps the questions it
+	// cannot answer for staff; nil: no FAQ, and no question is kept.
+	FAQ FAQStore
+
+	faq faqCache
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -82,6 +87,10 @@ type turn struct {
 	ctx  context.Context
 	bot  *Bot
 	next Session
+	read understand.Reading // what the typed text means; zero for buttons
+	// expired: the user's flow ended for lack of activity, so a message
+	// that reads as nothing is an answer to the ended step.
+	expired bool
 }
 
 // stepFunc handles the input at one step of a flow.
@@ -93,11 +102,14 @@ var steps map[string]stepFunc
 func init() {
 	steps = map[string]stepFunc{}
 	for flow, fs := range map[string]map[string]stepFunc{
-		"seminar": seminarSteps,
-		"myregs":  myRegSteps,
-		"intake":  intakeSteps,
-		"booking": bookingSteps,
-		"delete":  deleteSteps,
+		"seminar":  seminarSteps,
+		"myregs":   myRegSteps,
+		"intake":   intakeSteps,
+		"booking":  bookingSteps,
+		"delete":   deleteSteps,
+		"switch":   switchSteps,
+		"unsure":   unsureSteps,
+		"question": questionSteps,
 	} {
 		for step, f := range fs {
 			steps[flow+"/"+step] = f
@@ -110,15 +122,15 @@ func init() {
 // the state to save.
 func (b *Bot) Step(ctx context.Context, in Turn) (Session, []Reply, error) {
 	t := &turn{Turn: in, ctx: ctx, bot: b, next: in.Session}
-	expired := t.next.Flow != "" && in.Now.Sub(in.Session.LastActive) > IdleTimeout
-	if expired {
+	t.expired = t.next.Flow != "" && in.Now.Sub(in.Session.LastActive) > IdleTimeout
+	if t.expired {
 		t.next = Session{}
 	}
 	replies, err := t.dispatch()
 	if err != nil {
 		return in.Session, nil, err
 	}
-	if expired && len(replies) > 0 {
+	if t.expired && len(replies) > 0 {
 		replies[0].Text = expiredText + "\n" + replies[0].Text
 	}
 	return t.next, replies, nil
@@ -128,6 +140,10 @@ func (t *turn) dispatch() ([]Reply, error) {
 	if t.Input.Kind == Follow {
 		t.next = Session{}
 		return []Reply{{Text: greetText, Choices: menuChoices}}, nil
+	}
+	t.read = understand.Reading{}
+	if t.Input.Kind == Text {
+		t.read = understand.Read(normalize(t.Input.Text), t.Now, t.bot.Loc)
 	}
 	if t.Input.Kind != Media {
 		switch {
@@ -170,22 +186,17 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return pickSlot(t)
 		}
 	}
-	if !ok {
-		switch {
-		case t.Input.Kind == Media:
-			return t.menu(mediaText), nil
-		case t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes:
-			// Owners rarely press a menu first: a message out of any flow
-			// is taken as a problem to find professionals for.
-			return suggest(t, t.Input.Text)
-		default:
-			return t.menu(menuText), nil
-		}
-	}
-	if t.Input.Kind == Media {
+	switch {
+	case ok && t.Input.Kind == Media:
 		return t.reprompt(mediaText), nil
+	case ok:
+		return step(t)
+	case t.Input.Kind == Media:
+		return t.menu(mediaText), nil
+	case t.Input.Kind == Text:
+		return t.readFreely()
 	}
-	return step(t)
+	return t.menu(menuText), nil
 }
 
 // record counts a funnel step.
@@ -218,6 +229,7 @@ func (t *turn) ask(step string, r Reply, offered ...Choice) []Reply {
 	t.next.Step = step
 	t.next.Offered = offered
 	t.next.Misses = 0
+	t.next.Asked = r.Text
 	if r.Choices == nil {
 		r.Choices = offered
 	}
@@ -240,6 +252,5 @@ func (t *turn) reprompt(text string) []Reply {
 	if t.next.Misses >= maxMisses {
 		return t.menu(giveUpText)
 	}
-	choices := append(append([]Choice{}, t.next.Offered...), Choice{Label: cancelLabel, Data: cancelLabel})
-	return []Reply{{Text: text, Choices: choices}}
+	return []Reply{{Text: text, Choices: t.offeredWithWayOut()}}
 }

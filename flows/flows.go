@@ -54,13 +54,17 @@ type Card struct {
 
 // Session is a user's place in a conversation. It is stored as JSON between turns.
 type Session struct {
-	Flow       string            `json:"flow,omitempty"`
-	Step       string            `json:"step,omitempty"`
-	Data       map[string]string `json:"data,omitempty"`
-	Offered    []Choice          `json:"offered,omitempty"` // the choices last shown, for typed labels
-	Misses     int               `json:"misses,omitempty"`  // unexpected inputs in a row at this step
-	LastActive time.Time         `json:"last_active"`
-	LastEvent  string            `json:"last_event,omitempty"` // the last event applied, so a retried turn is not applied twice
+	Flow    string            `json:"flow,omitempty"`
+	Step    string            `json:"step,omitempty"`
+	Data    map[string]string `json:"data,omitempty"`
+	Offered []Choice          `json:"offered,omitempty"` // the choices last shown, for typed labels
+	Misses  int               `json:"misses,omitempty"`  // unexpected inputs in a row at this step
+	Asked   string            `json:"asked,omitempty"`   // the step's question, to ask again after an aside
+	// Paused is the flow left waiting while the user says whether to drop
+	// it for something else they asked; 「いいえ、続ける」 resumes it.
+	Paused     *Session  `json:"paused,omitempty"`
+	LastActive time.Time `json:"last_active"`
+	LastEvent  string    `json:"last_event,omitempty"` // the last event applied, so a retried turn is not applied twice
 	// LastReplies are what LastEvent was answered, so that a retried turn
 	// still delivers them (a push's retry key, made from the event, keeps
 	// LINE from showing them twice).
@@ -74,30 +78,6 @@ const IdleTimeout = 30 * time.Minute
 // kana, stray spaces) so that 「ｷｬﾝｾﾙ」 and 「 キャンセル 」 mean キャンセル.
 func normalize(s string) string {
 	return strings.TrimSpace(norm.NFKC.String(s))
-}
-
-// choose returns the Data of the offered choice the input selects: a tapped
-// button, its typed label, or its number in the list (1-based).
-func choose(offered []Choice, in Input) (string, bool) {
-	if in.Kind == Postback {
-		return in.Text, true
-	}
-	t := normalize(in.Text)
-	for _, c := range offered {
-		if normalize(c.Label) == t {
-			return c.Data, true
-		}
-	}
-	if n, ok := listNumber(t); ok && n <= len(offered) {
-		return offered[n-1].Data, true
-	}
-	return "", false
-}
-
-// chose reports whether the input selects the offered choice whose Data is data.
-func (t *turn) chose(data string) bool {
-	got, ok := choose(t.next.Offered, t.Input)
-	return ok && got == data
 }
 
 // listNumber reads 「1」「２」「3番」 as a list position.

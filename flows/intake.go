@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // What the intake flow says: an owner describes a problem and gets professionals.
@@ -71,10 +70,21 @@ func startIntake(t *turn) ([]Reply, error) {
 }
 
 func describeProblem(t *turn) ([]Reply, error) {
-	if t.Input.Kind != Text || strings.TrimSpace(t.Input.Text) == "" {
-		return t.reprompt(inAskText), nil
+	if t.Input.Kind != Text || normalize(t.Input.Text) == "" || t.elsewhere() {
+		return t.offStep(inAskText)
 	}
 	return suggest(t, t.Input.Text)
+}
+
+// elsewhere reports whether a message typed where a problem is expected
+// surely asks for something else (「やめときます」「申込確認をしたい」): a
+// question put as a problem (「何から始めればいいですか」) is still one.
+func (t *turn) elsewhere() bool {
+	switch t.read.Intent {
+	case understand.BusinessProblem, understand.Consult, understand.Question, understand.Yes, understand.None:
+		return false
+	}
+	return t.read.Sure
 }
 
 // suggest searches for the problem in text and shows the best professionals,
@@ -83,6 +93,9 @@ func suggest(t *turn, text string) ([]Reply, error) {
 	text = truncate(strings.TrimSpace(text), maxProblemRunes)
 	t.next = Session{Flow: "intake", Data: map[string]string{"problem": text}}
 	t.record("problem_described")
+	if t.bot.Matcher == nil {
+		return t.menu(inNoneText), nil
+	}
 	res := t.bot.Matcher.Search(text, suggestionsShown)
 	if !res.Confident {
 		return clarify(t, res), nil
@@ -106,17 +119,17 @@ func clarify(t *turn, res match.Result) []Reply {
 }
 
 func pickCategory(t *turn) ([]Reply, error) {
-	if data, ok := choose(t.next.Offered, t.Input); ok {
+	if data, ok := t.selection(); ok {
 		if code, isCategory := strings.CutPrefix(data, categoryPrefix); isCategory {
 			t.set("category", code)
 			return showCandidates(t, t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, suggestionsShown), 0)
 		}
 	}
-	if t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
+	if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
 		// A fuller description instead of a field: search again with both.
 		return suggest(t, t.next.Data["problem"]+"\n"+t.Input.Text)
 	}
-	return t.reprompt(missText), nil
+	return t.offStep(missText)
 }
 
 // search runs the owner's search again (for 他の候補), within the chosen field if any.
@@ -201,17 +214,17 @@ func pickTalent(t *turn) ([]Reply, error) {
 		offset += suggestionsShown
 		return showCandidates(t, t.search(offset+suggestionsShown), offset)
 	}
-	data, ok := choose(t.next.Offered, t.Input)
+	data, ok := t.selection()
 	if code, isCategory := strings.CutPrefix(data, categoryPrefix); ok && isCategory {
 		t.set("category", code)
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	id, isTalent := strings.CutPrefix(data, talentPrefix)
 	if !ok || !isTalent {
-		if t.Input.Kind == Text && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
+		if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
 			return suggest(t, t.Input.Text) // a new problem, in other words
 		}
-		return t.reprompt(missText), nil
+		return t.offStep(missText)
 	}
 	offset, _ := strconv.Atoi(t.next.Data["offset"])
 	for _, c := range t.search(offset + suggestionsShown).Candidates {
@@ -251,16 +264,20 @@ func afterOwner(t *turn) ([]Reply, error) {
 func takeOwnerCompany(t *turn) ([]Reply, error) {
 	company, ok := readCompany(t)
 	if !ok {
-		return t.reprompt(semCompanyBad), nil
+		return t.offStep(semCompanyBad)
 	}
 	t.set("company", company)
 	return t.ask("contact", Reply{Text: inContactText}), nil
 }
 
 func takeOwnerContact(t *turn) ([]Reply, error) {
-	contact := normalize(t.Input.Text)
-	if t.Input.Kind != Text || !validContact(contact) {
+	if t.Input.Kind != Text {
 		return t.reprompt(inContactBad), nil
+	}
+	contact, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldContact, t.Now, t.bot.Loc)
+	if !ok || utf8.RuneCountInString(contact) > maxContactRunes {
+		t.read = r
+		return t.offStep(inContactBad)
 	}
 	t.set("contact", contact)
 	if err := t.bot.Intros.SaveOwner(t.ctx, store.Owner{
@@ -269,29 +286,6 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 		return nil, fmt.Errorf("save owner: %w", err)
 	}
 	return afterOwner(t)
-}
-
-// validContact accepts a phone number (10 or 11 digits, with any dashes or
-// spaces) or an e-mail address.
-func validContact(s string) bool {
-	if utf8.RuneCountInString(s) > maxContactRunes {
-		return false
-	}
-	if strings.Contains(s, "@") {
-		_, err := mail.ParseAddress(s)
-		return err == nil
-	}
-	digits := 0
-	for _, r := range s {
-		switch {
-		case unicode.IsDigit(r):
-			digits++
-		case r == '-' || r == ' ' || r == '(' || r == ')' || r == '+':
-		default:
-			return false
-		}
-	}
-	return digits >= 10 && digits <= 13
 }
 
 func askIntroConfirm(t *turn) []Reply {
@@ -307,8 +301,8 @@ func askIntroConfirm(t *turn) []Reply {
 }
 
 func confirmIntroduction(t *turn) ([]Reply, error) {
-	if !t.chose(choiceConfirm) {
-		return t.reprompt(missText), nil
+	if !t.picks(choiceConfirm) {
+		return t.offStep(missText)
 	}
 	d := t.next.Data
 	var reasons []string

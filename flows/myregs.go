@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // What the 「申込確認」 flow says, and what jobs tell attendees later.
@@ -22,6 +24,7 @@ const (
 	changeText      = "ご都合が悪くなった場合は「申込確認」から取り消しをお願いします。"
 	cancelPrefix    = "cancel:"
 	unbookPrefix    = "unbook:"
+	startKey        = "start:" // the start of a listed item, by its data
 )
 
 var myRegSteps = map[string]stepFunc{
@@ -43,7 +46,7 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	}
 	r := Reply{Text: myListText, Choices: []Choice{}}
 	var offered []Choice
-	add := func(title string, lines []string, data string) {
+	add := func(title string, lines []string, data string, start time.Time) {
 		n := len(offered) + 1
 		r.Cards = append(r.Cards, Card{
 			Title:   fmt.Sprintf("%d. %s", n, title),
@@ -52,34 +55,66 @@ func startMyRegs(t *turn) ([]Reply, error) {
 		})
 		offered = append(offered, Choice{Label: strconv.Itoa(n), Data: data})
 		t.set(data, title+"\n"+lines[0]) // what to cancel, for the confirmation
+		t.set(startKey+data, start.Format(time.RFC3339))
 	}
 	for _, reg := range regs {
 		add(reg.Seminar.Title,
 			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + attendanceText(reg)},
-			cancelPrefix+strconv.FormatInt(reg.ID, 10))
+			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt)
 	}
 	for _, b := range bookings {
 		add(bookLabel,
 			[]string{t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host},
-			unbookPrefix+strconv.FormatInt(b.ID, 10))
+			unbookPrefix+strconv.FormatInt(b.ID, 10), b.Slot.StartsAt)
 	}
-	return t.ask("list", r, offered...), nil
+	replies := t.ask("list", r, offered...)
+	// 「15日のセミナーに行けなくなりました」: straight to the confirmation.
+	if t.read.Intent == understand.CancelRegistration {
+		if data, ok := t.listedOn(); ok {
+			return askCancel(t, data), nil
+		}
+	}
+	return replies, nil
 }
 
-// pickRegistration asks to confirm cancelling the chosen registration or booking.
+// pickRegistration asks to confirm cancelling the chosen registration or
+// booking: by button, number, position or day.
 func pickRegistration(t *turn) ([]Reply, error) {
-	data, ok := choose(t.next.Offered, t.Input)
-	summary := t.next.Data[data]
-	if !ok || summary == "" {
-		return t.reprompt(missText), nil
+	data, ok := t.selection()
+	if !ok {
+		data, ok = t.listedOn()
 	}
+	if !ok || t.next.Data[data] == "" {
+		return t.offStep(missText)
+	}
+	return askCancel(t, data), nil
+}
+
+// listedOn returns the listed registration or booking on the day the text
+// names, when there is exactly one.
+func (t *turn) listedOn() (string, bool) {
+	var items []dated
+	for _, c := range t.next.Offered {
+		if start, err := time.Parse(time.RFC3339, t.next.Data[startKey+c.Data]); err == nil {
+			items = append(items, dated{data: c.Data, start: start})
+		}
+	}
+	ids, _ := t.meant(items)
+	if len(ids) != 1 {
+		return "", false
+	}
+	return ids[0], true
+}
+
+// askCancel asks to confirm cancelling the listed registration or booking data.
+func askCancel(t *turn, data string) []Reply {
 	t.set("cancel", data)
-	return t.ask("cancel", Reply{Text: myConfirmText + "\n\n" + summary}, Choice{Label: myCancelButton, Data: choiceConfirm}), nil
+	return t.ask("cancel", Reply{Text: myConfirmText + "\n\n" + t.next.Data[data]}, Choice{Label: myCancelButton, Data: choiceConfirm})
 }
 
 func confirmCancel(t *turn) ([]Reply, error) {
-	if !t.chose(choiceConfirm) {
-		return t.reprompt(missText), nil
+	if !t.picks(choiceConfirm) {
+		return t.offStep(missText)
 	}
 	target := t.next.Data["cancel"]
 	kind, idText, _ := strings.Cut(target, ":")

@@ -54,8 +54,8 @@ func askPersonal(t *turn, step string) ([]Reply, error) {
 }
 
 func takeConsent(t *turn) ([]Reply, error) {
-	if !t.chose(agreeLabel) {
-		return t.reprompt(missText), nil
+	if !t.picks(agreeLabel) {
+		return t.offStep(missText)
 	}
 	if err := t.bot.Privacy.RecordConsent(t.ctx, t.UserID, t.Now); err != nil {
 		return nil, fmt.Errorf("record consent: %w", err)
@@ -84,8 +84,8 @@ func startDelete(t *turn) ([]Reply, error) {
 // confirmDelete cancels what is still active, through the usual paths so
 // that seats and slots go to others, then erases the personal data.
 func confirmDelete(t *turn) ([]Reply, error) {
-	if !t.chose(choiceConfirm) {
-		return t.reprompt(missText), nil
+	if !t.picks(choiceConfirm) {
+		return t.offStep(missText)
 	}
 	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
 	if err != nil {

@@ -3,18 +3,25 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // What the seminar registration flow says.
 const (
 	semNoneText        = "現在受付中のセミナーはありません。新しい日程が決まりましたら、こちらでお知らせします。"
-	semListText        = "受付中のセミナーです。参加したいセミナーの「申し込む」を押すか、番号を送ってください。"
+	semListText        = "受付中のセミナーです。" + semPickHint
+	semDayText         = "条件に合うセミナーです。" + semPickHint
+	semNoDayText       = "%sのセミナーはありません。受付中のセミナーです。" + semPickHint
+	semPickHint        = "参加したいセミナーの「申し込む」を押すか、番号を送ってください。"
+	semNoOnlineText    = "このセミナーは会場のみの開催です。"
+	semNoVenueText     = "このセミナーはオンラインのみの開催です。"
 	semApplyButton     = "申し込む"
 	semClosedText      = "このセミナーは受付を終了しました。ほかのセミナーをお選びください。"
 	semAlreadyText     = "このセミナーにはすでにお申し込みいただいています。内容は「申込確認」でご確認いただけます。"
@@ -60,6 +67,9 @@ var seminarSteps = map[string]stepFunc{
 	"full":    afterVenueFull,
 }
 
+// startSeminar lists the seminars open for registration. When the message
+// that started it names a day (「15日のセミナーに」) or a position, it goes
+// on with the seminar meant, or lists the ones of that day.
 func startSeminar(t *turn) ([]Reply, error) {
 	seminars, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, seminarsListed)
 	if err != nil {
@@ -68,7 +78,41 @@ func startSeminar(t *turn) ([]Reply, error) {
 	if len(seminars) == 0 {
 		return t.menu(semNoneText), nil
 	}
-	r := Reply{Text: semListText, Choices: []Choice{}}
+	those, asked := t.seminarsOn(seminars)
+	switch n := t.read.Ordinal; {
+	case asked && len(those) == 1:
+		return chooseSeminar(t, those[0].ID)
+	case asked && len(those) == 0:
+		return listSeminars(t, seminars, fmt.Sprintf(semNoDayText, t.askedWhen())), nil
+	case asked:
+		return listSeminars(t, those, semDayText), nil
+	case n > 0 && n <= len(seminars):
+		return chooseSeminar(t, seminars[n-1].ID)
+	case n == -1:
+		return chooseSeminar(t, seminars[len(seminars)-1].ID)
+	}
+	return listSeminars(t, seminars, semListText), nil
+}
+
+// seminarsOn returns the seminars on the day and at the time the text
+// names; asked is false when it names none.
+func (t *turn) seminarsOn(seminars []store.Seminar) (those []store.Seminar, asked bool) {
+	items := make([]dated, len(seminars))
+	for i, s := range seminars {
+		items[i] = dated{data: s.ID, start: s.StartsAt}
+	}
+	ids, asked := t.meant(items)
+	for _, s := range seminars {
+		if slices.Contains(ids, s.ID) {
+			those = append(those, s)
+		}
+	}
+	return those, asked
+}
+
+// listSeminars shows seminars as cards under lead, to pick from.
+func listSeminars(t *turn, seminars []store.Seminar, lead string) []Reply {
+	r := Reply{Text: lead, Choices: []Choice{}}
 	var offered []Choice
 	for i, s := range seminars {
 		data := seminarPrefix + s.ID
@@ -79,15 +123,46 @@ func startSeminar(t *turn) ([]Reply, error) {
 		})
 		offered = append(offered, Choice{Label: strconv.Itoa(i + 1), Data: data})
 	}
-	return t.ask("pick", r, offered...), nil
+	return t.ask("pick", r, offered...)
 }
 
+// pickSeminar takes the seminar chosen from the list: by button, number,
+// position or day (「15日の方」).
 func pickSeminar(t *turn) ([]Reply, error) {
-	data, ok := choose(t.next.Offered, t.Input)
+	data, ok := t.selection()
+	if !ok {
+		seminars, err := t.offeredSeminars()
+		if err != nil {
+			return nil, err
+		}
+		switch those, _ := t.seminarsOn(seminars); {
+		case len(those) == 1:
+			data, ok = seminarPrefix+those[0].ID, true
+		case len(those) > 1:
+			return listSeminars(t, those, semDayText), nil
+		}
+	}
 	id, isSeminar := strings.CutPrefix(data, seminarPrefix)
 	if !ok || !isSeminar {
-		return t.reprompt(missText), nil
+		return t.offStep(missText)
 	}
+	return chooseSeminar(t, id)
+}
+
+// offeredSeminars are the seminars of the list the user picks from.
+func (t *turn) offeredSeminars() ([]store.Seminar, error) {
+	seminars, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, seminarsListed)
+	if err != nil {
+		return nil, fmt.Errorf("list seminars: %w", err)
+	}
+	return slices.DeleteFunc(seminars, func(s store.Seminar) bool {
+		return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == seminarPrefix+s.ID })
+	}), nil
+}
+
+// chooseSeminar goes on with the seminar id, unless it is over or the user
+// is already registered.
+func chooseSeminar(t *turn, id string) ([]Reply, error) {
 	s, err := t.bot.Seminars.Seminar(t.ctx, id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !s.StartsAt.After(t.Now) {
 		return t.menu(semClosedText), nil
@@ -109,53 +184,99 @@ func pickSeminar(t *turn) ([]Reply, error) {
 }
 
 // askAttendance offers the ways the seminar can be attended now; where there
-// is only one, it is taken without asking.
+// is only one, or the message said which (「リモートで」), it is taken
+// without asking.
 func askAttendance(t *turn, s store.Seminar) ([]Reply, error) {
 	venue := Choice{Label: venueLabel, Data: choiceVenue}
 	online := Choice{Label: onlineLabel, Data: choiceOnline}
 	waitlist := Choice{Label: waitlistLabel, Data: choiceWaitlist}
 	seats := s.SeatsLeft() > 0
+	want := t.read.Attendance
+	var note string // when the way the message asked for is not offered
+	switch {
+	case want == understand.Online && s.HasOnline(), want == understand.Venue && s.HasVenue() && seats:
+		t.set("attendance", map[string]string{understand.Online: choiceOnline, understand.Venue: choiceVenue}[want])
+		return askPersonal(t, "name")
+	case want == understand.Online:
+		note = semNoOnlineText
+	case want == understand.Venue && !s.HasVenue():
+		note = semNoVenueText
+	}
+	var replies []Reply
 	switch {
 	case s.HasVenue() && s.HasOnline() && seats:
-		return t.ask("attend", Reply{Text: semAttendText + "\n会場: " + s.Venue}, venue, online), nil
+		replies = t.ask("attend", Reply{Text: semAttendText + "\n会場: " + s.Venue}, venue, online)
 	case s.HasVenue() && s.HasOnline():
-		return t.ask("attend", Reply{Text: semVenueFullText}, online, waitlist), nil
+		replies = t.ask("attend", Reply{Text: semVenueFullText}, online, waitlist)
 	case s.HasVenue() && !seats:
-		return t.ask("attend", Reply{Text: semVenueOnlyFull}, waitlist), nil
-	case s.HasVenue():
-		t.set("attendance", choiceVenue)
+		replies = t.ask("attend", Reply{Text: semVenueOnlyFull}, waitlist)
 	default:
-		t.set("attendance", choiceOnline)
+		if s.HasVenue() {
+			t.set("attendance", choiceVenue)
+		} else {
+			t.set("attendance", choiceOnline)
+		}
+		var err error
+		if replies, err = askPersonal(t, "name"); err != nil {
+			return nil, err
+		}
 	}
-	return askPersonal(t, "name")
+	if note != "" {
+		replies[0].Text = note + "\n" + replies[0].Text
+	}
+	return replies, nil
+}
+
+// attendanceChoice is the offered way of attending the input picks: a
+// button, or a sentence (「リモートで見ます」「会場に行きます」).
+func (t *turn) attendanceChoice() (string, bool) {
+	if data, ok := t.selection(); ok {
+		return data, true
+	}
+	want := map[string]string{understand.Online: choiceOnline, understand.Venue: choiceVenue}[t.read.Attendance]
+	if want != "" && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == want }) {
+		return want, true
+	}
+	return "", false
 }
 
 func pickAttendance(t *turn) ([]Reply, error) {
-	data, ok := choose(t.next.Offered, t.Input)
+	data, ok := t.attendanceChoice()
 	if !ok {
-		return t.reprompt(missText), nil
+		return t.offStep(missText)
 	}
 	t.set("attendance", data)
 	return askPersonal(t, "name")
 }
 
 func takeName(t *turn) ([]Reply, error) {
-	name := normalize(t.Input.Text)
-	if t.Input.Kind != Text || name == "" || utf8.RuneCountInString(name) > maxNameLen {
+	if t.Input.Kind != Text {
+		return t.reprompt(semNameBad), nil
+	}
+	name, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldName, t.Now, t.bot.Loc)
+	if !ok {
+		t.read = r
+		return t.offStep(semNameBad)
+	}
+	if utf8.RuneCountInString(name) > maxNameLen {
 		return t.reprompt(semNameBad), nil
 	}
 	t.set("name", name)
 	return t.ask("company", Reply{Text: semCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
 }
 
-// readCompany reads a company name, or 「なし」 for none; ok is false when
-// the input is neither.
+// readCompany reads a company name, or none (「なし」「屋号はありません」);
+// ok is false when the input is neither, and t.read then says what it is.
 func readCompany(t *turn) (company string, ok bool) {
-	if t.chose(noCompanyLabel) {
-		return "", true
+	if t.Input.Kind == Postback {
+		return "", t.Input.Text == noCompanyLabel
 	}
-	company = normalize(t.Input.Text)
-	if t.Input.Kind != Text || company == "" || utf8.RuneCountInString(company) > maxCompanyLen {
+	if t.Input.Kind != Text {
+		return "", false
+	}
+	company, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldCompany, t.Now, t.bot.Loc)
+	t.read = r
+	if !ok || utf8.RuneCountInString(company) > maxCompanyLen {
 		return "", false
 	}
 	return company, true
@@ -164,9 +285,13 @@ func readCompany(t *turn) (company string, ok bool) {
 func takeCompany(t *turn) ([]Reply, error) {
 	company, ok := readCompany(t)
 	if !ok {
-		return t.reprompt(semCompanyBad), nil
+		return t.offStep(semCompanyBad)
 	}
 	t.set("company", company)
+	return askRegistrationConfirm(t)
+}
+
+func askRegistrationConfirm(t *turn) ([]Reply, error) {
 	s, err := t.bot.Seminars.Seminar(t.ctx, t.next.Data["seminar"])
 	if err != nil {
 		return nil, fmt.Errorf("seminar %s: %w", t.next.Data["seminar"], err)
@@ -177,23 +302,23 @@ func takeCompany(t *turn) ([]Reply, error) {
 		"日時: " + t.bot.when(s.StartsAt, s.EndsAt),
 		"参加方法: " + map[string]string{choiceVenue: "会場", choiceOnline: "オンライン", choiceWaitlist: "会場（キャンセル待ち）"}[t.next.Data["attendance"]],
 		"お名前: " + t.next.Data["name"],
-		"会社名: " + orElse(company, noCompanyLabel),
+		"会社名: " + orElse(t.next.Data["company"], noCompanyLabel),
 	}
 	return t.ask("confirm", Reply{Text: strings.Join(summary, "\n")}, Choice{Label: confirmLabel, Data: choiceConfirm}), nil
 }
 
 func confirmRegistration(t *turn) ([]Reply, error) {
-	if !t.chose(choiceConfirm) {
-		return t.reprompt(missText), nil
+	if !t.picks(choiceConfirm) {
+		return t.offStep(missText)
 	}
 	return register(t, t.next.Data["attendance"])
 }
 
 // afterVenueFull handles the answer to 「満席になりました」: online or the waitlist.
 func afterVenueFull(t *turn) ([]Reply, error) {
-	data, ok := choose(t.next.Offered, t.Input)
+	data, ok := t.attendanceChoice()
 	if !ok {
-		return t.reprompt(missText), nil
+		return t.offStep(missText)
 	}
 	return register(t, data)
 }

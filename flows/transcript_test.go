@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -32,7 +33,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*.txt with the convers
 // parentheses on their own line: "(wait 31m)" moves the clock; "(staff
 // approves)" and "(staff declines)" decide the oldest pending introduction
 // and show the owner's push; "(push to user2: reminders)" and "(push to
-// user2: promoted)" show what the jobs push.
+// user2: promoted)" show what the jobs push; "(staff reads questions)" shows
+// the questions kept for staff.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -75,9 +77,10 @@ func seminars() []store.Seminar {
 	at := func(day, hour, min int) time.Time { return time.Date(2026, 12, day, hour, min, 0, 0, tokyo).UTC() }
 	return []store.Seminar{
 		{ID: "dx-1211", Title: "観光DXセミナー 予約とSNSで選ばれる宿へ", StartsAt: at(11, 15, 0), EndsAt: at(11, 16, 30),
-			Venue: "奄美市AiAiひろば 2階 会議室", OnlineURL: "https://meet.example.jp/amami-dx", Capacity: 20},
+			Venue: "奄美市AiAiひろば 2階 会議室", OnlineURL: "https://meet.example.jp/amami-dx", Capacity: 20,
+			Fee: "無料", Description: "予約サイトとSNSで、島の宿がお客さまに選ばれるための工夫を、事例を交えてお話しします。"},
 		{ID: "shokei-1215", Title: "事業承継を考える勉強会", StartsAt: at(15, 18, 30), EndsAt: at(15, 20, 0),
-			Venue: "徳之島町文化会館 小ホール", Capacity: 1},
+			Venue: "徳之島町文化会館 小ホール", Capacity: 1, Fee: "1,000円（資料代）"},
 		{ID: "fukugyo-1218", Title: "副業人材の活用入門（オンライン）", StartsAt: at(18, 13, 0), EndsAt: at(18, 14, 0),
 			OnlineURL: "https://meet.example.jp/amami-intro"},
 		{ID: "past-1120", Title: "終わったセミナー", StartsAt: at(-10, 10, 0), EndsAt: at(-10, 11, 0), Venue: "奄美市", Capacity: 20},
@@ -93,13 +96,81 @@ func slots() []store.Slot {
 	return []store.Slot{
 		{ID: "c-1203-10", StartsAt: at(3, 10, 0), EndsAt: at(3, 10, 45), Host: "奄美市産業支援センター 田中", Mode: store.ConsultVenue},
 		{ID: "c-1203-14", StartsAt: at(3, 14, 0), EndsAt: at(3, 14, 45), Host: "プログラム事務局 森", Mode: store.ConsultOnline},
+		{ID: "c-1204-10", StartsAt: at(4, 10, 0), EndsAt: at(4, 10, 45), Host: "奄美市産業支援センター 田中", Mode: store.ConsultVenue},
+		{ID: "c-1204-15", StartsAt: at(4, 15, 0), EndsAt: at(4, 15, 45), Host: "プログラム事務局 森", Mode: store.ConsultOnline},
 		{ID: "c-1130-10", StartsAt: at(-1, 10, 0), EndsAt: at(-1, 10, 45), Host: "終わった枠", Mode: store.ConsultVenue},
 	}
+}
+
+// faqs are the transcripts' FAQ, as staff would write it.
+func faqs() []store.FAQ {
+	return []store.FAQ{
+		{ID: "childcare", Questions: []string{"託児はありますか", "キッズスペースはありますか"},
+			Answer: "会場に託児はありませんが、お子さま連れでのご参加も歓迎です。オンラインでのご参加もご利用ください。"},
+		{ID: "parking", Questions: []string{"駐車場はありますか", "車で行っても大丈夫ですか"},
+			Answer: "会場の駐車場は台数に限りがあります。できるだけ乗り合わせでお越しください。"},
+		{ID: "recording", Questions: []string{"録画は見られますか", "後から動画で見たい"},
+			Answer: "録画は、お申し込みいただいた方に後日お送りします。"},
+		{ID: "consult-fee", Questions: []string{"個別相談は無料ですか", "相談にお金はかかりますか"},
+			Answer: "個別相談は無料です。"},
+	}
+}
+
+// faqStore is an in-memory FAQStore: the staff's rows, and the questions
+// kept for them.
+type faqStore struct {
+	mu        sync.Mutex
+	rows      []store.FAQ
+	questions []store.Question
+}
+
+func (f *faqStore) FAQs(context.Context) ([]store.FAQ, error) { return f.rows, nil }
+
+func (f *faqStore) RecordQuestion(_ context.Context, q store.Question) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.questions = append(f.questions, q)
+	return nil
+}
+
+// withDetails gives the store's seminars the fee and description of the
+// transcripts' programme (kept by the store once its seminars table has
+// them).
+type withDetails struct{ store.Store }
+
+func (w withDetails) fill(s store.Seminar) store.Seminar {
+	for _, d := range seminars() {
+		if d.ID == s.ID {
+			s.Fee, s.Description = orElse(s.Fee, d.Fee), orElse(s.Description, d.Description)
+		}
+	}
+	return s
+}
+
+func orElse(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func (w withDetails) UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]store.Seminar, error) {
+	ss, err := w.Store.UpcomingSeminars(ctx, now, limit)
+	for i := range ss {
+		ss[i] = w.fill(ss[i])
+	}
+	return ss, err
+}
+
+func (w withDetails) Seminar(ctx context.Context, id string) (store.Seminar, error) {
+	s, err := w.Store.Seminar(ctx, id)
+	return w.fill(s), err
 }
 
 type conversation struct {
 	t        *testing.T
 	st       store.Store
+	faq      *faqStore
 	bot      *flows.Bot
 	now      time.Time
 	sessions map[string]flows.Session
@@ -121,11 +192,13 @@ func replay(t *testing.T, script string) string {
 	if err := st.UpsertSlots(context.Background(), slots()); err != nil {
 		t.Fatal(err)
 	}
+	faq := &faqStore{rows: faqs()}
 	c := &conversation{
-		t:  t,
-		st: st,
+		t:   t,
+		st:  st,
+		faq: faq,
 		bot: &flows.Bot{
-			Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(),
+			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
 			Loc: tokyo, Retention: 180 * 24 * time.Hour,
 		},
 		now:      start,
@@ -139,7 +212,8 @@ func replay(t *testing.T, script string) string {
 		wait, isWait := strings.CutPrefix(line, "(wait ")
 		decision, isDecision := staffDecisions[line]
 		pushTo, isPush := strings.CutPrefix(line, "(push to ")
-		if m == nil && !isWait && !isDecision && !isPush && !strings.HasPrefix(line, "#") {
+		isQuestions := line == "(staff reads questions)"
+		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -164,15 +238,27 @@ func replay(t *testing.T, script string) string {
 			user, kind, _ := strings.Cut(strings.TrimSuffix(pushTo, ")"), ": ")
 			c.push(user, kind)
 			c.answered = true
+		case isQuestions:
+			for _, q := range c.faq.questions {
+				fmt.Fprintf(&c.out, "kept for staff: %s %s %s: %s\n", strings.TrimPrefix(q.UserID, "U"), q.Kind, q.AskedAt.In(tokyo).Format("01/02 15:04"), q.Text)
+			}
+			c.answered = true
 		}
 	}
 	return strings.TrimRight(c.out.String(), "\n") + "\n"
 }
 
+// repeated is text written "text{×N}": N times text, for long messages.
+var repeated = regexp.MustCompile(`^(.*)\{×(\d+)\}$`)
+
 // send turns a transcript line into the user's input, runs the step and
 // writes the bot's replies.
 func (c *conversation) send(user, text string) {
 	in := flows.Input{Kind: flows.Text, Text: text}
+	if m := repeated.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		in.Text = strings.Repeat(m[1], n)
+	}
 	switch {
 	case text == "(follow)":
 		in = flows.Input{Kind: flows.Follow}
@@ -187,6 +273,15 @@ func (c *conversation) send(user, text string) {
 		c.t.Fatalf("%s: %q: %v", user, text, err)
 	}
 	next.LastActive = c.now
+	// Sessions are kept as JSON between turns, as the runner keeps them.
+	raw, err := json.Marshal(next)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	next = flows.Session{}
+	if err := json.Unmarshal(raw, &next); err != nil {
+		c.t.Fatal(err)
+	}
 	c.sessions[user] = next
 	c.last[user] = replies
 	for _, r := range replies {

@@ -89,14 +89,16 @@ type Store interface {
 
 // Seminar is a hybrid seminar: Capacity venue seats, online places unlimited.
 type Seminar struct {
-	ID        string
-	Title     string
-	StartsAt  time.Time // UTC
-	EndsAt    time.Time // UTC
-	Venue     string    // empty: online only
-	OnlineURL string    // empty: venue only
-	Capacity  int       // venue seats
-	Booked    int       // venue seats taken (confirmed venue registrations)
+	ID          string
+	Title       string
+	StartsAt    time.Time // UTC
+	EndsAt      time.Time // UTC
+	Venue       string    // empty: online only
+	OnlineURL   string    // empty: venue only
+	Capacity    int       // venue seats
+	Booked      int       // venue seats taken (confirmed venue registrations)
+	Fee         string    // e.g. 「無料」「1,000円」; empty: not announced
+	Description string    // what the seminar is about
 }
 
 // SeatsLeft is the number of venue seats still free.
@@ -119,6 +121,21 @@ type Seminars interface {
 	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]Seminar, error)
 	// Seminar returns one seminar or ErrNotFound.
 	Seminar(ctx context.Context, id string) (Seminar, error)
+}
+
+// FAQ is a staff-maintained answer with example phrasings.
+type FAQ struct {
+	ID        string
+	Questions []string
+	Answer    string
+}
+
+// Question is a user's question the bot could not answer (or a request to talk to staff), kept for staff.
+type Question struct {
+	UserID  string
+	Text    string
+	Kind    string // "unanswered" | "staff"
+	AskedAt time.Time
 }
 
 // Attendance is how a registered attendee takes part.

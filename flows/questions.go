@@ -1,0 +1,227 @@
+package flows
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
+)
+
+// What the bot says to questions: about seminars, from the staff's FAQ,
+// and when it has no answer.
+const (
+	qFeeLabel       = "参加費: "
+	qFeeNone        = "未定です"
+	qVenueLabel     = "会場: "
+	qAlsoOnline     = "オンラインでも参加できます"
+	qOnlineOnly     = "オンラインのみの開催です"
+	qOnlineYes      = "オンラインで参加できます"
+	qVenueOnly      = "会場のみの開催です（オンライン参加はありません）"
+	qSeatsLeft      = "会場の残り: %d席"
+	qSeatsFull      = "会場は満席です（キャンセル待ちができます）"
+	qOnlineUnlimit  = "オンライン参加は人数の制限がありません"
+	qAboutNone      = "内容のご案内はまだありません"
+	qNoSeminarOn    = "%sのセミナーはありません。受付中のセミナーについてお答えします。"
+	unansweredText  = "申し訳ありません。そのご質問には、ここではお答えできません。スタッフに伝えて、このトークでお返事しましょうか？"
+	cantAnswerText  = "申し訳ありません。そのご質問には、ここではお答えできません。"
+	cantAnswerAside = "申し訳ありません。そのご質問には、ここではお答えできません。お手続きが終わりましたら、もう一度お送りください。"
+	forwardLabel    = "スタッフに伝える"
+	forwardedText   = "スタッフに伝えました。このトークでお返事しますので、少しお待ちください。"
+	staffText       = "承知しました。スタッフに伝えました。このトークでスタッフからお返事します。"
+	noStaffText     = "申し訳ありません。いまはこちらからスタッフにおつなぎできません。"
+	questionKind    = "unanswered"
+	staffKind       = "staff"
+)
+
+// FAQStore is what the answers to questions read and commit.
+type FAQStore interface {
+	// FAQs returns all the staff's answers.
+	FAQs(ctx context.Context) ([]store.FAQ, error)
+	// RecordQuestion keeps for staff a question the bot could not answer,
+	// or a request to talk to staff.
+	RecordQuestion(ctx context.Context, q store.Question) error
+}
+
+// faqCache holds the index of the FAQ rows it was built from, so that it
+// is built again only when staff change them.
+type faqCache struct {
+	mu  sync.Mutex
+	sum [sha256.Size]byte
+	ix  *understand.FAQIndex
+}
+
+func (c *faqCache) index(rows []store.FAQ) *understand.FAQIndex {
+	h := sha256.New()
+	for _, r := range rows {
+		// Separators that no text holds keep rows and fields apart.
+		fmt.Fprintf(h, "%s\x1f%s\x1f%s\x1e", r.ID, strings.Join(r.Questions, "\x1d"), r.Answer)
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ix == nil || sum != c.sum {
+		entries := make([]understand.FAQEntry, len(rows))
+		for i, r := range rows {
+			entries[i] = understand.FAQEntry{ID: r.ID, Questions: r.Questions, Answer: r.Answer}
+		}
+		c.ix, c.sum = understand.NewFAQIndex(entries), sum
+	}
+	return c.ix
+}
+
+// answerQuestion answers a question about a seminar from its data, or any
+// other from the FAQ; ok is false when neither has the answer.
+func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
+	if t.read.Intent == understand.SeminarQuestion && t.read.Topic != "" {
+		answer, err := t.seminarAnswer(t.read.Topic)
+		return answer, err == nil, err
+	}
+	if t.bot.FAQ == nil {
+		return "", false, nil
+	}
+	rows, err := t.bot.FAQ.FAQs(t.ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("faqs: %w", err)
+	}
+	e, _, ok := t.bot.faq.index(rows).Best(normalize(text))
+	return e.Answer, ok, nil
+}
+
+// seminarAnswer answers about the seminars the user means: those on the day
+// they name, the one their registration is about, or all upcoming ones.
+func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
+	seminars, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, seminarsListed)
+	if err != nil {
+		return "", fmt.Errorf("list seminars: %w", err)
+	}
+	if len(seminars) == 0 {
+		return semNoneText, nil
+	}
+	byID := map[string]store.Seminar{}
+	var items []dated
+	for _, s := range seminars {
+		byID[s.ID] = s
+		items = append(items, dated{data: s.ID, start: s.StartsAt})
+	}
+	var lead []string
+	chosen := seminars
+	ids, asked := t.meant(items)
+	switch {
+	case asked && len(ids) == 0:
+		lead = append(lead, fmt.Sprintf(qNoSeminarOn, t.askedWhen()))
+	case asked:
+		chosen = nil
+		for _, id := range ids {
+			chosen = append(chosen, byID[id])
+		}
+	case byID[t.next.Data["seminar"]].ID != "":
+		chosen = []store.Seminar{byID[t.next.Data["seminar"]]}
+	}
+	blocks := lead
+	for _, s := range chosen {
+		lines := append([]string{s.Title, t.bot.when(s.StartsAt, s.EndsAt)}, topicLines(s, topic)...)
+		blocks = append(blocks, strings.Join(lines, "\n"))
+	}
+	return strings.Join(blocks, "\n\n"), nil
+}
+
+// topicLines answer one question about a seminar from its data.
+func topicLines(s store.Seminar, topic understand.Topic) []string {
+	switch topic {
+	case understand.TopicFee:
+		return []string{qFeeLabel + orElse(s.Fee, qFeeNone)}
+	case understand.TopicPlace:
+		switch {
+		case !s.HasVenue():
+			return []string{qOnlineOnly}
+		case s.HasOnline():
+			return []string{qVenueLabel + s.Venue, qAlsoOnline}
+		}
+		return []string{qVenueLabel + s.Venue}
+	case understand.TopicOnline:
+		switch {
+		case !s.HasVenue():
+			return []string{qOnlineOnly}
+		case s.HasOnline():
+			return []string{qOnlineYes}
+		}
+		return []string{qVenueOnly}
+	case understand.TopicSeats:
+		var lines []string
+		if s.HasVenue() {
+			if left := s.SeatsLeft(); left > 0 {
+				lines = append(lines, fmt.Sprintf(qSeatsLeft, left))
+			} else {
+				lines = append(lines, qSeatsFull)
+			}
+		}
+		if s.HasOnline() {
+			lines = append(lines, qOnlineUnlimit)
+		}
+		return lines
+	case understand.TopicAbout:
+		return []string{orElse(s.Description, qAboutNone)}
+	}
+	return nil // the time: shown with every seminar
+}
+
+// answerOutOfFlow answers a question, or offers to pass it to staff.
+func answerOutOfFlow(t *turn, text string) ([]Reply, error) {
+	answer, ok, err := t.answerQuestion(text)
+	if err != nil || ok {
+		return t.menu(answer), err
+	}
+	return offerStaff(t, text), nil
+}
+
+// offerStaff says the bot has no answer and offers to pass the question on.
+func offerStaff(t *turn, text string) []Reply {
+	if t.bot.FAQ == nil {
+		return t.menu(cantAnswerText)
+	}
+	t.next = Session{Flow: "question", Data: map[string]string{"question": truncate(normalize(text), maxProblemRunes)}}
+	return t.ask("forward", Reply{Text: unansweredText}, Choice{Label: forwardLabel, Data: choiceYes}, Choice{Label: unsureNo, Data: choiceNo})
+}
+
+var questionSteps = map[string]stepFunc{"forward": forwardQuestion}
+
+// forwardQuestion keeps the question for staff on yes; anything else than
+// yes or no is a new message.
+func forwardQuestion(t *turn) ([]Reply, error) {
+	yes, no := t.yesNo()
+	switch {
+	case yes:
+		if err := t.keepForStaff(t.next.Data["question"], questionKind); err != nil {
+			return nil, err
+		}
+		return t.menu(forwardedText), nil
+	case no:
+		return t.menu(unsureNoAsk), nil
+	}
+	t.next = Session{}
+	return t.dispatch()
+}
+
+// talkToStaff passes a request to talk to a person on to staff.
+func talkToStaff(t *turn, text string) ([]Reply, error) {
+	if t.bot.FAQ == nil {
+		return t.menu(noStaffText), nil
+	}
+	if err := t.keepForStaff(truncate(normalize(text), maxProblemRunes), staffKind); err != nil {
+		return nil, err
+	}
+	return t.menu(staffText), nil
+}
+
+func (t *turn) keepForStaff(text, kind string) error {
+	err := t.bot.FAQ.RecordQuestion(t.ctx, store.Question{UserID: t.UserID, Text: text, Kind: kind, AskedAt: t.Now})
+	if err != nil {
+		return fmt.Errorf("record question: %w", err)
+	}
+	return nil
+}

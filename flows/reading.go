@@ -1,0 +1,374 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/amamibot/amamibot/understand"
+)
+
+// What the bot says when it acts on what a sentence means rather than on a
+// button: asking before it drops a flow, asking when unsure, small talk.
+const (
+	switchText     = "入力中のお手続きを中止して、%sに進みますか？"
+	switchYes      = "はい"
+	switchNo       = "いいえ、続ける"
+	resumeText     = "承知しました。続けます。"
+	unsureText     = "%sですか？"
+	unsureNo       = "いいえ"
+	unsureNoAsk    = "承知しました。ご用件をお選びください。"
+	helloText      = "ご連絡ありがとうございます。奄美群島の副業・兼業人材プログラムのアシスタントです。ご用件をお選びください。"
+	helloAside     = "こんにちは。"
+	thanksText     = "どういたしまして。またいつでもお声がけください。"
+	thanksAside    = "どういたしまして。"
+	unreadText     = "すみません、うまく読み取れませんでした。お困りごとを文章で送るか、下のボタンからお選びください。"
+	choiceYes      = "yes"
+	choiceNo       = "no"
+	minSureProblem = 0.8 // a problem described mid-flow leaves the flow only when this sure
+)
+
+// intentNames name what an intent leads to, for 「〇〇に進みますか？」 and
+// 「〇〇ですか？」; noLabels answer 「いいえ、〇〇」 when it is the runner-up.
+var (
+	intentNames = map[understand.Intent]string{
+		understand.SeminarSignup:       "セミナーのお申し込み",
+		understand.SeminarQuestion:     "セミナーについてのご質問",
+		understand.MyRegistrations:     "お申し込みの確認",
+		understand.CancelRegistration:  "お申し込みの取り消し",
+		understand.ConsultationBooking: "個別相談のご予約",
+		understand.Consult:             "お困りごとのご相談",
+		understand.BusinessProblem:     "お困りごとのご相談",
+		understand.DataDeletion:        "個人情報の削除",
+		understand.TalkToStaff:         "スタッフへのお問い合わせ",
+		understand.Question:            "ご質問",
+		understand.Menu:                "メニュー",
+	}
+	noLabels = map[understand.Intent]string{
+		understand.SeminarSignup:       "いいえ、セミナー申込です",
+		understand.SeminarQuestion:     "いいえ、質問です",
+		understand.MyRegistrations:     "いいえ、申込確認です",
+		understand.CancelRegistration:  "いいえ、取り消しです",
+		understand.ConsultationBooking: "いいえ、個別相談の予約です",
+		understand.Consult:             "いいえ、相談です",
+		understand.BusinessProblem:     "いいえ、相談です",
+		understand.DataDeletion:        "いいえ、データ削除です",
+		understand.TalkToStaff:         "いいえ、スタッフと話したい",
+		understand.Question:            "いいえ、質問です",
+	}
+)
+
+// selection returns the Data of the offered choice the input selects: a
+// tapped button, its typed label, its number or position in the list
+// (「2」「二つ目」「最後の」), or a yes (「それで大丈夫です」) when one choice is
+// offered.
+func (t *turn) selection() (string, bool) {
+	if t.Input.Kind == Postback {
+		return t.Input.Text, true
+	}
+	if t.Input.Kind != Text {
+		return "", false
+	}
+	s := normalize(t.Input.Text)
+	offered := t.next.Offered
+	for _, c := range offered {
+		if normalize(c.Label) == s {
+			return c.Data, true
+		}
+	}
+	if n, ok := listNumber(s); ok && n <= len(offered) {
+		return offered[n-1].Data, true
+	}
+	var list []Choice // the numbered items, without the buttons after them
+	for _, c := range offered {
+		if _, ok := listNumber(c.Label); ok {
+			list = append(list, c)
+		}
+	}
+	switch n := t.read.Ordinal; {
+	case n > 0 && n <= len(list):
+		return list[n-1].Data, true
+	case n == -1 && len(list) > 0:
+		return list[len(list)-1].Data, true
+	}
+	if t.says(understand.Yes) && len(offered) == 1 {
+		return offered[0].Data, true
+	}
+	return "", false
+}
+
+// picks reports whether the input selects the offered choice whose Data is data.
+func (t *turn) picks(data string) bool {
+	got, ok := t.selection()
+	return ok && got == data
+}
+
+// says reports whether the text surely means intent.
+func (t *turn) says(intent understand.Intent) bool {
+	return t.read.Sure && t.read.Intent == intent
+}
+
+// dated is an item of a list with its start, for 「15日の方」「金曜の午後」.
+type dated struct {
+	data  string
+	start time.Time
+}
+
+// meant returns the Data of the items whose start fits the day and time the
+// text names; asked is false when it names none. A weekday that no item
+// falls on at its next date matches the same weekday of later weeks.
+func (t *turn) meant(items []dated) (matched []string, asked bool) {
+	r := t.read
+	if len(r.Dates) == 0 && r.Weekday == nil && r.DayPart == "" && r.Time == nil {
+		return nil, false
+	}
+	fits := func(it dated) bool {
+		s := it.start.In(t.bot.Loc)
+		if len(r.Dates) > 0 {
+			onDate := false
+			for _, d := range r.Dates {
+				onDate = onDate || d.Year == s.Year() && d.Month == s.Month() && d.Day == s.Day()
+			}
+			if !onDate {
+				return false
+			}
+		}
+		return fitsTime(r, s)
+	}
+	for _, it := range items {
+		if fits(it) {
+			matched = append(matched, it.data)
+		}
+	}
+	if len(matched) == 0 && r.Weekday != nil {
+		for _, it := range items {
+			if s := it.start.In(t.bot.Loc); s.Weekday() == *r.Weekday && fitsTime(r, s) {
+				matched = append(matched, it.data)
+			}
+		}
+	}
+	return matched, true
+}
+
+// fitsTime reports whether s is in the part of the day and at the time r names.
+func fitsTime(r understand.Reading, s time.Time) bool {
+	h := s.Hour()
+	switch r.DayPart {
+	case understand.Morning:
+		if h >= 12 {
+			return false
+		}
+	case understand.Afternoon:
+		if h < 12 || h >= 18 {
+			return false
+		}
+	case understand.Evening:
+		if h < 17 {
+			return false
+		}
+	}
+	return r.Time == nil || r.Time.Hour == h && r.Time.Minute == s.Minute()
+}
+
+// askedWhen says the day and time the text named: 「12月4日の午後」.
+func (t *turn) askedWhen() string {
+	r := t.read
+	var parts []string
+	if len(r.Dates) > 0 {
+		d := r.Dates[0]
+		parts = append(parts, fmt.Sprintf("%d月%d日", d.Month, d.Day))
+	}
+	if p, ok := map[string]string{understand.Morning: "午前", understand.Afternoon: "午後", understand.Evening: "夜"}[r.DayPart]; ok {
+		parts = append(parts, p)
+	}
+	if r.Time != nil {
+		at := fmt.Sprintf("%d時", r.Time.Hour)
+		if r.Time.Minute > 0 {
+			at += fmt.Sprintf("%d分", r.Time.Minute)
+		}
+		parts = append(parts, at)
+	}
+	return strings.Join(parts, "の")
+}
+
+// offStep handles what a step could not use as its answer: a way out, a
+// question or small talk (answered, staying at the step), or something to
+// do elsewhere (asking first when that would drop what the user typed).
+// Anything else re-prompts with text.
+func (t *turn) offStep(text string) ([]Reply, error) {
+	r := t.read
+	in := r.Intent
+	switch {
+	case t.Input.Kind != Text:
+		return t.reprompt(text), nil
+	case in == understand.Question || in == understand.SeminarQuestion:
+		answer, ok, err := t.answerQuestion(t.Input.Text)
+		if err != nil || !ok {
+			if err == nil && r.Sure {
+				return t.aside(cantAnswerAside), nil
+			}
+			return t.reprompt(text), err
+		}
+		return t.aside(answer), nil
+	case !r.Sure:
+		return t.reprompt(text), nil
+	case in == understand.Stop:
+		return t.menu(cancelledText), nil
+	case in == understand.No && t.confirming():
+		return t.menu(cancelledText), nil
+	case in == understand.Greeting:
+		return t.aside(helloAside), nil
+	case in == understand.Thanks:
+		return t.aside(thanksAside), nil
+	case in == understand.BusinessProblem && r.Score < minSureProblem, intentNames[in] == "":
+		return t.reprompt(text), nil
+	}
+	if t.unfinished() {
+		paused := t.next
+		t.next = Session{Flow: "switch", Data: map[string]string{"intent": string(in), "text": t.Input.Text}, Paused: &paused}
+		return t.ask("confirm", Reply{Text: fmt.Sprintf(switchText, intentNames[in])},
+			Choice{Label: switchYes, Data: choiceYes}, Choice{Label: switchNo, Data: choiceNo}), nil
+	}
+	return t.act(in, t.Input.Text)
+}
+
+// confirming reports whether the step asks to confirm one thing
+// (「よろしいですか？」「同意する」), so that 「いいえ」 means not to.
+func (t *turn) confirming() bool {
+	o := t.next.Offered
+	return len(o) == 1 && (o[0].Data == choiceConfirm || o[0].Data == agreeLabel || o[0].Data == choiceWaitlist)
+}
+
+// unfinished reports whether the flow holds answers the user typed that
+// leaving it would drop.
+func (t *turn) unfinished() bool {
+	d := t.next.Data
+	return d["name"] != "" || d["company"] != "" || d["contact"] != ""
+}
+
+// aside answers without leaving the step, then asks its question again.
+func (t *turn) aside(text string) []Reply {
+	if t.next.Asked != "" {
+		text += "\n\n" + t.next.Asked
+	}
+	return []Reply{{Text: text, Choices: t.offeredWithWayOut()}}
+}
+
+func (t *turn) offeredWithWayOut() []Choice {
+	return append(append([]Choice{}, t.next.Offered...), Choice{Label: cancelLabel, Data: cancelLabel})
+}
+
+// act does what intent asks, out of any flow; text is what the user wrote,
+// and t.read its reading (for the details that come with the intent).
+func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
+	t.next = Session{}
+	switch intent {
+	case understand.SeminarSignup:
+		return t.start("seminar", startSeminar)
+	case understand.SeminarQuestion, understand.Question:
+		return answerOutOfFlow(t, text)
+	case understand.MyRegistrations, understand.CancelRegistration:
+		return t.start("myregs", startMyRegs)
+	case understand.ConsultationBooking:
+		return t.start("booking", startBooking)
+	case understand.Consult:
+		return t.start("intake", startIntake)
+	case understand.BusinessProblem:
+		return suggest(t, text)
+	case understand.DataDeletion:
+		return t.start("delete", startDelete)
+	case understand.TalkToStaff:
+		return talkToStaff(t, text)
+	case understand.Greeting:
+		return t.menu(helloText), nil
+	case understand.Thanks:
+		return t.menu(thanksText), nil
+	case understand.Stop:
+		return t.menu(nothingToStop), nil
+	}
+	return t.menu(menuText), nil
+}
+
+// readFreely handles a message out of any flow by what it means: acting on
+// a sure reading, asking one yes/no question on an unsure one.
+func (t *turn) readFreely() ([]Reply, error) {
+	text, r := t.Input.Text, t.read
+	switch {
+	case r.Sure:
+		return t.act(r.Intent, text)
+	case r.Intent == understand.Question || r.Intent == understand.SeminarQuestion:
+		// Unsure questions are often problems put as questions
+		// (「何から始めればいいか分からない」): the FAQ first, then the
+		// professionals when they surely fit.
+		answer, ok, err := t.answerQuestion(text)
+		if err != nil || ok {
+			return t.menu(answer), err
+		}
+		if t.bot.Matcher != nil && t.bot.Matcher.Search(text, suggestionsShown).Confident {
+			return suggest(t, text)
+		}
+		return offerStaff(t, text), nil
+	case intentNames[r.Intent] != "" && r.Intent != understand.Menu:
+		alt, no := "", Choice{Label: unsureNo, Data: choiceNo}
+		if l := noLabels[r.Alt]; l != "" && l != noLabels[r.Intent] {
+			alt, no.Label = string(r.Alt), l
+		}
+		t.next = Session{Flow: "unsure", Data: map[string]string{"intent": string(r.Intent), "alt": alt, "text": text}}
+		return t.ask("confirm", Reply{Text: fmt.Sprintf(unsureText, intentNames[r.Intent])}, Choice{Label: switchYes, Data: choiceYes}, no), nil
+	case r.Intent == understand.None && t.expired:
+		return t.menu(menuText), nil
+	case r.Intent == understand.None:
+		return t.menu(unreadText), nil
+	}
+	return t.act(r.Intent, text)
+}
+
+var switchSteps = map[string]stepFunc{"confirm": confirmSwitch}
+
+// confirmSwitch handles the answer to 「入力中のお手続きを中止して…？」.
+// Anything else than yes or no is taken up by the paused step.
+func confirmSwitch(t *turn) ([]Reply, error) {
+	d, paused := t.next.Data, t.next.Paused
+	yes, no := t.yesNo()
+	t.next = Session{}
+	if paused != nil {
+		t.next = *paused
+	}
+	switch {
+	case yes:
+		t.read = understand.Read(normalize(d["text"]), t.Now, t.bot.Loc)
+		return t.act(understand.Intent(d["intent"]), d["text"])
+	case no:
+		return []Reply{{Text: resumeText + "\n" + t.next.Asked, Choices: t.offeredWithWayOut()}}, nil
+	}
+	return t.dispatch()
+}
+
+var unsureSteps = map[string]stepFunc{"confirm": confirmUnsure}
+
+// confirmUnsure handles the answer to 「〇〇ですか？」; anything else is a new message.
+func confirmUnsure(t *turn) ([]Reply, error) {
+	d := t.next.Data
+	yes, no := t.yesNo()
+	intent := understand.Intent(d["intent"])
+	switch {
+	case no && d["alt"] == "":
+		return t.menu(unsureNoAsk), nil
+	case no:
+		intent = understand.Intent(d["alt"])
+	case !yes:
+		t.next = Session{}
+		return t.dispatch()
+	}
+	t.read = understand.Read(normalize(d["text"]), t.Now, t.bot.Loc)
+	return t.act(intent, d["text"])
+}
+
+// yesNo reads the answer to a yes/no question: its buttons, typed or
+// tapped, or a sentence that means yes or no.
+func (t *turn) yesNo() (yes, no bool) {
+	if data, ok := t.selection(); ok {
+		return data == choiceYes, data == choiceNo
+	}
+	return t.says(understand.Yes), t.says(understand.No)
+}
