@@ -74,6 +74,6 @@ func (r *Runner) Turn(ctx context.Context, tx store.Tx, now time.Time, e store.E
 // the flows use must be set here.
 func bind(b *flows.Bot, tx store.Tx) *flows.Bot {
 	turn := *b
-	turn.Seminars, turn.Intros, turn.Bookings, turn.Privacy = tx, tx, tx, tx
+	turn.Seminars, turn.Intros, turn.Bookings, turn.Privacy, turn.FAQ = tx, tx, tx, tx, tx
 	return &turn
 }

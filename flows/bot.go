@@ -69,8 +69,6 @@ type Bot struct {
 	// FAQ answers questions from the staff's FAQ and keeps the questions it
 	// cannot answer for staff; nil: no FAQ, and no question is kept.
 	FAQ FAQStore
-
-	faq faqCache
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.

@@ -46,8 +46,11 @@ type FAQStore interface {
 	RecordQuestion(ctx context.Context, q store.Question) error
 }
 
-// faqCache holds the index of the FAQ rows it was built from, so that it
-// is built again only when staff change them.
+// faqIndex is the index of the FAQ rows last read, built again only when
+// staff change them. It is keyed by the rows' content, so one serves every
+// Bot, including the per-turn copies bound to a transaction.
+var faqIndex faqCache
+
 type faqCache struct {
 	mu  sync.Mutex
 	sum [sha256.Size]byte
@@ -88,7 +91,7 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 	if err != nil {
 		return "", false, fmt.Errorf("faqs: %w", err)
 	}
-	e, _, ok := t.bot.faq.index(rows).Best(normalize(text))
+	e, _, ok := faqIndex.index(rows).Best(normalize(text))
 	return e.Answer, ok, nil
 }
 

@@ -41,6 +41,7 @@ type Records interface {
 	Staffing
 	Consultations
 	Privacy
+	Questions
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.
@@ -130,12 +131,26 @@ type FAQ struct {
 	Answer    string
 }
 
-// Question is a user's question the bot could not answer (or a request to talk to staff), kept for staff.
+// Question is a user's question the bot could not answer (or a request to
+// talk to staff), kept for staff.
 type Question struct {
 	UserID  string
 	Text    string
-	Kind    string // "unanswered" | "staff"
+	Kind    string // "unanswered" or "staff"
 	AskedAt time.Time
+}
+
+// Questions holds the staff's FAQ and the questions kept for staff. Kept
+// questions are personal data: DeleteUserData and PurgeBefore erase them.
+type Questions interface {
+	// UpsertFAQs creates or updates FAQ rows by ID, all or none.
+	UpsertFAQs(ctx context.Context, faqs []FAQ) error
+	// FAQs lists every FAQ row, by ID.
+	FAQs(ctx context.Context) ([]FAQ, error)
+	// RecordQuestion keeps a question for staff.
+	RecordQuestion(ctx context.Context, q Question) error
+	// AllQuestions lists the kept questions, oldest first, for export.
+	AllQuestions(ctx context.Context) ([]Question, error)
 }
 
 // Attendance is how a registered attendee takes part.

@@ -167,3 +167,12 @@ func hasLetter(s string) bool {
 	}
 	return false
 }
+
+// Load reads the dictionary and the phrase tables now rather than on the
+// first message, which would otherwise wait for them (a few seconds). A
+// server calls it before it takes requests; match shares the dictionary.
+func Load() {
+	kagome()
+	index()
+	concepts()
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/amamibot/amamibot/bot"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // shutdownGrace bounds how long in-flight requests and running turns get to
@@ -62,6 +63,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
+	started := time.Now()
+	understand.Load()
+	logger.Info("dictionary and phrase tables loaded", "took", time.Since(started).Round(time.Millisecond))
 	talents := &liveIndex{}
 	if err := talents.refresh(ctx, st); err != nil {
 		return err
@@ -94,7 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
-		Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
+		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
 	}
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {

@@ -4,14 +4,15 @@ package sqlstore
 // own; the schemas are in each backend's migrations.
 
 const (
-	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked`
+	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked, s.fee, s.description`
 
 	upsertSeminar = `
-INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity, fee, description)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
-    venue = excluded.venue, online_url = excluded.online_url, capacity = excluded.capacity`
+    venue = excluded.venue, online_url = excluded.online_url, capacity = excluded.capacity,
+    fee = excluded.fee, description = excluded.description`
 
 	selectSeminar = `SELECT ` + seminarColumns + ` FROM seminars s WHERE s.id = $1`
 
@@ -233,6 +234,8 @@ ON CONFLICT (user_id) DO NOTHING`
 	deleteConsent = `DELETE FROM consents WHERE user_id = $1`
 	deleteOwner   = `DELETE FROM owners WHERE user_id = $1`
 	deleteSession = `DELETE FROM sessions WHERE user_id = $1`
+	deleteQuestions = `DELETE FROM questions WHERE user_id = $1`
+	purgeQuestions  = `DELETE FROM questions WHERE asked_at < $1`
 
 	eraseUserRegistrations = `
 UPDATE registrations SET name = '', company = ''
@@ -276,4 +279,16 @@ WHERE seq IN (
     WHERE received_at < $1 AND handled_at IS NOT NULL
     ORDER BY seq
     FOR UPDATE)`
+)
+
+const (
+	upsertFAQ = `
+INSERT INTO faqs (id, questions, answer) VALUES ($1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET questions = excluded.questions, answer = excluded.answer`
+
+	selectFAQs = `SELECT id, questions, answer FROM faqs ORDER BY id`
+
+	insertQuestion = `INSERT INTO questions (user_id, text, kind, asked_at) VALUES ($1, $2, $3, $4)`
+
+	selectQuestions = `SELECT user_id, text, kind, asked_at FROM questions ORDER BY asked_at, id`
 )

@@ -17,7 +17,8 @@ import (
 func (v view) UpsertSeminars(ctx context.Context, seminars []store.Seminar) error {
 	err := v.inTx(ctx, func(tx view) error {
 		for _, m := range seminars {
-			_, err := tx.exec(ctx, upsertSeminar, m.ID, m.Title, tx.t(m.StartsAt), tx.t(m.EndsAt), m.Venue, m.OnlineURL, m.Capacity)
+			_, err := tx.exec(ctx, upsertSeminar, m.ID, m.Title, tx.t(m.StartsAt), tx.t(m.EndsAt), m.Venue, m.OnlineURL, m.Capacity,
+				m.Fee, m.Description)
 			if err != nil {
 				return fmt.Errorf("seminar %q: %w", m.ID, err)
 			}
@@ -270,7 +271,8 @@ func (v view) SeminarRegistrations(ctx context.Context, seminarID string) ([]sto
 
 // seminarDest is where a row of seminarColumns goes.
 func seminarDest(m *store.Seminar) []any {
-	return []any{&m.ID, &m.Title, timeDest{&m.StartsAt}, timeDest{&m.EndsAt}, &m.Venue, &m.OnlineURL, &m.Capacity, &m.Booked}
+	return []any{&m.ID, &m.Title, timeDest{&m.StartsAt}, timeDest{&m.EndsAt}, &m.Venue, &m.OnlineURL, &m.Capacity, &m.Booked,
+		&m.Fee, &m.Description}
 }
 
 // registrationDest is where a row of registrationSelect goes.
