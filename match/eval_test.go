@@ -2,6 +2,7 @@ package match
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -86,13 +87,22 @@ func readQueries(t testing.TB, path string) []evalQuery {
 	return qs
 }
 
-// metrics are the figures of score.py, averaged over queries.
-type metrics struct{ ndcg, p, skill float64 }
+// metrics are the figures of score.py, averaged over queries, and how many
+// queries fared badly: below 0.3 nDCG@5, or without any candidate.
+type metrics struct {
+	ndcg, p, skill float64
+	low, empty     int
+}
+
+func (m metrics) String() string {
+	return fmt.Sprintf("nDCG@5=%.3f P@5=%.3f skill@5=%.3f below0.3=%d empty=%d", m.ndcg, m.p, m.skill, m.low, m.empty)
+}
 
 // score computes nDCG@5, P@5 and skill@5 exactly as score.py does: the gain
 // of a talent is the query's grade for its first field, or one less for a
 // further field, plus one when it also holds a key skill.
-func score(pool []Talent, qs []evalQuery, ranked func(evalQuery) []string) metrics {
+// perQuery, when not nil, is told each query's nDCG@5.
+func score(pool []Talent, qs []evalQuery, ranked func(evalQuery) []string, perQuery func(evalQuery, float64)) metrics {
 	byID := make(map[string]*Talent, len(pool))
 	for i := range pool {
 		byID[pool[i].ID] = &pool[i]
@@ -123,12 +133,23 @@ func score(pool []Talent, qs []evalQuery, ranked func(evalQuery) []string) metri
 				m.skill += 0.2
 			}
 		}
+		var nd float64
 		if d := dcg(ideal); d > 0 {
-			m.ndcg += dcg(got) / d
+			nd = dcg(got) / d
+		}
+		m.ndcg += nd
+		if nd < 0.3 {
+			m.low++
+		}
+		if len(ids) == 0 {
+			m.empty++
+		}
+		if perQuery != nil {
+			perQuery(q, nd)
 		}
 	}
 	n := float64(len(qs))
-	return metrics{m.ndcg / n, m.p / n, m.skill / n}
+	return metrics{ndcg: m.ndcg / n, p: m.p / n, skill: m.skill / n, low: m.low, empty: m.empty}
 }
 
 func gain(t *Talent, q evalQuery) (int, bool) {
@@ -169,12 +190,7 @@ func searchIDs(ix *Index) func(evalQuery) []string {
 // floors sit just below the figures reached; raise them when quality
 // improves, never lower them to let a change through.
 func TestEvaluation(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join(evalDir(), "queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d queries: nDCG@5=%.3f P@5=%.3f skill@5=%.3f (BenchmarkBaselineBigram gives the baseline's)",
-		len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.99, p: 0.99, skill: 0.97})
+	checkSet(t, filepath.Join(evalDir(), "queries.jsonl"), metrics{ndcg: 0.99, p: 0.99, skill: 0.97})
 }
 
 // TestOwnerPhrasings runs testdata/owner_queries.jsonl against the same pool:
@@ -188,18 +204,33 @@ func TestEvaluation(t *testing.T) {
 // holdout2/holdout3 below) took them from 0.893 to 0.954. The floor guards
 // what the lexicon knows now.
 func TestOwnerPhrasings(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join("testdata", "owner_queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d owner phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.93, p: 0.97, skill: 0.96})
+	checkSet(t, filepath.Join("testdata", "owner_queries.jsonl"), metrics{ndcg: 0.93, p: 0.97, skill: 0.96})
 }
 
-func checkFloor(t *testing.T, got, floor metrics) {
+// checkSet scores the queries in path against the evaluation pool and fails
+// below floor; with -v it lists each query's nDCG@5, worst first.
+func checkSet(t *testing.T, path string, floor metrics) {
 	t.Helper()
+	pool, ix := loadEval(t)
+	qs := readQueries(t, path)
+	type line struct {
+		ndcg float64
+		text string
+	}
+	var lines []line
+	got := score(pool, qs, searchIDs(ix), func(q evalQuery, ndcg float64) {
+		lines = append(lines, line{ndcg, fmt.Sprintf("%s %.3f %s", q.ID, ndcg, q.Text)})
+	})
+	if testing.Verbose() {
+		slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.ndcg, b.ndcg) })
+		for _, l := range lines {
+			t.Log(l.text)
+		}
+	}
+	t.Logf("%s (%d queries): %v", filepath.Base(path), len(qs), got)
 	if got.ndcg < floor.ndcg || got.p < floor.p || got.skill < floor.skill {
-		t.Errorf("quality fell below the floor: nDCG@5=%.3f P@5=%.3f skill@5=%.3f, want at least %.3f / %.3f / %.3f",
-			got.ndcg, got.p, got.skill, floor.ndcg, floor.p, floor.skill)
+		t.Errorf("quality fell below the floor: %v, want at least %.3f / %.3f / %.3f",
+			got, floor.ndcg, floor.p, floor.skill)
 	}
 }
 
@@ -240,7 +271,7 @@ func TestScorePyAgrees(t *testing.T) {
 	if _, err := fmt.Sscanf(summary, "queries=%d nDCG@5=%f P@5=%f skill@5=%f", &n, &py3.ndcg, &py3.p, &py3.skill); err != nil {
 		t.Fatalf("reading score.py's summary %q: %v", summary, err)
 	}
-	got := score(pool, readQueries(t, filepath.Join(dir, "queries.jsonl")), searchIDs(ix))
+	got := score(pool, readQueries(t, filepath.Join(dir, "queries.jsonl")), searchIDs(ix), nil)
 	for _, d := range []float64{got.ndcg - py3.ndcg, got.p - py3.p, got.skill - py3.skill} {
 		if math.Abs(d) > 0.0005 { // score.py prints three decimals
 			t.Fatalf("Go metric %+v disagrees with score.py %q", got, summary)
@@ -255,11 +286,7 @@ func TestScorePyAgrees(t *testing.T) {
 // vocabulary but after reading these, so 0.981 / 1.000 / 1.000 now is not
 // an unseen figure. The floor is a regression guard.
 func TestHoldout2(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join("testdata", "holdout2_queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d holdout2 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+	checkSet(t, filepath.Join("testdata", "holdout2_queries.jsonl"), metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
 }
 
 // TestHoldout3 runs testdata/holdout3_queries.jsonl: 28 owner messages
@@ -271,9 +298,15 @@ func TestHoldout2(t *testing.T) {
 // tables, a trade show abroad) were then added from the domain, giving
 // 0.989 / 1.000 / 1.000, a seen figure. The floor is a regression guard.
 func TestHoldout3(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join("testdata", "holdout3_queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d holdout3 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+	checkSet(t, filepath.Join("testdata", "holdout3_queries.jsonl"), metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+}
+
+// TestHoldout4 runs testdata/holdout4_queries.jsonl: 60 owner messages
+// (s01–s60) written before the matcher learnt to generalise, on its known
+// weak spots: the object of a message (a shop, a boat, a machine) named
+// louder than the need, money worries in everyday words, two needs with the
+// main one first or stressed, and words no lexicon row has. First contact:
+// nDCG@5 0.754 P@5 0.850 skill@5 0.760, 11 below 0.3, 3 without candidates.
+func TestHoldout4(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.74, p: 0.83, skill: 0.74})
 }
