@@ -11,9 +11,11 @@
 //  3. Rank the pool with BM25F over skills, fields and profile words
 //     (index.go), and explain each suggestion in Japanese (search.go).
 //
-// When the text says too little (「困ってます」), Result.Confident is false and
-// the conversation should ask which field the problem is in, offering
-// Categories with CategoryLabel, then call SearchCategory.
+// Every text that is not blank is ranked. When it says too little
+// (「困ってます」), Result.Confidence is below 0.5 (Confident is false): the
+// candidates are only a guess, and the conversation should ask which field
+// the problem is in, offering Categories with CategoryLabel, then call
+// SearchCategory.
 //
 // Quality is measured on ../shared/eval/suggest (TestEvaluation) and speed by
 // the benchmarks in bench_test.go, against a character-bigram BM25 baseline.

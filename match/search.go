@@ -19,10 +19,14 @@ type Result struct {
 	Candidates []Candidate
 	Categories []string // field codes understood, best first
 	Skills     []string // skills understood, best first
-	// Confident is false when the text says too little to pick
-	// professionals (empty, only emoji, 「困ってます」, 「売上を上げたい」):
-	// the flow should ask which field the problem is in (Categories,
-	// CategoryLabel) and call SearchCategory with the answer.
+	// Confidence (0–1) says how clearly the text named a need: 0 when
+	// nothing in it was understood and the candidates are only the pool's
+	// generalists, 0.5 for one clear phrase, towards 1 for several.
+	Confidence float64
+	// Confident is Confidence ≥ 0.5. When it is false the text says too
+	// little to pick professionals (only emoji, 「困ってます」,
+	// 「売上を上げたい」): the flow should ask which field the problem is in
+	// (Categories, CategoryLabel) and call SearchCategory with the answer.
 	Confident bool
 }
 
@@ -55,11 +59,18 @@ const (
 	// characters, and garbage), while plain words only back up the
 	// lexicon, which reads the whole text: they come from the start.
 	maxWordRunes = 1000
+
+	// When nothing in a text is understood, the candidates are the
+	// professionals whose main field is general management: someone who
+	// can hear the problem out and say which specialist it needs.
+	generalField = "strategy"
 )
 
 // Search returns the k professionals who best fit the problem described in
-// text, with what it understood. To show "the next ones", search again with a
-// larger k and skip those already shown: results are deterministic.
+// text, with what it understood. It ranks for any text that is not blank,
+// however little it understood (see Confidence). To show "the next ones",
+// search again with a larger k and skip those already shown: results are
+// deterministic.
 func (ix *Index) Search(text string, k int) Result {
 	return ix.search(text, "", k)
 }
@@ -97,12 +108,22 @@ func (ix *Index) search(text, category string, k int) Result {
 	res := Result{
 		Categories: sortedByWeight(q.cats),
 		Skills:     sortedByWeight(q.skills),
-		Confident:  q.confident(),
+		Confidence: q.confidence(),
 	}
 	if category != "" {
-		res.Confident = len(ix.cats[category]) > 0
+		res.Confidence = 0
+		if len(ix.cats[category]) > 0 {
+			res.Confidence = 1
+		}
 	}
-	for _, doc := range sc.top(k, keep) {
+	res.Confident = res.Confidence >= 0.5
+	top := sc.top(k, keep)
+	if len(top) == 0 && category == "" && strings.TrimSpace(text) != "" {
+		res.Confidence, res.Confident = 0, false
+		sc.add(ix.cats[generalField], 1)
+		top = sc.top(k, nil)
+	}
+	for _, doc := range top {
 		res.Candidates = append(res.Candidates, ix.candidate(doc, sc.score[doc], &q))
 	}
 	return res
@@ -160,15 +181,18 @@ func (ix *Index) understand(text string) query {
 	return q
 }
 
-// confident reports whether the text named a need clearly enough to suggest
-// professionals without asking: a skill, from phrases that are not mere hints,
-// or one field well ahead of the others.
-func (q *query) confident() bool {
-	if q.evidence >= 1 {
-		return true
-	}
+// confidence says how clearly the text named a need, from the weight e of
+// the phrases that named skills (a weak hint weighs 0.3–0.5, a plain phrase
+// 1) as e/(e+1): 0.5 for one plain phrase, at least 0.5 too when one field
+// stands well ahead of the others; that is the line above which the flow
+// suggests professionals without asking first.
+func (q *query) confidence() float64 {
+	e := q.evidence
 	cats := sortedByWeight(q.cats)
-	return len(cats) > 0 && q.cats[cats[0]] >= 1 && (len(cats) == 1 || q.cats[cats[1]] < q.cats[cats[0]]/2)
+	if len(cats) > 0 && q.cats[cats[0]] >= 1 && (len(cats) == 1 || q.cats[cats[1]] < q.cats[cats[0]]/2) {
+		e = max(e, 1)
+	}
+	return e / (e + 1)
 }
 
 // candidate makes doc a suggestion for q.

@@ -100,8 +100,17 @@ func TestSearchBadInput(t *testing.T) {
 			if c.confident && (len(r.Categories) == 0 || r.Categories[0] != c.category || len(r.Candidates) != 5) {
 				t.Errorf("categories %v with %d candidates, want %s first and 5 candidates", r.Categories, len(r.Candidates), c.category)
 			}
-			if strings.TrimSpace(c.text) == "" && len(r.Candidates) > 0 {
+			blank := strings.TrimSpace(c.text) == ""
+			if blank && len(r.Candidates) > 0 {
 				t.Errorf("%d candidates for nothing", len(r.Candidates))
+			}
+			// Unsure or not, a text is ranked: the flow decides whether to
+			// ask first.
+			if !blank && len(r.Candidates) != 5 {
+				t.Errorf("%d candidates, want 5", len(r.Candidates))
+			}
+			if r.Confident != (r.Confidence >= 0.5) || r.Confidence < 0 || r.Confidence > 1 {
+				t.Errorf("confidence %v with confident=%v", r.Confidence, r.Confident)
 			}
 		})
 	}
