@@ -310,3 +310,19 @@ func TestHoldout3(t *testing.T) {
 func TestHoldout4(t *testing.T) {
 	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.74, p: 0.83, skill: 0.74})
 }
+
+// TestIdeaBatches runs the small batches written to try one idea each,
+// before the idea was first tested (first-contact figures in each comment).
+func TestIdeaBatches(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		floor metrics
+	}{
+		// u01–u20, money worries in everyday words, written for the word
+		// groups of lexicon.tsv (@お金 × @苦しい…): 0.830 before them,
+		// 0.994 after.
+		{"fresh_money_queries.jsonl", metrics{ndcg: 0.97, p: 0.98, skill: 0.98}},
+	} {
+		t.Run(c.file, func(t *testing.T) { checkSet(t, filepath.Join("testdata", c.file), c.floor) })
+	}
+}
