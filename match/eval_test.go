@@ -322,6 +322,11 @@ func TestIdeaBatches(t *testing.T) {
 		// groups of lexicon.tsv (@お金 × @苦しい…): 0.830 before them,
 		// 0.994 after.
 		{"fresh_money_queries.jsonl", metrics{ndcg: 0.97, p: 0.98, skill: 0.98}},
+		// v01–v20, two needs with the main one stressed or the other set
+		// aside, and openings that name the business, written for the
+		// segment weights (segment.go): 0.814 before them (0.881 with the
+		// generalist fallback and the money groups), 0.956 after.
+		{"fresh_priority_queries.jsonl", metrics{ndcg: 0.94, p: 0.97, skill: 0.97}},
 	} {
 		t.Run(c.file, func(t *testing.T) { checkSet(t, filepath.Join("testdata", c.file), c.floor) })
 	}

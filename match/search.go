@@ -142,19 +142,24 @@ type query struct {
 func (ix *Index) understand(text string) query {
 	text = truncateRunes(text, maxQueryRunes)
 	q := query{
-		sentences: sentences(norm.NFKC.String(text)),
-		skills:    make(map[string]float64),
-		cats:      make(map[string]float64),
-		from:      make(map[string]int),
+		skills: make(map[string]float64),
+		cats:   make(map[string]float64),
+		from:   make(map[string]int),
 	}
-	n := normalize(text)
-	for _, h := range ix.matcher.match(fold(n)) {
+	segs := segments(norm.NFKC.String(text))
+	keys := make([]string, len(segs))
+	for i, s := range segs {
+		q.sentences = append(q.sentences, s.text)
+		keys[i] = key(s.text)
+	}
+	for _, h := range ix.matcher.matchSentences(keys) {
 		p := h.phrase
 		if len(p.skills) > 0 {
 			q.evidence += p.weight
 		}
+		w := p.weight * segs[h.sentence].factor
 		// A phrase naming several skills is less sure of each one.
-		per := p.weight / math.Sqrt(float64(len(p.skills)))
+		per := w / math.Sqrt(float64(len(p.skills)))
 		for _, s := range p.skills {
 			q.skills[s] += per
 			if _, ok := q.from[s]; !ok {
@@ -163,12 +168,13 @@ func (ix *Index) understand(text string) query {
 		}
 		for i, c := range p.categories {
 			if i == 0 {
-				q.cats[c] += p.weight
+				q.cats[c] += w
 			} else {
-				q.cats[c] += p.weight / 2
+				q.cats[c] += w / 2
 			}
 		}
 	}
+	n := normalize(text)
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
 	for _, w := range words(truncateRunes(n, maxWordRunes)) {

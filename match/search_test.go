@@ -145,6 +145,23 @@ func TestSeveralProblemsInOneMessage(t *testing.T) {
 	}
 }
 
+// With two needs in one message, the one the owner stresses leads and the
+// one they set aside follows, whatever the order they come in.
+func TestStressedNeedLeads(t *testing.T) {
+	ix := demoIndex()
+	for _, c := range []struct{ text, first string }{
+		{"一番困ってるのは後継ぎがいないこと。ついでにインスタも始めたい", "succession"},
+		{"インスタも始めたいけど、何より後継ぎがいないのが心配", "succession"},
+		{"後継ぎのこともあるけど、とにかく今はインスタを始めたい", "marketing"},
+		{"まずは資金繰りをなんとかしたい。落ち着いたら新しいメニューも考えたい", "finance"},
+	} {
+		r := ix.Search(c.text, 5)
+		if len(r.Categories) < 2 || r.Categories[0] != c.first {
+			t.Errorf("Search(%q): fields %v, want %s first of two or more", c.text, r.Categories, c.first)
+		}
+	}
+}
+
 func TestSearchCategory(t *testing.T) {
 	ix := demoIndex()
 	r := ix.SearchCategory("困ってます", "hr", 8)
