@@ -53,6 +53,9 @@ func parseLexicon(src string) ([]phrase, error) {
 			if name == "" || strings.ContainsAny(name, " @") || len(strings.Fields(cols[1])) == 0 {
 				return nil, fmt.Errorf("line %d: a word group is @name, a tab and its words separated by spaces", n+1)
 			}
+			if groups[name] != nil {
+				return nil, fmt.Errorf("line %d: word group @%s is defined twice", n+1, name)
+			}
 			for _, w := range strings.Fields(cols[1]) {
 				groups[name] = append(groups[name], key(w))
 			}

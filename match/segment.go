@@ -23,7 +23,7 @@ const (
 
 var (
 	// stressWords mark the need that matters most.
-	stressWords = []string{"一番", "いちばん", "何より", "なにより", "まずは", "まず", "とにかく", "特に", "最優先", "何としても"}
+	stressWords = []string{"一番", "いちばん", "何より", "なにより", "まずは", "まず", "とにかく", "特に", "最優先", "何としても", "せめて"}
 	// asideWords open a need that can wait; asideAnywhere say so wherever
 	// they stand (「ホームページもそのうち直したい」).
 	asideWords = []string{"あと", "それと", "それから", "ついでに", "できれば", "出来れば", "落ち着いたら", "余裕があれば",
