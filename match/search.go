@@ -19,9 +19,9 @@ type Result struct {
 	Candidates []Candidate
 	Categories []string // field codes understood, best first
 	Skills     []string // skills understood, best first
-	// Confidence (0–1) says how clearly the text named a need: 0 when
-	// nothing in it was understood and the candidates are only the pool's
-	// generalists, 0.5 for one clear phrase, towards 1 for several.
+	// Confidence (0–1) says how clearly the text named a need: 0.5 for one
+	// clear phrase, towards 1 for several, and 0 when nothing in it met any
+	// profile, so that the candidates are only the pool's generalists.
 	Confidence float64
 	// Confident is Confidence ≥ 0.5. When it is false the text says too
 	// little to pick professionals (only emoji, 「困ってます」,
@@ -119,9 +119,10 @@ func (ix *Index) search(text, category string, k int) Result {
 	res.Confident = res.Confidence >= 0.5
 	top := sc.top(k, keep)
 	if len(top) == 0 && category == "" && strings.TrimSpace(text) != "" {
-		res.Confidence, res.Confident = 0, false
 		sc.add(ix.cats[generalField], 1)
-		top = sc.top(k, nil)
+		if top = sc.top(k, nil); len(top) > 0 {
+			res.Confidence, res.Confident = 0, false // a guess, whatever the text said
+		}
 	}
 	for _, doc := range top {
 		res.Candidates = append(res.Candidates, ix.candidate(doc, sc.score[doc], &q))
@@ -135,6 +136,7 @@ type query struct {
 	skills    map[string]float64 // skill → weight
 	cats      map[string]float64 // field → weight
 	from      map[string]int     // skill → sentence that asked for it
+	named     map[string]float64 // field → weight, before segment factors
 	words     []word             // content words that occur in the pool
 	evidence  float64            // total weight of the phrases that named skills
 }
@@ -145,6 +147,7 @@ func (ix *Index) understand(text string) query {
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
 		from:   make(map[string]int),
+		named:  make(map[string]float64),
 	}
 	segs := segments(norm.NFKC.String(text))
 	keys := make([]string, len(segs))
@@ -167,11 +170,12 @@ func (ix *Index) understand(text string) query {
 			}
 		}
 		for i, c := range p.categories {
-			if i == 0 {
-				q.cats[c] += w
-			} else {
-				q.cats[c] += w / 2
+			share := 1.0
+			if i > 0 {
+				share = 0.5
 			}
+			q.cats[c] += w * share
+			q.named[c] += p.weight * share
 		}
 	}
 	n := normalize(text)
@@ -194,8 +198,8 @@ func (ix *Index) understand(text string) query {
 // suggests professionals without asking first.
 func (q *query) confidence() float64 {
 	e := q.evidence
-	cats := sortedByWeight(q.cats)
-	if len(cats) > 0 && q.cats[cats[0]] >= 1 && (len(cats) == 1 || q.cats[cats[1]] < q.cats[cats[0]]/2) {
+	cats := sortedByWeight(q.named)
+	if len(cats) > 0 && q.named[cats[0]] >= 1 && (len(cats) == 1 || q.named[cats[1]] < q.named[cats[0]]/2) {
 		e = max(e, 1)
 	}
 	return e / (e + 1)

@@ -160,6 +160,18 @@ func TestStressedNeedLeads(t *testing.T) {
 			t.Errorf("Search(%q): fields %v, want %s first of two or more", c.text, r.Categories, c.first)
 		}
 	}
+	// Stressing or setting a need aside orders the fields; it does not
+	// make a vague text clear nor a clear one vague.
+	for _, c := range [][2]string{
+		{"売上を上げたい", "とにかく売上を上げたい"},
+		{"お客さんを増やしたい", "一番はお客さんを増やしたい"},
+		{"求人を出したい", "あと、求人を出したい"},
+	} {
+		plain, marked := ix.Search(c[0], 5), ix.Search(c[1], 5)
+		if plain.Confidence != marked.Confidence {
+			t.Errorf("confidence %v for %q but %v for %q", plain.Confidence, c[0], marked.Confidence, c[1])
+		}
+	}
 }
 
 func TestSearchCategory(t *testing.T) {
