@@ -307,8 +307,12 @@ func TestHoldout3(t *testing.T) {
 // louder than the need, money worries in everyday words, two needs with the
 // main one first or stressed, and words no lexicon row has. First contact:
 // nDCG@5 0.754 P@5 0.850 skill@5 0.760, 11 below 0.3, 3 without candidates.
+// After the generalist fallback, the word groups and the segment weights
+// (each measured on its own fresh batch, TestIdeaBatches): 0.849 / 0.900 /
+// 0.873, 7 below 0.3, none without candidates; not an unseen figure, as
+// its failures were read while the word groups were written.
 func TestHoldout4(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.74, p: 0.83, skill: 0.74})
+	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.83, p: 0.88, skill: 0.85})
 }
 
 // TestIdeaBatches runs the small batches written to try one idea each,
