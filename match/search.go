@@ -150,10 +150,12 @@ func (ix *Index) understand(text string) query {
 		named:  make(map[string]float64),
 	}
 	segs := segments(norm.NFKC.String(text))
+	normal := make([]string, len(segs)) // normalised once, for phrases and words
 	keys := make([]string, len(segs))
 	for i, s := range segs {
 		q.sentences = append(q.sentences, s.text)
-		keys[i] = key(s.text)
+		normal[i] = normalize(s.text)
+		keys[i] = fold(normal[i])
 	}
 	for _, h := range ix.matcher.matchSentences(keys) {
 		p := h.phrase
@@ -178,7 +180,7 @@ func (ix *Index) understand(text string) query {
 			q.named[c] += p.weight * share
 		}
 	}
-	n := normalize(text)
+	n := strings.Join(normal, "\n")
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
 	for _, w := range words(truncateRunes(n, maxWordRunes)) {
