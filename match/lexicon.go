@@ -115,5 +115,6 @@ func parseLexicon(src string) ([]phrase, error) {
 	return ps, nil
 }
 
-// key is the form in which text is compared: normalised and kana-folded.
-func key(s string) string { return fold(normalize(s)) }
+// key is the form in which text is compared: normalised, kana-folded and
+// with favours written one way (see matchKey).
+func key(s string) string { return matchKey(normalize(s)) }

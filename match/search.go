@@ -155,7 +155,7 @@ func (ix *Index) understand(text string) query {
 	for i, s := range segs {
 		q.sentences = append(q.sentences, s.text)
 		normal[i] = normalize(s.text)
-		keys[i] = fold(normal[i])
+		keys[i] = matchKey(normal[i])
 	}
 	for _, h := range ix.matcher.matchSentences(keys) {
 		p := h.phrase
