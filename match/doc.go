@@ -6,8 +6,11 @@
 //
 //  1. Normalise the text (NFKC, case, kana, long vowels; normalize.go).
 //  2. Understand it: the lexicon (lexicon.tsv, reviewable by programme
-//     staff) maps everyday phrases to skills and fields; kagome adds the
-//     content words for whatever the lexicon does not know.
+//     staff) maps everyday phrases to skills and fields, and its word
+//     groups (@お金 × @苦しい) cover every combination of everyday words
+//     for one need; the need an owner stresses counts more than the one
+//     set aside (segment.go); kagome adds the content words for whatever
+//     the lexicon does not know.
 //  3. Rank the pool with BM25F over skills, fields and profile words
 //     (index.go), and explain each suggestion in Japanese (search.go).
 //
