@@ -107,7 +107,7 @@ func benchTexts(b *testing.B) []string {
 }
 
 func reportQuality(b *testing.B, pool []Talent, ranked func(evalQuery) []string) {
-	m := score(pool, readQueries(b, filepath.Join(evalDir(), "queries.jsonl")), ranked)
+	m := score(pool, readQueries(b, filepath.Join(evalDir(), "queries.jsonl")), ranked, nil)
 	b.ReportMetric(m.ndcg, "nDCG@5")
 	b.ReportMetric(m.p, "P@5")
 	b.ReportMetric(m.skill, "skill@5")

@@ -6,14 +6,19 @@
 //
 //  1. Normalise the text (NFKC, case, kana, long vowels; normalize.go).
 //  2. Understand it: the lexicon (lexicon.tsv, reviewable by programme
-//     staff) maps everyday phrases to skills and fields; kagome adds the
-//     content words for whatever the lexicon does not know.
+//     staff) maps everyday phrases to skills and fields, and its word
+//     groups (@お金 × @苦しい) cover every combination of everyday words
+//     for one need; the need an owner stresses counts more than the one
+//     set aside (segment.go); kagome adds the content words for whatever
+//     the lexicon does not know.
 //  3. Rank the pool with BM25F over skills, fields and profile words
 //     (index.go), and explain each suggestion in Japanese (search.go).
 //
-// When the text says too little (「困ってます」), Result.Confident is false and
-// the conversation should ask which field the problem is in, offering
-// Categories with CategoryLabel, then call SearchCategory.
+// Every text that is not blank is ranked. When it says too little
+// (「困ってます」), Result.Confidence is below 0.5 (Confident is false): the
+// candidates are only a guess, and the conversation should ask which field
+// the problem is in, offering Categories with CategoryLabel, then call
+// SearchCategory.
 //
 // Quality is measured on testdata/suggest (TestEvaluation) and speed by
 // the benchmarks in bench_test.go, against a character-bigram BM25 baseline.

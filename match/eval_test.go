@@ -2,6 +2,7 @@ package match
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -85,13 +86,22 @@ func readQueries(t testing.TB, path string) []evalQuery {
 	return qs
 }
 
-// metrics are the figures of score.py, averaged over queries.
-type metrics struct{ ndcg, p, skill float64 }
+// metrics are the figures of score.py, averaged over queries, and how many
+// queries fared badly: below 0.3 nDCG@5, or without any candidate.
+type metrics struct {
+	ndcg, p, skill float64
+	low, empty     int
+}
+
+func (m metrics) String() string {
+	return fmt.Sprintf("nDCG@5=%.3f P@5=%.3f skill@5=%.3f below0.3=%d empty=%d", m.ndcg, m.p, m.skill, m.low, m.empty)
+}
 
 // score computes nDCG@5, P@5 and skill@5 exactly as score.py does: the gain
 // of a talent is the query's grade for its first field, or one less for a
 // further field, plus one when it also holds a key skill.
-func score(pool []Talent, qs []evalQuery, ranked func(evalQuery) []string) metrics {
+// perQuery, when not nil, is told each query's nDCG@5.
+func score(pool []Talent, qs []evalQuery, ranked func(evalQuery) []string, perQuery func(evalQuery, float64)) metrics {
 	byID := make(map[string]*Talent, len(pool))
 	for i := range pool {
 		byID[pool[i].ID] = &pool[i]
@@ -122,12 +132,23 @@ func score(pool []Talent, qs []evalQuery, ranked func(evalQuery) []string) metri
 				m.skill += 0.2
 			}
 		}
+		var nd float64
 		if d := dcg(ideal); d > 0 {
-			m.ndcg += dcg(got) / d
+			nd = dcg(got) / d
+		}
+		m.ndcg += nd
+		if nd < 0.3 {
+			m.low++
+		}
+		if len(ids) == 0 {
+			m.empty++
+		}
+		if perQuery != nil {
+			perQuery(q, nd)
 		}
 	}
 	n := float64(len(qs))
-	return metrics{m.ndcg / n, m.p / n, m.skill / n}
+	return metrics{ndcg: m.ndcg / n, p: m.p / n, skill: m.skill / n, low: m.low, empty: m.empty}
 }
 
 func gain(t *Talent, q evalQuery) (int, bool) {
@@ -168,12 +189,7 @@ func searchIDs(ix *Index) func(evalQuery) []string {
 // floors sit just below the figures reached; raise them when quality
 // improves, never lower them to let a change through.
 func TestEvaluation(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join(evalDir(), "queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d queries: nDCG@5=%.3f P@5=%.3f skill@5=%.3f (BenchmarkBaselineBigram gives the baseline's)",
-		len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.99, p: 0.99, skill: 0.97})
+	checkSet(t, filepath.Join(evalDir(), "queries.jsonl"), metrics{ndcg: 0.99, p: 0.99, skill: 0.97})
 }
 
 // TestOwnerPhrasings runs testdata/owner_queries.jsonl against the same pool:
@@ -187,18 +203,33 @@ func TestEvaluation(t *testing.T) {
 // holdout2/holdout3 below) took them from 0.893 to 0.954. The floor guards
 // what the lexicon knows now.
 func TestOwnerPhrasings(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join("testdata", "owner_queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d owner phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.93, p: 0.97, skill: 0.96})
+	checkSet(t, filepath.Join("testdata", "owner_queries.jsonl"), metrics{ndcg: 0.93, p: 0.97, skill: 0.96})
 }
 
-func checkFloor(t *testing.T, got, floor metrics) {
+// checkSet scores the queries in path against the evaluation pool and fails
+// below floor; with -v it lists each query's nDCG@5, worst first.
+func checkSet(t *testing.T, path string, floor metrics) {
 	t.Helper()
+	pool, ix := loadEval(t)
+	qs := readQueries(t, path)
+	type line struct {
+		ndcg float64
+		text string
+	}
+	var lines []line
+	got := score(pool, qs, searchIDs(ix), func(q evalQuery, ndcg float64) {
+		lines = append(lines, line{ndcg, fmt.Sprintf("%s %.3f %s", q.ID, ndcg, q.Text)})
+	})
+	if testing.Verbose() {
+		slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.ndcg, b.ndcg) })
+		for _, l := range lines {
+			t.Log(l.text)
+		}
+	}
+	t.Logf("%s (%d queries): %v", filepath.Base(path), len(qs), got)
 	if got.ndcg < floor.ndcg || got.p < floor.p || got.skill < floor.skill {
-		t.Errorf("quality fell below the floor: nDCG@5=%.3f P@5=%.3f skill@5=%.3f, want at least %.3f / %.3f / %.3f",
-			got.ndcg, got.p, got.skill, floor.ndcg, floor.p, floor.skill)
+		t.Errorf("quality fell below the floor: %v, want at least %.3f / %.3f / %.3f",
+			got, floor.ndcg, floor.p, floor.skill)
 	}
 }
 
@@ -239,7 +270,7 @@ func TestScorePyAgrees(t *testing.T) {
 	if _, err := fmt.Sscanf(summary, "queries=%d nDCG@5=%f P@5=%f skill@5=%f", &n, &py3.ndcg, &py3.p, &py3.skill); err != nil {
 		t.Fatalf("reading score.py's summary %q: %v", summary, err)
 	}
-	got := score(pool, readQueries(t, filepath.Join(dir, "queries.jsonl")), searchIDs(ix))
+	got := score(pool, readQueries(t, filepath.Join(dir, "queries.jsonl")), searchIDs(ix), nil)
 	for _, d := range []float64{got.ndcg - py3.ndcg, got.p - py3.p, got.skill - py3.skill} {
 		if math.Abs(d) > 0.0005 { // score.py prints three decimals
 			t.Fatalf("Go metric %+v disagrees with score.py %q", got, summary)
@@ -254,11 +285,7 @@ func TestScorePyAgrees(t *testing.T) {
 // vocabulary but after reading these, so 0.981 / 1.000 / 1.000 now is not
 // an unseen figure. The floor is a regression guard.
 func TestHoldout2(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join("testdata", "holdout2_queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d holdout2 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+	checkSet(t, filepath.Join("testdata", "holdout2_queries.jsonl"), metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
 }
 
 // TestHoldout3 runs testdata/holdout3_queries.jsonl: 28 owner messages
@@ -270,9 +297,90 @@ func TestHoldout2(t *testing.T) {
 // tables, a trade show abroad) were then added from the domain, giving
 // 0.989 / 1.000 / 1.000, a seen figure. The floor is a regression guard.
 func TestHoldout3(t *testing.T) {
-	pool, ix := loadEval(t)
-	qs := readQueries(t, filepath.Join("testdata", "holdout3_queries.jsonl"))
-	got := score(pool, qs, searchIDs(ix))
-	t.Logf("matcher on %d holdout3 phrasings: nDCG@5=%.3f P@5=%.3f skill@5=%.3f", len(qs), got.ndcg, got.p, got.skill)
-	checkFloor(t, got, metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+	checkSet(t, filepath.Join("testdata", "holdout3_queries.jsonl"), metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+}
+
+// TestHoldout4 runs testdata/holdout4_queries.jsonl: 60 owner messages
+// (s01–s60) written before the matcher learnt to generalise, on its known
+// weak spots: the object of a message (a shop, a boat, a machine) named
+// louder than the need, money worries in everyday words, two needs with the
+// main one first or stressed, and words no lexicon row has. First contact:
+// nDCG@5 0.754 P@5 0.850 skill@5 0.760, 11 below 0.3, 3 without candidates.
+// After the generalist fallback, the word groups and the segment weights
+// (each measured on its own fresh batch, TestIdeaBatches): 0.849 / 0.900 /
+// 0.873, 7 below 0.3, none without candidates; not an unseen figure, as
+// its failures were read while the word groups were written.
+func TestHoldout4(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.83, p: 0.88, skill: 0.85})
+}
+
+// TestIdeaBatches runs the small batches written to try one idea each,
+// before the idea was first tested (first-contact figures in each comment).
+func TestIdeaBatches(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		floor metrics
+	}{
+		// u01–u20, money worries in everyday words, written for the word
+		// groups of lexicon.tsv (@お金 × @苦しい…): 0.830 before them,
+		// 0.994 after.
+		{"fresh_money_queries.jsonl", metrics{ndcg: 0.97, p: 0.98, skill: 0.98}},
+		// v01–v20, two needs with the main one stressed or the other set
+		// aside, and openings that name the business, written for the
+		// segment weights (segment.go): 0.814 before them (0.881 with the
+		// generalist fallback and the money groups), 0.956 after.
+		{"fresh_priority_queries.jsonl", metrics{ndcg: 0.94, p: 0.97, skill: 0.97}},
+		// w01–w20, needs of every field in everyday words, written for the
+		// word groups of the other fields (@人手 × @来ない, @名前 × @真似…):
+		// 0.869 before them, 0.953 after.
+		{"fresh_groups_queries.jsonl", metrics{ndcg: 0.93, p: 0.95, skill: 0.93}},
+		// x01–x20, written to try what the pool itself could teach:
+		// pseudo-relevance feedback (the top ten profiles' shared skills or
+		// field added to the query), a character-bigram back-off from
+		// unknown words to the pool's words, and weighing a word by how
+		// much of its use is in one field. First contact 0.732; feedback
+		// gave 0.733–0.757 but cost holdout3 and holdout4 up to 0.011, the
+		// other two nothing, as the pool's profiles are written from skill
+		// names and say nothing an owner's word could meet. None was kept;
+		// the word groups, tried on these too, gave nothing either.
+		{"fresh_pool_queries.jsonl", metrics{ndcg: 0.70, p: 0.78, skill: 0.79}},
+		// y01–y20, messages that name an object (a boat, a hotel shop, a
+		// workshop) louder than the need, written to try weighing down a
+		// phrase of one word when a phrase of several words names a need:
+		// first contact 0.515; the weighting gave 0.505 (×0.6) and 0.494
+		// (×0.3) and cost the other fresh batches, so it was dropped.
+		{"fresh_object_queries.jsonl", metrics{ndcg: 0.49, p: 0.62, skill: 0.53}},
+		// z01–z20, object-heavy again, written to try word groups pairing
+		// an object-like word with a need (@料理屋 × @使ってもらう, @余る ×
+		// @ばらつき…) drawn from y01–y20's failures: they took y01–y20 to
+		// 0.784 but left these fresh ones at 0.816 and cost the money batch
+		// 0.021, so they were dropped: rows written from the failures one
+		// has seen do not carry over.
+		{"fresh_object2_queries.jsonl", metrics{ndcg: 0.79, p: 0.85, skill: 0.78}},
+		// m01–m20, messages that tell of the business at length before the
+		// need, written to try saturating the query's field and skill
+		// weights (so that many small hints of one field do not outweigh
+		// one clear need of another): first contact 0.827; saturation gave
+		// 0.792–0.819 here and cost the priority batch, so it was dropped.
+		{"fresh_mixed_queries.jsonl", metrics{ndcg: 0.80, p: 0.89, skill: 0.82}},
+		// k01–k20, favours asked or received in every form (置いてくれない,
+		// 売ってもらえる, 知ってくれる人), written to try writing favours one
+		// way in the matching key (matchKey), after holdout5: 0.745 before,
+		// 0.905 after; holdout5 0.779 → 0.780, x01–x20 0.732 → 0.722 (x04's
+		// 「買ってくれる人」 now reads as selling to someone).
+		{"fresh_verbs_queries.jsonl", metrics{ndcg: 0.88, p: 0.95, skill: 0.9}},
+	} {
+		t.Run(c.file, func(t *testing.T) { checkSet(t, filepath.Join("testdata", c.file), c.floor) })
+	}
+}
+
+// TestHoldout5 runs testdata/holdout5_queries.jsonl: 44 owner messages
+// (t01–t44) written after all the tuning of issue 15 and scored once:
+// nDCG@5 0.779 P@5 0.895 skill@5 0.786, 8 below 0.3, none without
+// candidates (the matcher before issue 15: 0.721 / 0.841 / 0.736, 9 below
+// 0.3, 3 without candidates). What still fails is vocabulary no row has
+// (閉店してることになってる, 値下げ): the floor guards it. One idea came
+// after it, measured on its own batch (favours, TestIdeaBatches): 0.780.
+func TestHoldout5(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout5_queries.jsonl"), metrics{ndcg: 0.76, p: 0.87, skill: 0.76})
 }

@@ -217,7 +217,7 @@ func (a *analyser) text(text string) (ws, skills []string) {
 			for _, w := range words(c) {
 				cl.words = append(cl.words, w.key)
 			}
-			for _, h := range a.skillNames.match(fold(c)) {
+			for _, h := range a.skillNames.match(matchKey(c)) {
 				cl.skills = append(cl.skills, h.phrase.skills...)
 			}
 			a.memo[c] = cl

@@ -3,6 +3,7 @@ package match
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,11 +42,25 @@ var lexicon = sync.OnceValue(func() []phrase {
 // parseLexicon parses the lexicon format described at the top of lexicon.tsv.
 func parseLexicon(src string) ([]phrase, error) {
 	var ps []phrase
+	groups := make(map[string][]string) // @name → its words, in key form
+	seen := make(map[string]bool)       // fragments of the phrases so far
 	for n, line := range strings.Split(src, "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		cols := strings.Split(line, "\t")
+		if name, ok := strings.CutPrefix(cols[0], "@"); ok && len(cols) == 2 {
+			if name == "" || strings.ContainsAny(name, " @") || len(strings.Fields(cols[1])) == 0 {
+				return nil, fmt.Errorf("line %d: a word group is @name, a tab and its words separated by spaces", n+1)
+			}
+			if groups[name] != nil {
+				return nil, fmt.Errorf("line %d: word group @%s is defined twice", n+1, name)
+			}
+			for _, w := range strings.Fields(cols[1]) {
+				groups[name] = append(groups[name], key(w))
+			}
+			continue
+		}
 		if len(cols) < 3 || len(cols) > 4 {
 			return nil, fmt.Errorf("line %d: want 3 or 4 tab-separated columns, got %d", n+1, len(cols))
 		}
@@ -54,12 +69,6 @@ func parseLexicon(src string) ([]phrase, error) {
 			skills:     splitList(cols[1]),
 			categories: splitList(cols[2]),
 			weight:     1,
-		}
-		for _, f := range strings.Fields(p.text) {
-			p.fragments = append(p.fragments, key(f))
-		}
-		if len(p.fragments) == 0 {
-			return nil, fmt.Errorf("line %d: empty phrase", n+1)
 		}
 		if len(cols) == 4 {
 			w, err := strconv.ParseFloat(strings.TrimSpace(cols[3]), 64)
@@ -71,10 +80,41 @@ func parseLexicon(src string) ([]phrase, error) {
 		if len(p.skills) > 0 && len(p.categories) == 0 {
 			return nil, fmt.Errorf("line %d: %q names skills but no field", n+1, p.text)
 		}
-		ps = append(ps, p)
+		// Each choice of one word per group is a phrase of its own; a
+		// combination an earlier line already has keeps that line's meaning.
+		combos := [][]string{nil}
+		for _, f := range strings.Fields(p.text) {
+			alts := []string{key(f)}
+			if name, ok := strings.CutPrefix(f, "@"); ok {
+				if alts = groups[name]; alts == nil {
+					return nil, fmt.Errorf("line %d: word group @%s is not defined above", n+1, name)
+				}
+			}
+			var next [][]string
+			for _, c := range combos {
+				for _, a := range alts {
+					next = append(next, append(slices.Clone(c), a))
+				}
+			}
+			combos = next
+		}
+		if len(combos[0]) == 0 {
+			return nil, fmt.Errorf("line %d: empty phrase", n+1)
+		}
+		for _, frags := range combos {
+			k := strings.Join(frags, " ")
+			if len(combos) > 1 && seen[k] {
+				continue
+			}
+			seen[k] = true
+			q := p
+			q.fragments = frags
+			ps = append(ps, q)
+		}
 	}
 	return ps, nil
 }
 
-// key is the form in which text is compared: normalised and kana-folded.
-func key(s string) string { return fold(normalize(s)) }
+// key is the form in which text is compared: normalised, kana-folded and
+// with favours written one way (see matchKey).
+func key(s string) string { return matchKey(normalize(s)) }

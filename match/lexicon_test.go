@@ -52,6 +52,9 @@ func TestParseLexiconErrors(t *testing.T) {
 		{"# comment\n\nインスタ\tInstagram運用\tmarketing\t2", `line 3: weight "2" must be`},
 		{"インスタ\tInstagram運用\t", `line 1: "インスタ" names skills but no field`},
 		{" \tInstagram運用\tmarketing", "line 1: empty phrase"},
+		{"@お金\t", "line 1: a word group is"},
+		{"@お金\tお金\n@お金\t現金", "line 2: word group @お金 is defined twice"},
+		{"@お金 @苦しい\t資金繰り改善\tfinance", "line 1: word group @お金 is not defined above"},
 	} {
 		if _, err := parseLexicon(c.in); err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("parseLexicon(%q) = %v, want an error starting %q", c.in, err, c.want)
@@ -81,6 +84,11 @@ func TestLexiconUnderstandsOwners(t *testing.T) {
 		{"外国人観光客に来てほしい", "インバウンド集客"},
 		{"お土産のパッケージが古臭い", "パッケージデザイン"},
 		{"毎月の資金繰りが苦しい", "資金繰り改善"},
+		{"仕入れの支払いが追いつかない", "資金繰り改善"},
+		{"利息ばかりで元金が減らない", "資金繰り改善"},
+		{"冷蔵庫を買い替える大金がない", "資金調達"},
+		{"運転手が集まらない", "採用戦略"},
+		{"うちの屋号をパクられた", "商標登録"},
 		{"手書きの伝票を転記している", "受発注システム"},
 		{"スタッフがすぐ辞めてしまう", "定着率改善"},
 		{"会社のこれからの方向性を決めたい", "経営戦略立案"},

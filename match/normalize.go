@@ -60,6 +60,52 @@ func fold(s string) string {
 	}, s)
 }
 
+// matchKey is the form in which lexicon phrases are found in normalised
+// text: kana folded and favours written one way.
+func matchKey(s string) string { return foldFavours(fold(s)) }
+
+// foldFavours writes a favour asked or received one way, so that one lexicon
+// phrase covers them all: 「置いてくれる」「置いてもらいたい」「置いてもらえれば」
+// become 「置いてもら」, and 「置いてくれない」「置いてもらえません」 become
+// 「置いてもらな」 (a favour not done is another complaint: 「来てくれない」
+// customers are a marketing problem, 「来てもらいたい」 visitors a tourism one).
+func foldFavours(s string) string {
+	if !strings.Contains(s, "くれ") && !strings.Contains(s, "もら") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		rest := s[i:]
+		if (strings.HasPrefix(rest, "て") || strings.HasPrefix(rest, "で")) && len(rest) > 3 {
+			if v := rest[3:]; strings.HasPrefix(v, "くれ") || strings.HasPrefix(v, "もら") {
+				b.WriteString(rest[:3] + "もら")
+				i += 3 + len("もら")
+				for i < len(s) {
+					r, n := utf8.DecodeRuneInString(s[i:])
+					if r == 'な' || r == 'ん' { // not done: a different complaint
+						b.WriteRune('な')
+						i += n
+						break
+					}
+					if !strings.ContainsRune(favourEndings, r) {
+						break
+					}
+					i += n
+				}
+				continue
+			}
+		}
+		_, n := utf8.DecodeRuneInString(rest)
+		b.WriteString(rest[:n])
+		i += n
+	}
+	return b.String()
+}
+
+// favourEndings are the kana that inflect くれる and もらう (もらえます,
+// もらいたい, くれれば), short of the negative ない and ません.
+const favourEndings = "えいうるたっわおれますせよ"
+
 type kana int
 
 const (

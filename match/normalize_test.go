@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,21 @@ func TestKeyFoldsVariants(t *testing.T) {
 			if key(v) != key(group[0]) {
 				t.Errorf("key(%q) = %q, key(%q) = %q; want equal", v, key(v), group[0], key(group[0]))
 			}
+		}
+	}
+}
+
+// A favour asked or received is one phrase however it is put, and a favour
+// not done is another.
+func TestKeyFoldsFavours(t *testing.T) {
+	for _, text := range []string{"店に置いてくれる", "置いてもらいたい", "置いてもらえれば", "置いてくれれば嬉しい"} {
+		if k := key(text); !strings.Contains(k, key("置いてもら")) || strings.Contains(k, key("置いてくれな")) {
+			t.Errorf("key(%q) = %q, want it to hold 置いてもら and not 置いてくれな", text, k)
+		}
+	}
+	for _, text := range []string{"置いてくれない", "置いてもらえません", "置いてくれん"} {
+		if k := key(text); !strings.Contains(k, key("置いてくれな")) {
+			t.Errorf("key(%q) = %q, want it to hold 置いてくれな", text, k)
 		}
 	}
 }

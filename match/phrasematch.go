@@ -74,9 +74,14 @@ type hit struct {
 // sentence the most specific phrases win: 「海外 展示会」 hides 「展示会」 and
 // 「海外」, whose fragments it covers. Blockers hide and are not reported.
 func (m *matcher) match(text string) []hit {
+	return m.matchSentences(sentences(text))
+}
+
+// matchSentences is match on text already cut into sentences.
+func (m *matcher) matchSentences(ss []string) []hit {
 	var hits []hit
 	seen := make(map[int32]bool)
-	for si, s := range sentences(text) {
+	for si, s := range ss {
 		whole, part := m.present(s)
 		var in []int32 // phrases found in this sentence
 		for _, f := range part {

@@ -19,10 +19,14 @@ type Result struct {
 	Candidates []Candidate
 	Categories []string // field codes understood, best first
 	Skills     []string // skills understood, best first
-	// Confident is false when the text says too little to pick
-	// professionals (empty, only emoji, 「困ってます」, 「売上を上げたい」):
-	// the flow should ask which field the problem is in (Categories,
-	// CategoryLabel) and call SearchCategory with the answer.
+	// Confidence (0–1) says how clearly the text named a need: 0.5 for one
+	// clear phrase, towards 1 for several, and 0 when nothing in it met any
+	// profile, so that the candidates are only the pool's generalists.
+	Confidence float64
+	// Confident is Confidence ≥ 0.5. When it is false the text says too
+	// little to pick professionals (only emoji, 「困ってます」,
+	// 「売上を上げたい」): the flow should ask which field the problem is in
+	// (Categories, CategoryLabel) and call SearchCategory with the answer.
 	Confident bool
 }
 
@@ -55,11 +59,18 @@ const (
 	// characters, and garbage), while plain words only back up the
 	// lexicon, which reads the whole text: they come from the start.
 	maxWordRunes = 1000
+
+	// When nothing in a text is understood, the candidates are the
+	// professionals whose main field is general management: someone who
+	// can hear the problem out and say which specialist it needs.
+	generalField = "strategy"
 )
 
 // Search returns the k professionals who best fit the problem described in
-// text, with what it understood. To show "the next ones", search again with a
-// larger k and skip those already shown: results are deterministic.
+// text, with what it understood. It ranks for any text that is not blank,
+// however little it understood (see Confidence). To show "the next ones",
+// search again with a larger k and skip those already shown: results are
+// deterministic.
 func (ix *Index) Search(text string, k int) Result {
 	return ix.search(text, "", k)
 }
@@ -97,12 +108,23 @@ func (ix *Index) search(text, category string, k int) Result {
 	res := Result{
 		Categories: sortedByWeight(q.cats),
 		Skills:     sortedByWeight(q.skills),
-		Confident:  q.confident(),
+		Confidence: q.confidence(),
 	}
 	if category != "" {
-		res.Confident = len(ix.cats[category]) > 0
+		res.Confidence = 0
+		if len(ix.cats[category]) > 0 {
+			res.Confidence = 1
+		}
 	}
-	for _, doc := range sc.top(k, keep) {
+	res.Confident = res.Confidence >= 0.5
+	top := sc.top(k, keep)
+	if len(top) == 0 && category == "" && strings.TrimSpace(text) != "" {
+		sc.add(ix.cats[generalField], 1)
+		if top = sc.top(k, nil); len(top) > 0 {
+			res.Confidence, res.Confident = 0, false // a guess, whatever the text said
+		}
+	}
+	for _, doc := range top {
 		res.Candidates = append(res.Candidates, ix.candidate(doc, sc.score[doc], &q))
 	}
 	return res
@@ -114,6 +136,7 @@ type query struct {
 	skills    map[string]float64 // skill → weight
 	cats      map[string]float64 // field → weight
 	from      map[string]int     // skill → sentence that asked for it
+	named     map[string]float64 // field → weight, before segment factors
 	words     []word             // content words that occur in the pool
 	evidence  float64            // total weight of the phrases that named skills
 }
@@ -121,19 +144,27 @@ type query struct {
 func (ix *Index) understand(text string) query {
 	text = truncateRunes(text, maxQueryRunes)
 	q := query{
-		sentences: sentences(norm.NFKC.String(text)),
-		skills:    make(map[string]float64),
-		cats:      make(map[string]float64),
-		from:      make(map[string]int),
+		skills: make(map[string]float64),
+		cats:   make(map[string]float64),
+		from:   make(map[string]int),
+		named:  make(map[string]float64),
 	}
-	n := normalize(text)
-	for _, h := range ix.matcher.match(fold(n)) {
+	segs := segments(norm.NFKC.String(text))
+	normal := make([]string, len(segs)) // normalised once, for phrases and words
+	keys := make([]string, len(segs))
+	for i, s := range segs {
+		q.sentences = append(q.sentences, s.text)
+		normal[i] = normalize(s.text)
+		keys[i] = matchKey(normal[i])
+	}
+	for _, h := range ix.matcher.matchSentences(keys) {
 		p := h.phrase
 		if len(p.skills) > 0 {
 			q.evidence += p.weight
 		}
+		w := p.weight * segs[h.sentence].factor
 		// A phrase naming several skills is less sure of each one.
-		per := p.weight / math.Sqrt(float64(len(p.skills)))
+		per := w / math.Sqrt(float64(len(p.skills)))
 		for _, s := range p.skills {
 			q.skills[s] += per
 			if _, ok := q.from[s]; !ok {
@@ -141,13 +172,15 @@ func (ix *Index) understand(text string) query {
 			}
 		}
 		for i, c := range p.categories {
-			if i == 0 {
-				q.cats[c] += p.weight
-			} else {
-				q.cats[c] += p.weight / 2
+			share := 1.0
+			if i > 0 {
+				share = 0.5
 			}
+			q.cats[c] += w * share
+			q.named[c] += p.weight * share
 		}
 	}
+	n := strings.Join(normal, "\n")
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
 	for _, w := range words(truncateRunes(n, maxWordRunes)) {
@@ -160,15 +193,18 @@ func (ix *Index) understand(text string) query {
 	return q
 }
 
-// confident reports whether the text named a need clearly enough to suggest
-// professionals without asking: a skill, from phrases that are not mere hints,
-// or one field well ahead of the others.
-func (q *query) confident() bool {
-	if q.evidence >= 1 {
-		return true
+// confidence says how clearly the text named a need, from the weight e of
+// the phrases that named skills (a weak hint weighs 0.3–0.5, a plain phrase
+// 1) as e/(e+1): 0.5 for one plain phrase, at least 0.5 too when one field
+// stands well ahead of the others; that is the line above which the flow
+// suggests professionals without asking first.
+func (q *query) confidence() float64 {
+	e := q.evidence
+	cats := sortedByWeight(q.named)
+	if len(cats) > 0 && q.named[cats[0]] >= 1 && (len(cats) == 1 || q.named[cats[1]] < q.named[cats[0]]/2) {
+		e = max(e, 1)
 	}
-	cats := sortedByWeight(q.cats)
-	return len(cats) > 0 && q.cats[cats[0]] >= 1 && (len(cats) == 1 || q.cats[cats[1]] < q.cats[cats[0]]/2)
+	return e / (e + 1)
 }
 
 // candidate makes doc a suggestion for q.

@@ -100,8 +100,17 @@ func TestSearchBadInput(t *testing.T) {
 			if c.confident && (len(r.Categories) == 0 || r.Categories[0] != c.category || len(r.Candidates) != 5) {
 				t.Errorf("categories %v with %d candidates, want %s first and 5 candidates", r.Categories, len(r.Candidates), c.category)
 			}
-			if strings.TrimSpace(c.text) == "" && len(r.Candidates) > 0 {
+			blank := strings.TrimSpace(c.text) == ""
+			if blank && len(r.Candidates) > 0 {
 				t.Errorf("%d candidates for nothing", len(r.Candidates))
+			}
+			// Unsure or not, a text is ranked: the flow decides whether to
+			// ask first.
+			if !blank && len(r.Candidates) != 5 {
+				t.Errorf("%d candidates, want 5", len(r.Candidates))
+			}
+			if r.Confident != (r.Confidence >= 0.5) || r.Confidence < 0 || r.Confidence > 1 {
+				t.Errorf("confidence %v with confident=%v", r.Confidence, r.Confident)
 			}
 		})
 	}
@@ -132,6 +141,35 @@ func TestSeveralProblemsInOneMessage(t *testing.T) {
 		rc := ix.SearchCategory(text, want, 1)
 		if len(rc.Candidates) == 0 || len(rc.Candidates[0].MatchedSkills) == 0 {
 			t.Errorf("SearchCategory(%s) found no professional with a matching skill", want)
+		}
+	}
+}
+
+// With two needs in one message, the one the owner stresses leads and the
+// one they set aside follows, whatever the order they come in.
+func TestStressedNeedLeads(t *testing.T) {
+	ix := demoIndex()
+	for _, c := range []struct{ text, first string }{
+		{"一番困ってるのは後継ぎがいないこと。ついでにインスタも始めたい", "succession"},
+		{"インスタも始めたいけど、何より後継ぎがいないのが心配", "succession"},
+		{"後継ぎのこともあるけど、とにかく今はインスタを始めたい", "marketing"},
+		{"まずは資金繰りをなんとかしたい。落ち着いたら新しいメニューも考えたい", "finance"},
+	} {
+		r := ix.Search(c.text, 5)
+		if len(r.Categories) < 2 || r.Categories[0] != c.first {
+			t.Errorf("Search(%q): fields %v, want %s first of two or more", c.text, r.Categories, c.first)
+		}
+	}
+	// Stressing or setting a need aside orders the fields; it does not
+	// make a vague text clear nor a clear one vague.
+	for _, c := range [][2]string{
+		{"売上を上げたい", "とにかく売上を上げたい"},
+		{"お客さんを増やしたい", "一番はお客さんを増やしたい"},
+		{"求人を出したい", "あと、求人を出したい"},
+	} {
+		plain, marked := ix.Search(c[0], 5), ix.Search(c[1], 5)
+		if plain.Confidence != marked.Confidence {
+			t.Errorf("confidence %v for %q but %v for %q", plain.Confidence, c[0], marked.Confidence, c[1])
 		}
 	}
 }

@@ -17,8 +17,10 @@ const maxLineBytes = 1 << 20
 // Suggest answers a batch of problem texts, the contract of `amamibot
 // suggest` (docs/ARCHITECTURE.md §6): it reads JSON lines {"id": "...", "text": "..."}
 // (other fields are ignored, blank lines skipped) and writes, in input order,
-// one line {"id": "...", "candidates": [{"talent_id", "score", "reasons"}]}
-// with the k best professionals for each. The whole input is read first, so
+// one line {"id": "...", "candidates": [{"talent_id", "score", "reasons"}],
+// "confidence": 0.67} with the k best professionals for each and how clearly
+// the text named a need (Result.Confidence; below 0.5 the bot would first ask
+// which field the problem is in). The whole input is read first, so
 // that a malformed line stops the batch before anything is written, with an
 // error naming its line number.
 func Suggest(r io.Reader, w io.Writer, ix *Index, k int) error {
@@ -34,13 +36,15 @@ func Suggest(r io.Reader, w io.Writer, ix *Index, k int) error {
 	type output struct {
 		ID         string      `json:"id"`
 		Candidates []candidate `json:"candidates"`
+		Confidence float64     `json:"confidence"`
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	for _, q := range queries {
-		out := output{ID: q.id, Candidates: []candidate{}}
-		for _, c := range ix.Search(q.text, k).Candidates {
+		res := ix.Search(q.text, k)
+		out := output{ID: q.id, Candidates: []candidate{}, Confidence: math.Round(res.Confidence*1e3) / 1e3}
+		for _, c := range res.Candidates {
 			out.Candidates = append(out.Candidates, candidate{
 				TalentID: c.Talent.ID,
 				Score:    math.Round(c.Score*1e4) / 1e4,

@@ -12,13 +12,15 @@ func TestSuggest(t *testing.T) {
 
 {"id": "q2", "text": ""}
 {"id": "q3", "text": "ﾎｰﾑﾍﾟｰｼﾞを作りたい", "extra": [1, 2]}
+{"id": "q4", "text": "どうしたらいいか分からなくて"}
 `
 	var out strings.Builder
 	if err := Suggest(strings.NewReader(in), &out, demoIndex(), 3); err != nil {
 		t.Fatal(err)
 	}
 	type answer struct {
-		ID         string `json:"id"`
+		ID         string   `json:"id"`
+		Confidence *float64 `json:"confidence"`
 		Candidates []struct {
 			TalentID string   `json:"talent_id"`
 			Score    float64  `json:"score"`
@@ -34,10 +36,18 @@ func TestSuggest(t *testing.T) {
 		}
 		got = append(got, a)
 	}
-	if len(got) != 3 || got[0].ID != "q1" || got[1].ID != "q2" || got[2].ID != "q3" {
-		t.Fatalf("answers %+v, want q1, q2, q3 in order", got)
+	if len(got) != 4 || got[0].ID != "q1" || got[1].ID != "q2" || got[2].ID != "q3" || got[3].ID != "q4" {
+		t.Fatalf("answers %+v, want q1 to q4 in order", got)
 	}
-	for _, a := range []answer{got[0], got[2]} {
+	// Every text is ranked; the confidence says which ones the bot would
+	// first ask about.
+	for i, want := range []string{"sure", "none", "sure", "unsure"} {
+		c := got[i].Confidence
+		if c == nil || want == "sure" && *c < 0.5 || want == "none" && *c != 0 || want == "unsure" && (*c >= 0.5 || *c < 0) {
+			t.Errorf("%s: confidence %v, want %s", got[i].ID, c, want)
+		}
+	}
+	for _, a := range []answer{got[0], got[2], got[3]} {
 		if len(a.Candidates) != 3 {
 			t.Errorf("%s: %d candidates, want 3", a.ID, len(a.Candidates))
 		}
@@ -48,7 +58,7 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 	// No candidates is an empty list, not null: callers index into it.
-	if !strings.Contains(out.String(), `{"id":"q2","candidates":[]}`) {
+	if !strings.Contains(out.String(), `{"id":"q2","candidates":[],`) {
 		t.Errorf("empty answer for q2 not written as []: %s", out.String())
 	}
 }

@@ -1,0 +1,81 @@
+package match
+
+import "strings"
+
+// A segment is a sentence of an owner's message, or a clause of one, with
+// how much the needs named in it count for the ranking.
+//
+// An owner with two problems usually says which one matters (「一番困ってるの
+// は…」「まずは…」) and which can wait (「あと…」「ついでに…」「落ち着いたら…」).
+// The lexicon finds the phrases of every segment; the factor only changes how
+// much they rank, never whether the text is understood (Result.Confidence).
+// (Weighing down an opening that says what the business is, 「観光バスの会社
+// です」, was tried too and changed nothing on fresh messages.)
+type segment struct {
+	text   string
+	factor float64
+}
+
+const (
+	stressedFactor = 1.5
+	asideFactor    = 0.5
+)
+
+var (
+	// stressWords mark the need that matters most.
+	stressWords = []string{"一番", "いちばん", "何より", "なにより", "まずは", "まず", "とにかく", "特に", "最優先", "何としても", "せめて"}
+	// asideWords open a need that can wait; asideAnywhere say so wherever
+	// they stand (「ホームページもそのうち直したい」).
+	asideWords = []string{"あと", "それと", "それから", "ついでに", "できれば", "出来れば", "落ち着いたら", "余裕があれば",
+		"ゆくゆくは", "いずれは", "いずれ", "そのうち", "将来的に", "ほかにも", "他にも", "そのあと", "その後", "ちなみに"}
+	asideAnywhere = []string{"そのうち", "ゆくゆく", "落ち着いたら", "余裕があれば", "ついでに"}
+)
+
+// segments cuts NFKC-normalised text into sentences (see sentences), and a
+// sentence further at a comma that opens a stressed or an aside clause
+// (「ホームページも古いけど、それより何より人が足りない」).
+func segments(text string) []segment {
+	var out []segment
+	for _, s := range sentences(text) {
+		cur := ""
+		for _, c := range strings.SplitAfter(s, "、") {
+			t := strings.TrimSpace(c)
+			if cur != "" && (hasPrefixAny(t, stressWords) || hasPrefixAny(t, asideWords)) {
+				out = append(out, newSegment(cur))
+				cur = ""
+			}
+			cur += c
+		}
+		out = append(out, newSegment(cur))
+	}
+	return out
+}
+
+func newSegment(text string) segment {
+	t := strings.TrimSpace(text)
+	switch {
+	case hasPrefixAny(t, asideWords) || containsAny(t, asideAnywhere):
+		return segment{text, asideFactor}
+	case containsAny(t, stressWords):
+		return segment{text, stressedFactor}
+	}
+	return segment{text, 1}
+}
+
+func hasPrefixAny(s string, list []string) bool {
+	for _, w := range list {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s string, list []string) bool {
+	for _, w := range list {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
