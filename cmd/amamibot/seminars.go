@@ -14,7 +14,11 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-var seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
+var (
+	seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
+	// Optional: answered when people ask about the fee or the content.
+	seminarOptional = []string{"fee", "description"}
+)
 
 // maxCapacity bounds a seminar's venue seats: the programme's halls hold a few
 // dozen, so a larger number is a typo, not a hall.
@@ -24,7 +28,7 @@ const maxCapacity = 10_000
 // each line on its own, it refuses seminars that have already ended, naming
 // the lines; a bad line means nothing is imported.
 func readSeminarsCSV(r io.Reader, now time.Time) ([]store.Seminar, error) {
-	rows, err := readRows(r, seminarColumns, parseSeminar, func(s store.Seminar) string { return s.ID })
+	rows, err := readRows(r, seminarColumns, parseSeminar, func(s store.Seminar) string { return s.ID }, seminarOptional...)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +48,7 @@ func parseSeminar(rec []string) (store.Seminar, error) {
 	for i := range rec {
 		rec[i] = strings.TrimSpace(rec[i])
 	}
-	s := store.Seminar{ID: rec[0], Title: rec[1], Venue: rec[4], OnlineURL: rec[5]}
+	s := store.Seminar{ID: rec[0], Title: rec[1], Venue: rec[4], OnlineURL: rec[5], Fee: rec[7], Description: rec[8]}
 	var err error
 	switch {
 	case s.ID == "":
