@@ -64,6 +64,8 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 			text, err = a.requests(ctx)
 		case "bookings":
 			text, err = a.bookings(ctx)
+		case "questions":
+			text, err = a.questions(ctx)
 		default:
 			text = usage
 		}
@@ -162,6 +164,28 @@ func attendee(n int, r store.Registration) string {
 		return fmt.Sprintf(rosterNoCo, n, field(r.Name))
 	}
 	return fmt.Sprintf(rosterEntry, n, field(r.Name), field(r.Company))
+}
+
+// questionsShown bounds the questions listed, newest first; the export has all.
+const questionsShown = 20
+
+func (a *App) questions(ctx context.Context) (string, error) {
+	qs, err := a.store.AllQuestions(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(qs) == 0 {
+		return questionsNone, nil
+	}
+	var lines []string
+	for i := len(qs) - 1; i >= 0 && len(lines) < questionsShown; i-- {
+		kind := questionOpen
+		if qs[i].Kind == "staff" {
+			kind = questionStaff
+		}
+		lines = append(lines, fmt.Sprintf(questionLine, when(qs[i].AskedAt, a.loc), kind, field(qs[i].Text)))
+	}
+	return answer(fmt.Sprintf(questionsHeader, len(lines)), lines), nil
 }
 
 func (a *App) requests(ctx context.Context) (string, error) {

@@ -64,6 +64,15 @@ func (h *harness) seed(t *testing.T) (seminar store.Seminar) {
 	if _, err := h.st.BookSlot(ctx, store.BookRequest{SlotID: slot.ID, UserID: in.UserID, IntroductionID: in.ID, Now: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	for i, q := range []store.Question{
+		{UserID: in.UserID, Text: "ペットは連れて行けますか", Kind: "unanswered"},
+		{UserID: in.UserID, Text: "人と話したいです", Kind: "staff"},
+	} {
+		q.AskedAt = time.Now().Add(time.Duration(i-2) * time.Minute)
+		if err := h.st.RecordQuestion(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return seminar
 }
 
@@ -91,7 +100,8 @@ func TestCommands(t *testing.T) {
 		{"roster", []string{"セミナーIDを指定してください"}},
 		{"requests", []string{"*承認待ちの紹介依頼*（1件）", "奄美商店 → 佐藤花子", "受付"}},
 		{"bookings", []string{"*今後の個別相談*（1件）", "オンライン", "担当: 相談員 森", "奄美商店", "連絡先: 0997-00-0000"}},
-		{"", []string{"`/amami` の使い方", "`/amami seminars`", "`/amami roster セミナーID`", "`/amami requests`", "`/amami bookings`"}},
+		{"questions", []string{"（新しい順に2件）", "【スタッフ希望】　人と話したいです\n• ", "【未回答】　ペットは連れて行けますか"}},
+		{"", []string{"`/amami` の使い方", "`/amami seminars`", "`/amami roster セミナーID`", "`/amami requests`", "`/amami bookings`", "`/amami questions`", "amamibot export questions"}},
 		{"help me", []string{"`/amami` の使い方"}},
 		{"　SEMINARS　", []string{"*今後のセミナー*"}}, // full-width spaces, capitals
 	} {
@@ -107,9 +117,10 @@ func TestCommands(t *testing.T) {
 func TestCommandsWhenEmpty(t *testing.T) {
 	h := newHarness(t, storetest.OpenSQLite, options{})
 	for text, want := range map[string]string{
-		"seminars": "予定されているセミナーはありません。",
-		"requests": "承認待ちの紹介依頼はありません。",
-		"bookings": "今後の個別相談の予約はありません。",
+		"seminars":  "予定されているセミナーはありません。",
+		"requests":  "承認待ちの紹介依頼はありません。",
+		"bookings":  "今後の個別相談の予約はありません。",
+		"questions": "答えられなかった質問やスタッフへの依頼はありません。",
 	} {
 		if got := h.command(t, h.srv.Channel, text); got != want {
 			t.Errorf("/amami %s: %q, want %q", text, got, want)

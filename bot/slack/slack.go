@@ -35,6 +35,7 @@ type Store interface {
 	Seminar(ctx context.Context, id string) (store.Seminar, error)
 	Booking(ctx context.Context, id int64) (store.Booking, error)
 	UpcomingBookings(ctx context.Context, now time.Time) ([]store.Booking, error)
+	AllQuestions(ctx context.Context) ([]store.Question, error)
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 

@@ -60,7 +60,8 @@ const (
 		"`/amami seminars` 今後のセミナーと空き席\n" +
 		"`/amami roster セミナーID` セミナーの参加者名簿\n" +
 		"`/amami requests` 承認待ちの紹介依頼\n" +
-		"`/amami bookings` 今後の個別相談の予約"
+		"`/amami bookings` 今後の個別相談の予約\n" +
+		"`/amami questions` ボットが答えられなかった質問とスタッフへの依頼（FAQ に足すときは `amamibot export questions` と `amamibot import faq`）"
 	refusedTeam    = "申し訳ありません。amamibot は導入したワークスペースでのみお使いいただけます。"
 	refusedChannel = "申し訳ありません。amamibot の操作はスタッフ用チャンネル <#%s> でお願いします。"
 	commandFailed  = "読み込めませんでした。少し時間をおいて、もう一度お試しください。"
@@ -87,6 +88,12 @@ const (
 	requestsHeader = "*承認待ちの紹介依頼*（%d件）"
 	requestsNone   = "承認待ちの紹介依頼はありません。"
 	requestLine    = "• #%d %s → %s（%s）　%s 受付"
+
+	questionsHeader = "*ボットが答えられなかった質問・スタッフへの依頼*（新しい順に%d件）"
+	questionsNone   = "答えられなかった質問やスタッフへの依頼はありません。"
+	questionLine    = "• %s　%s　%s"
+	questionStaff   = "【スタッフ希望】"
+	questionOpen    = "【未回答】"
 
 	bookingsHeader = "*今後の個別相談*（%d件）"
 	bookingsNone   = "今後の個別相談の予約はありません。"

@@ -54,9 +54,10 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		"seminars": importSeminars,
 		"talents":  importTalents,
 		"slots":    importSlots,
+		"faq":      importFAQ,
 	}
 	if len(args) != 2 || importers[args[0]] == nil {
-		return fmt.Errorf("import needs a kind (seminars, talents or slots) and a file, such as: import seminars seminars.csv: %w", errUsage)
+		return fmt.Errorf("import needs a kind (seminars, talents, slots or faq) and a file, such as: import seminars seminars.csv: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(_ config, st store.Store) error {
 		n, err := importers[args[0]](ctx, st, args[1])
@@ -73,6 +74,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		"registrations": exportRegistrations,
 		"bookings":      exportBookings,
 		"matches":       exportMatches,
+		"questions":     exportQuestions,
 	}
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	excel := fs.Bool("excel", false, "write for Excel: a UTF-8 BOM and CRLF line ends")
@@ -82,7 +84,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	args = fs.Args()
 	if len(args) != 1 || exporters[args[0]] == nil {
-		return fmt.Errorf("export needs what to export (registrations, bookings or matches), such as: export [--excel] registrations: %w", errUsage)
+		return fmt.Errorf("export needs what to export (registrations, bookings, matches or questions), such as: export [--excel] registrations: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(c config, st store.Store) error {
 		header, rows, err := exporters[args[0]](ctx, st, c.Loc)

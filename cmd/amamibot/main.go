@@ -5,7 +5,8 @@
 //	amamibot import seminars FILE    create or update seminars from CSV
 //	amamibot import talents FILE     create or update the professionals pool from CSV
 //	amamibot import slots FILE       create or update consultation slots from CSV
-//	amamibot export [--excel] registrations|bookings|matches   write records as CSV to stdout
+//	amamibot import faq FILE         create or update the FAQ from CSV
+//	amamibot export [--excel] registrations|bookings|matches|questions   write records as CSV to stdout
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
 //	amamibot richmenu apply          make the shipped rich menu the LINE channel's default
@@ -31,9 +32,11 @@ const usage = `usage:
   amamibot import seminars FILE    create or update seminars from a CSV file
   amamibot import talents FILE     create or update the professionals pool from a CSV file
   amamibot import slots FILE       create or update consultation slots from a CSV file
+  amamibot import faq FILE         create or update the FAQ (id,questions,answer) from a CSV file
   amamibot export [--excel] registrations  write all seminar registrations as CSV to stdout
   amamibot export [--excel] bookings       write all consultation bookings as CSV to stdout
   amamibot export [--excel] matches        write all introduction requests and decisions as CSV to stdout
+  amamibot export [--excel] questions      write the questions kept for staff as CSV to stdout
   amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
   amamibot healthcheck             exit 0 when the server on ADDR is alive
   amamibot richmenu apply          create the LINE rich menu and make it the default
