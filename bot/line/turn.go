@@ -74,7 +74,7 @@ func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) e
 func (w *TurnWorker) Handle(ctx context.Context, user string) error {
 	for {
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < turnBudget {
-			return nil // the events left have turn jobs of their own
+			return river.JobSnooze(0) // run again at once for the events left
 		}
 		out, ok, err := w.turn(ctx, user)
 		if errors.As(err, new(setAside)) {
