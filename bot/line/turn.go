@@ -30,7 +30,12 @@ const (
 	// crash delays the replies by seconds.
 	outboxDelay = 15 * time.Second
 	// turnTimeout bounds one run of a user's turns; River retries after it.
+	// A run starts no turn with less than turnBudget left.
 	turnTimeout = 10 * time.Second
+	turnBudget  = 3 * time.Second
+	// sendTimeout bounds sending a committed turn's replies, whatever is
+	// left of the run's time: they are committed and must go.
+	sendTimeout = 10 * time.Second
 	// lockWaitWarning is how long a turn waits for the user's previous turn
 	// before the wait is logged.
 	lockWaitWarning = 2 * time.Second
@@ -68,6 +73,9 @@ func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) e
 // one user take turns, and an event is handled once.
 func (w *TurnWorker) Handle(ctx context.Context, user string) error {
 	for {
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < turnBudget {
+			return river.JobSnooze(0) // run again at once for the events left
+		}
 		out, ok, err := w.turn(ctx, user)
 		if errors.As(err, new(setAside)) {
 			err = w.setAside(ctx, user, err.(setAside))
@@ -154,6 +162,8 @@ func (w *TurnWorker) setAside(ctx context.Context, user string, s setAside) erro
 // cancel fails) is sent again by the entry: that gap of one statement is
 // the only window in which a user can see a reply twice.
 func (w *TurnWorker) deliver(ctx context.Context, out outbox) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
 	if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs); err != nil {
 		w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
 		if err := w.Store.RetryJob(ctx, out.jobID); err != nil {

@@ -40,8 +40,9 @@ const (
 	statementTimeout = "30s"
 	idleInTxTimeout  = "15s"
 	// maxConns bounds the connections of one process. A turn holds one for
-	// its transaction, and never asks for a second.
-	maxConns = 30
+	// its transaction, and never asks for a second; a transaction lasts
+	// milliseconds, so a few serve hundreds of turns a second.
+	maxConns = 10
 	// migrationLock is the advisory lock key under which replicas starting
 	// at once migrate one after the other ("amami" in ASCII).
 	migrationLock = "418446929257"
