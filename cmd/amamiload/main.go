@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -176,6 +177,9 @@ type report struct {
 	// TurnsPctOfPgbench is turns/s as a percentage of pgbench's one-INSERT TPS.
 	TurnsPctOfPgbench float64 `json:"turns_pct_of_pgbench,omitempty"`
 	KeptDir           string  `json:"kept_dir,omitempty"`
+	// LoadAvg is the machine's 1-minute load average as the sending began
+	// and ended: other work on the machine skews the figures.
+	LoadAvg [2]float64 `json:"loadavg_1m"`
 }
 
 // bareReport is the bare handler under the run's event rate.
@@ -295,12 +299,14 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	s := newSender(srv.url+"/line/webhook", channelSecret, runID, track)
 	defer s.close()
 	progress("sending: %s loop, %s mix, %v", c.mode, c.mix, c.duration)
+	rep.LoadAvg[0] = loadAvg()
 	start := time.Now()
 	if c.mode == "open" {
 		rep.Skipped = openLoop(ctx, s, users, c.rate, c.duration, c.maxEvents)
 	} else {
 		closedLoop(ctx, s, users, c.duration, c.replyTimeout, c.maxEvents)
 	}
+	rep.LoadAvg[1] = loadAvg()
 	awaitReplies(ctx, track, c.grace)
 	rep.tally = track.tally(start, c.duration)
 	rep.InvalidReplyTokens, rep.UnexpectedCalls = fake.invalidTokens.Load(), fake.unexpected.Load()
@@ -373,4 +379,15 @@ func seminarsCSV(now time.Time) []byte {
 			i+1, title, starts.Format(time.RFC3339), starts.Add(90*time.Minute).Format(time.RFC3339), i+1)
 	}
 	return []byte(b.String())
+}
+
+// loadAvg is the 1-minute load average, or 0 where /proc/loadavg is not.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(b), " ")
+	v, _ := strconv.ParseFloat(first, 64)
+	return v
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -150,23 +151,31 @@ func (s *server) logProblems() (errs, warns int, samples []string) {
 	return errs, warns, samples
 }
 
-// message is the msg= part of a slog text line and its err=, without the
-// time and ids that make every line different.
+// message is the msg= and err= of a slog text line, without the time and
+// ids that make every line different.
 func message(line string) string {
-	i := strings.Index(line, "msg=")
+	m := strings.TrimSpace(field(line, "msg") + " " + field(line, "err"))
+	if m == "" {
+		m = line
+	}
+	return m[:min(len(m), 300)]
+}
+
+// field returns key=value from a slog text line, the value quoted or not.
+func field(line, key string) string {
+	i := strings.Index(line, " "+key+"=")
 	if i < 0 {
-		return tail([]byte(line), 200)
+		return ""
 	}
-	m := line[i:]
-	if j := strings.Index(m, " err="); j >= 0 {
-		if k := strings.Index(m, " "); k < j {
-			m = m[:k] + m[j:]
+	v := line[i+len(key)+2:]
+	if strings.HasPrefix(v, `"`) {
+		if q, err := strconv.QuotedPrefix(v); err == nil {
+			v = q
 		}
+	} else if j := strings.IndexByte(v, ' '); j >= 0 {
+		v = v[:j]
 	}
-	if len(m) > 300 {
-		m = m[:300]
-	}
-	return m
+	return key + "=" + v
 }
 
 // freePort returns a loopback port nothing listens on now.

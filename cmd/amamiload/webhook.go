@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -64,8 +65,12 @@ func (s *sender) post(ctx context.Context, body []byte) string {
 	req.Header.Set("X-Line-Signature", sign(s.secret, body))
 	res, err := s.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		var timeout interface{ Timeout() bool }
+		switch {
+		case ctx.Err() != nil:
 			return "cancelled"
+		case errors.As(err, &timeout) && timeout.Timeout():
+			return fmt.Sprintf("no answer within %v", s.client.Timeout)
 		}
 		return "transport error"
 	}
