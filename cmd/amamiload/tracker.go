@@ -1,0 +1,193 @@
+package main
+
+import (
+	"sync"
+	"time"
+)
+
+// An event is one webhook event sent to the server under test, followed
+// from its sending to the reply the fake LINE API receives for it.
+type event struct {
+	user  string
+	token string // its reply token, which the server's reply carries back
+
+	sent, acked time.Time
+	ackErr      string // why the webhook was not acknowledged with 200, if it was not
+	replied     time.Time
+	viaPush     bool          // the reply came as a push (the reply token was not used)
+	done        chan struct{} // closed when the reply arrives
+}
+
+// A tracker matches the replies and pushes the fake LINE API receives to the
+// events that caused them: a reply by its token, a push to the user's oldest
+// event still waiting (a user's events are answered in order). It is safe
+// for concurrent use.
+type tracker struct {
+	mu        sync.Mutex
+	events    []*event
+	byToken   map[string]*event
+	waiting   map[string][]*event // per user, the events without a reply, oldest first
+	unmatched int                 // replies and pushes that answer no waiting event
+}
+
+func newTracker() *tracker {
+	return &tracker{byToken: map[string]*event{}, waiting: map[string][]*event{}}
+}
+
+// add records an event about to be sent.
+func (t *tracker) add(user, token string, at time.Time) *event {
+	e := &event{user: user, token: token, sent: at, done: make(chan struct{})}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.events = append(t.events, e)
+	t.byToken[token] = e
+	t.waiting[user] = append(t.waiting[user], e)
+	return e
+}
+
+// ack records the server's answer to the event's webhook: errMsg is empty for a 200.
+func (t *tracker) ack(e *event, at time.Time, errMsg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e.acked, e.ackErr = at, errMsg
+}
+
+// reply records a reply call with token; false means the token is unknown or
+// was used already, which LINE answers with 400.
+func (t *tracker) reply(token string, at time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.byToken[token]
+	if e == nil || !e.replied.IsZero() {
+		t.unmatched++
+		return false
+	}
+	t.answer(e, at, false)
+	return true
+}
+
+// push records a push to user, the fallback of a reply that could not be
+// used; false means no event of the user was waiting.
+func (t *tracker) push(user string, at time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	w := t.waiting[user]
+	if len(w) == 0 {
+		t.unmatched++
+		return false
+	}
+	t.answer(w[0], at, true)
+	return true
+}
+
+// answer marks e replied; t.mu is held.
+func (t *tracker) answer(e *event, at time.Time, viaPush bool) {
+	e.replied, e.viaPush = at, viaPush
+	close(e.done)
+	w := t.waiting[e.user]
+	for i, x := range w {
+		if x == e {
+			w = append(w[:i:i], w[i+1:]...)
+			break
+		}
+	}
+	if len(w) == 0 {
+		delete(t.waiting, e.user)
+	} else {
+		t.waiting[e.user] = w
+	}
+}
+
+// outstanding counts the acknowledged events still without a reply.
+func (t *tracker) outstanding() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, w := range t.waiting {
+		for _, e := range w {
+			if !e.acked.IsZero() && e.ackErr == "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// tally is what a tracker saw, for the report.
+type tally struct {
+	Sent         int            `json:"events_sent"`
+	AcksOK       int            `json:"acks_ok"`
+	AckErrors    int            `json:"ack_errors"`
+	AckErrorKind map[string]int `json:"ack_error_kinds,omitempty"`
+	Ack          latency        `json:"ack"`
+
+	Replies        int     `json:"replies_received"`
+	RepliesPush    int     `json:"replies_via_push"`
+	Reply          latency `json:"reply_latency"`
+	Missing        int     `json:"replies_missing"`
+	Unmatched      int     `json:"replies_unmatched"`
+	RepliesInRun   int     `json:"-"`
+	RepliesPerSec  float64 `json:"turns_per_s"`
+	EventsPerSec   float64 `json:"events_per_s"`
+	RepliedNoAckOK int     `json:"replies_to_unacked_events,omitempty"`
+}
+
+// tally sums up the events sent from start for d: ack latencies of the
+// acknowledged, reply latencies from the acknowledgement, and the events
+// acknowledged but never answered.
+func (t *tracker) tally(start time.Time, d time.Duration) tally {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var (
+		out         = tally{Sent: len(t.events), Unmatched: t.unmatched}
+		acks, reply []time.Duration
+		end         = start.Add(d)
+	)
+	for _, e := range t.events {
+		switch {
+		case e.acked.IsZero():
+			out.AckErrors++
+			out.addKind("no answer")
+		case e.ackErr != "":
+			out.AckErrors++
+			out.addKind(e.ackErr)
+		default:
+			out.AcksOK++
+			acks = append(acks, e.acked.Sub(e.sent))
+		}
+		ok := !e.acked.IsZero() && e.ackErr == ""
+		switch {
+		case e.replied.IsZero():
+			if ok {
+				out.Missing++
+			}
+			continue
+		case !ok:
+			out.RepliedNoAckOK++
+		default:
+			// A fast turn can reply before the acknowledgement reaches
+			// the sender; that counts as no wait at all.
+			reply = append(reply, max(e.replied.Sub(e.acked), 0))
+		}
+		out.Replies++
+		if e.viaPush {
+			out.RepliesPush++
+		}
+		if !e.replied.After(end) {
+			out.RepliesInRun++
+		}
+	}
+	out.Ack, out.Reply = summarise(acks), summarise(reply)
+	if secs := d.Seconds(); secs > 0 {
+		out.RepliesPerSec = float64(int(float64(out.RepliesInRun)/secs*10)) / 10
+		out.EventsPerSec = float64(int(float64(out.Sent)/secs*10)) / 10
+	}
+	return out
+}
+
+func (t *tally) addKind(kind string) {
+	if t.AckErrorKind == nil {
+		t.AckErrorKind = map[string]int{}
+	}
+	t.AckErrorKind[kind]++
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// A sender posts signed LINE webhooks, one event per request, as LINE does
+// for a busy account, and records them in a tracker.
+type sender struct {
+	url    string // the webhook endpoint
+	secret string // the channel secret
+	client *http.Client
+	track  *tracker
+	run    string // distinguishes this run's ids from another's
+	seq    atomic.Int64
+}
+
+func newSender(url, secret, run string, track *tracker) *sender {
+	transport := &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
+	return &sender{
+		url: url, secret: secret, run: run, track: track,
+		client: &http.Client{Transport: transport, Timeout: 10 * time.Second},
+	}
+}
+
+func (s *sender) close() { s.client.CloseIdleConnections() }
+
+// userID returns the LINE user id of a simulated user: U and 32 hex digits.
+func (s *sender) userID(slot, walk int) string {
+	return fmt.Sprintf("U%s%08x%08x", s.run, slot, walk)
+}
+
+// send posts one text message event from user and waits for the
+// acknowledgement. The event is tracked from just before the request.
+func (s *sender) send(ctx context.Context, user, text string) *event {
+	n := s.seq.Add(1)
+	token := fmt.Sprintf("%s%016x", s.run, n)
+	now := time.Now()
+	body := webhookBody(user, token, fmt.Sprintf("01%s%08X", s.run[:16], n), strconv.FormatInt(600000000000000000+n, 10), text, now)
+	e := s.track.add(user, token, now)
+	errMsg := s.post(ctx, body)
+	s.track.ack(e, time.Now(), errMsg)
+	return e
+}
+
+// post sends a signed body; it returns "" for a 200 and otherwise what went wrong.
+func (s *sender) post(ctx context.Context, body []byte) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		return err.Error()
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Line-Signature", sign(s.secret, body))
+	res, err := s.client.Do(req)
+	if err != nil {
+		var timeout interface{ Timeout() bool }
+		switch {
+		case ctx.Err() != nil:
+			return "cancelled"
+		case errors.As(err, &timeout) && timeout.Timeout():
+			return fmt.Sprintf("no answer within %v", s.client.Timeout)
+		}
+		return "transport error"
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "status " + strconv.Itoa(res.StatusCode)
+	}
+	return ""
+}
+
+// sign returns the X-Line-Signature of body: base64 HMAC-SHA256 with the channel secret.
+func sign(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// webhookBody is the body LINE posts for one text message from user.
+func webhookBody(user, replyToken, eventID, messageID, text string, at time.Time) []byte {
+	type message struct {
+		Type       string `json:"type"`
+		ID         string `json:"id"`
+		Text       string `json:"text"`
+		QuoteToken string `json:"quoteToken"`
+	}
+	type source struct {
+		Type   string `json:"type"`
+		UserID string `json:"userId"`
+	}
+	type delivery struct {
+		IsRedelivery bool `json:"isRedelivery"`
+	}
+	type ev struct {
+		Type            string   `json:"type"`
+		Mode            string   `json:"mode"`
+		Timestamp       int64    `json:"timestamp"`
+		Source          source   `json:"source"`
+		WebhookEventID  string   `json:"webhookEventId"`
+		DeliveryContext delivery `json:"deliveryContext"`
+		ReplyToken      string   `json:"replyToken"`
+		Message         message  `json:"message"`
+	}
+	b, err := json.Marshal(struct {
+		Destination string `json:"destination"`
+		Events      []ev   `json:"events"`
+	}{
+		Destination: "U0123456789abcdef0123456789abcdef",
+		Events: []ev{{
+			Type: "message", Mode: "active", Timestamp: at.UnixMilli(),
+			Source:         source{Type: "user", UserID: user},
+			WebhookEventID: eventID,
+			ReplyToken:     replyToken,
+			Message:        message{Type: "text", ID: messageID, Text: text, QuoteToken: "q" + replyToken},
+		}},
+	})
+	if err != nil {
+		panic(err) // only strings and numbers: cannot fail
+	}
+	return b
+}
