@@ -375,7 +375,7 @@ func seminarsCSV(now time.Time) []byte {
 	for i, title := range titles {
 		d := now.In(jst).AddDate(0, 0, 7+3*i)
 		starts := time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, jst)
-		fmt.Fprintf(&b, "load-%d,%s,%s,%s,奄美市AiAiひろば 2階 会議室,https://meet.example.jp/load-%d,1000000\n",
+		fmt.Fprintf(&b, "load-%d,%s,%s,%s,奄美市AiAiひろば 2階 会議室,https://meet.example.jp/load-%d,10000\n",
 			i+1, title, starts.Format(time.RFC3339), starts.Add(90*time.Minute).Format(time.RFC3339), i+1)
 	}
 	return []byte(b.String())
