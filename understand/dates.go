@@ -64,33 +64,22 @@ func readDates(r *Reading, c string, now time.Time, loc *time.Location) {
 			taken[i] = true
 		}
 	}
-	for _, m := range fullDateRe.FindAllStringSubmatchIndex(c, -1) {
-		mo, d := atoi(c, m[4], m[5]), atoi(c, m[6], m[7])
-		var t time.Time
-		var ok bool
-		if m[2] >= 0 {
-			t, ok = valid(atoi(c, m[2], m[3]), time.Month(mo), d)
-		} else {
-			t, ok = upcoming(time.Month(mo), d)
+	// 12月11日 and 12/11, with or without the year, read alike.
+	for _, re := range []*regexp.Regexp{fullDateRe, slashDateRe} {
+		for _, m := range re.FindAllStringSubmatchIndex(c, -1) {
+			mo, d := atoi(c, m[4], m[5]), atoi(c, m[6], m[7])
+			var t time.Time
+			var ok bool
+			if m[2] >= 0 {
+				t, ok = valid(atoi(c, m[2], m[3]), time.Month(mo), d)
+			} else {
+				t, ok = upcoming(time.Month(mo), d)
+			}
+			if ok {
+				add(t)
+			}
+			take(m)
 		}
-		if ok {
-			add(t)
-		}
-		take(m)
-	}
-	for _, m := range slashDateRe.FindAllStringSubmatchIndex(c, -1) {
-		mo, d := atoi(c, m[4], m[5]), atoi(c, m[6], m[7])
-		var t time.Time
-		var ok bool
-		if m[2] >= 0 {
-			t, ok = valid(atoi(c, m[2], m[3]), time.Month(mo), d)
-		} else {
-			t, ok = upcoming(time.Month(mo), d)
-		}
-		if ok {
-			add(t)
-		}
-		take(m)
 	}
 	for _, m := range nextMonthRe.FindAllStringSubmatchIndex(c, -1) {
 		first := time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, loc)
