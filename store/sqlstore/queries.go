@@ -231,9 +231,9 @@ const (
 INSERT INTO consents (user_id, consented_at) VALUES ($1, $2)
 ON CONFLICT (user_id) DO NOTHING`
 
-	deleteConsent = `DELETE FROM consents WHERE user_id = $1`
-	deleteOwner   = `DELETE FROM owners WHERE user_id = $1`
-	deleteSession = `DELETE FROM sessions WHERE user_id = $1`
+	deleteConsent   = `DELETE FROM consents WHERE user_id = $1`
+	deleteOwner     = `DELETE FROM owners WHERE user_id = $1`
+	deleteSession   = `DELETE FROM sessions WHERE user_id = $1`
 	deleteQuestions = `DELETE FROM questions WHERE user_id = $1`
 	purgeQuestions  = `DELETE FROM questions WHERE asked_at < $1`
 
