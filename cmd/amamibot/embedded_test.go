@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -150,4 +151,48 @@ func TestSignalKeepsAcknowledgedEvents(t *testing.T) {
 		t.Errorf("SIGTERM: run returned %v, want nil", err)
 	}
 	checkFakeAndLogs(t, fake, s, again)
+}
+
+// TestTypedSignUp: someone who types sentences instead of tapping signs up
+// from one message that names the day and online attendance, through a
+// restart of the server mid-flow, and the store keeps the name without its
+// frame and no company.
+func TestTypedSignUp(t *testing.T) {
+	fake := linetest.NewServer(t)
+	dir := t.TempDir()
+	e := lineEnv(fake).with("DATA_DIR", dir)
+	if _, stderr, err := amamibot(t, e, "import", "seminars", writeSeminarsCSV(t, seminarRow("dx", dxTitle, 10, dxVenue, dxURL, venueSeats))); err != nil {
+		t.Fatalf("import seminars: %v\n%s", err, stderr)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	day := time.Now().In(tokyo).AddDate(0, 0, 10).Day()
+
+	s := startServer(t, "embedded", e)
+	check := checker(t)
+	u := newUser(t.Context(), fake, s.webhook())
+	check(u.ask(fmt.Sprintf("%d日のセミナーにリモートで出たいです", day), saysNotice))
+	check(u.ask("同意します", saysName))
+	if err := s.stop(); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+
+	again := startServer(t, "embedded after restart", e)
+	u.hooks = []string{again.webhook()}
+	check(u.ask("徳之島花子と申します", saysCompany))
+	summary := check(u.ask("屋号はありません", saysSummary))
+	if !summary.has("参加方法: オンライン") || !summary.has("お名前: 徳之島花子") {
+		t.Errorf("summary:\n%swant online attendance and the name without its frame", summary)
+	}
+	done := check(u.ask("それで大丈夫です", saysRegistered))
+	if !done.has(dxURL) {
+		t.Errorf("confirmation:\n%swant the online URL", done)
+	}
+	check(u.ask("予約の確認をお願いします", saysMine))
+	if err := again.stop(); err != nil {
+		t.Errorf("SIGTERM: %v", err)
+	}
+	regs := exported(t, e)
+	if len(regs) != 1 || regs[0]["name"] != "徳之島花子" || regs[0]["company"] != "" || regs[0]["attendance"] != "online" || regs[0]["status"] != "confirmed" {
+		t.Errorf("exported registrations %v, want one confirmed online registration of 徳之島花子 with no company", regs)
+	}
 }
