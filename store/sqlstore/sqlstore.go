@@ -173,10 +173,15 @@ func (s *Store) StartJobs(ctx context.Context) error {
 	if s.workers == nil {
 		return errors.New("start jobs: the store was opened without workers")
 	}
+	// Resume before fetching: a job this process has started is running too,
+	// and must not be copied.
+	if err := s.resumeTurns(ctx); err != nil {
+		return err
+	}
 	if err := s.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
-	return s.resumeTurns(ctx)
+	return nil
 }
 
 // resumeTurns inserts a new job for every turn job left running: a turn
