@@ -55,6 +55,9 @@ type chaosReport struct {
 	NoReply       int `json:"acknowledged_without_reply_after_60s"`
 	AnsweredTwice int `json:"events_answered_more_than_once"`
 	ViaPush       int `json:"answers_via_push"`
+	// AcrossKill counts the events acknowledged before a kill and answered
+	// after it: the turns the kills interrupted.
+	AcrossKill int `json:"events_answered_across_a_kill"`
 
 	SignupsDone     int `json:"signups_told_done"`
 	SignupsStuck    int `json:"signups_unfinished"`
@@ -138,7 +141,7 @@ func runChaos(ctx context.Context, c config, logw io.Writer) (*chaosReport, erro
 	awaitReplies(ctx, r.track, chaosGrace)
 	rep.DurationS = time.Since(start).Seconds()
 	rep.Kills = len(restarts)
-	r.track.chaosTally(rep)
+	r.track.chaosTally(rep, restarts)
 	rep.InvalidReplyTokens = r.fake.invalidTokens.Load()
 	for _, at := range restarts {
 		first := r.track.firstAnswerAfter(at)
@@ -243,8 +246,9 @@ func nextSignUpStep(reply, company string) (next string, finished bool) {
 	return "", false
 }
 
-// chaosTally counts the events: acknowledged, answered, answered twice.
-func (t *tracker) chaosTally(rep *chaosReport) {
+// chaosTally counts the events: acknowledged, answered, answered twice,
+// answered across one of the kills.
+func (t *tracker) chaosTally(rep *chaosReport, kills []time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	rep.Sent, rep.UnmatchedAnswers = len(t.events), t.unmatched
@@ -266,6 +270,12 @@ func (t *tracker) chaosTally(rep *chaosReport) {
 		}
 		if e.viaPush {
 			rep.ViaPush++
+		}
+		for _, k := range kills {
+			if !e.acked.IsZero() && e.acked.Before(k) && e.replied.After(k) {
+				rep.AcrossKill++
+				break
+			}
 		}
 	}
 }
