@@ -56,7 +56,7 @@ func (f *fakeLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			ReplyToken string `json:"replyToken"`
 		}
-		if json.Unmarshal(body, &req) != nil || !f.track.reply(req.ReplyToken, at) {
+		if json.Unmarshal(body, &req) != nil || !f.track.reply(req.ReplyToken, string(body), at) {
 			f.invalidTokens.Add(1)
 			answer(w, http.StatusBadRequest, `{"message":"Invalid reply token"}`)
 			return
@@ -67,12 +67,13 @@ func (f *fakeLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			To string `json:"to"`
 		}
 		json.Unmarshal(body, &req)
-		if key := r.Header.Get("X-Line-Retry-Key"); key != "" && f.seen(key) {
+		key := r.Header.Get("X-Line-Retry-Key")
+		if key != "" && f.seen(key) {
 			// LINE sends nothing twice under one retry key.
 			answer(w, http.StatusConflict, `{"message":"The retry key is already accepted"}`)
 			return
 		}
-		f.track.push(req.To, at)
+		f.track.push(req.To, key, string(body), at)
 		answer(w, http.StatusOK, `{"sentMessages":[]}`)
 	case r.Method == http.MethodPost && r.URL.Path == "/v2/bot/chat/loading/start":
 		answer(w, http.StatusAccepted, `{}`)

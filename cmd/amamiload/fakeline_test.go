@@ -14,7 +14,7 @@ func TestFakeLINE(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.close()
-	e := track.add("Ua", "tok", time.Now())
+	e := track.add("Ua", "tok", "ev-tok", time.Now())
 	track.ack(e, time.Now(), "")
 	call := func(path, auth, retryKey, body string) int {
 		t.Helper()
@@ -40,7 +40,7 @@ func TestFakeLINE(t *testing.T) {
 	if got := call("/v2/bot/message/reply", "Bearer token", "", `{"replyToken":"tok","messages":[]}`); got != http.StatusBadRequest {
 		t.Errorf("second reply with one token: %d, want 400", got)
 	}
-	e2 := track.add("Ua", "tok2", time.Now())
+	e2 := track.add("Ua", "tok2", "ev-tok2", time.Now())
 	track.ack(e2, time.Now(), "")
 	if got := call("/v2/bot/message/push", "Bearer token", "key-1", `{"to":"Ua","messages":[]}`); got != http.StatusOK {
 		t.Errorf("push: %d, want 200", got)

@@ -44,7 +44,7 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.waiting[user] = false // before the reply: it lets the user send again
 		s.mu.Unlock()
-		s.track.reply(ev.ReplyToken, time.Now())
+		s.track.reply(ev.ReplyToken, "", time.Now())
 	}()
 }
 

@@ -9,6 +9,9 @@
 //	go run ./cmd/amamiload --backend sqlite --rate 200 --duration 15s
 //	go run ./cmd/amamiload --backend postgres --mode closed --users 64 --duration 20s --pgbench
 //
+// With --chaos-kills N it instead has --users users sign up for a seminar
+// while it kills the server N times (see chaos.go).
+//
 // It only ever talks to loopback, and every loop stops by itself.
 package main
 
@@ -39,7 +42,12 @@ func main() {
 		}
 		os.Exit(2)
 	}
-	rep, err := run(ctx, cfg, os.Stderr)
+	var rep any
+	if cfg.chaosKills > 0 {
+		rep, err = runChaos(ctx, cfg, os.Stderr)
+	} else {
+		rep, err = run(ctx, cfg, os.Stderr)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "amamiload:", err)
 		os.Exit(1)
@@ -69,6 +77,8 @@ type config struct {
 	pprofAddr    string
 	serverEnv    []string
 	keep         bool
+	chaosKills   int
+	chaosSeats   int
 }
 
 // stringList is a repeatable flag.
@@ -101,6 +111,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "passed to the server as PPROF_ADDR (a loopback address), for a server that serves pprof")
 	fs.Var((*stringList)(&c.serverEnv), "server-env", "KEY=VALUE added to the server's environment (repeatable)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (server log, data) and say where it is")
+	fs.IntVar(&c.chaosKills, "chaos-kills", 0, "chaos mode: --users users sign up for a seminar (one message after each answer, --reply-timeout each) while the server is killed with SIGKILL this many times and restarted")
+	fs.IntVar(&c.chaosSeats, "chaos-seats", 20, "chaos mode: venue seats per seminar (fewer than --users, so that some wait for a seat)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -145,6 +157,9 @@ func (c config) check() error {
 	}
 	if c.pgbenchConns < 1 || c.pgbenchConns > 64 {
 		errs = append(errs, fmt.Errorf("--pgbench-clients %d: give between 1 and 64", c.pgbenchConns))
+	}
+	if c.chaosKills < 0 || c.chaosKills > 100 || c.chaosSeats < 1 {
+		errs = append(errs, errors.New("--chaos-kills: give up to 100; --chaos-seats: at least 1"))
 	}
 	for _, kv := range c.serverEnv {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
@@ -221,75 +236,12 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 		}
 	}
 
-	srv := &server{bin: c.bin, log: dir + "/server.log"}
-	if srv.bin == "" {
-		progress("building amamibot")
-		if srv.bin, err = buildServer(ctx, dir); err != nil {
-			return nil, err
-		}
-	}
-	track := newTracker()
-	fake, err := startFakeLINE(channelToken, track)
+	r, err := setUp(ctx, c, dir, maxSeats, progress)
 	if err != nil {
 		return nil, err
 	}
-	defer fake.close()
-	srv.env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"LINE_CHANNEL_SECRET=" + channelSecret,
-		"LINE_CHANNEL_ACCESS_TOKEN=" + channelToken,
-		"LINE_API_BASE_URL=" + fake.url,
-	}
-	switch c.backend {
-	case "sqlite":
-		srv.env = append(srv.env, "DATA_DIR="+dir+"/data")
-	case "postgres":
-		db, err := createDatabase(ctx, c.databaseURL, "amamiload")
-		if err != nil {
-			return nil, err
-		}
-		defer func() {
-			if err := db.drop(); err != nil {
-				progress("could not drop database %s: %v", db.name, err)
-			}
-			if c.redisURL != "" {
-				if err := deleteRedisKeys(context.Background(), c.redisURL, db.name); err != nil {
-					progress("could not delete the Redis keys of %s: %v", db.name, err)
-				}
-			}
-		}()
-		srv.env = append(srv.env, "DATABASE_URL="+db.url)
-		if c.redisURL != "" {
-			srv.env = append(srv.env, "REDIS_URL="+c.redisURL)
-		}
-	}
-	if c.pprofAddr != "" {
-		srv.env = append(srv.env, "PPROF_ADDR="+c.pprofAddr)
-	}
-	srv.env = append(srv.env, c.serverEnv...)
-
-	seminars := dir + "/seminars.csv"
-	if err := os.WriteFile(seminars, seminarsCSV(time.Now()), 0o600); err != nil {
-		return nil, err
-	}
-	if err := srv.command(ctx, "import", "seminars", seminars); err != nil {
-		return nil, err
-	}
-	if c.talents != "" {
-		if err := srv.command(ctx, "import", "talents", c.talents); err != nil {
-			return nil, err
-		}
-	}
-	progress("starting the server (%s)", c.backend)
-	if err := srv.start(ctx); err != nil {
-		return nil, err
-	}
-	stopped := false
-	defer func() {
-		if !stopped {
-			srv.stop()
-		}
-	}()
+	defer r.close()
+	srv, fake, track := r.srv, r.fake, r.track
 
 	runID := newRunID()
 	users := make([]*user, c.users)
@@ -311,7 +263,7 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	rep.tally = track.tally(start, c.duration)
 	rep.InvalidReplyTokens, rep.UnexpectedCalls = fake.invalidTokens.Load(), fake.unexpected.Load()
 
-	stopped = true
+	r.stopped = true
 	if err := srv.stop(); err != nil {
 		progress("stopping the server: %v", err)
 	}
@@ -334,6 +286,101 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 		rep.TurnsPctOfPgbench = ratio(100*rep.RepliesPerSec, rep.PgbenchTPS)
 	}
 	return rep, ctx.Err()
+}
+
+// A rig is a running server under test on its fresh store, the fake LINE
+// API it answers through, and the tracker of both.
+type rig struct {
+	srv     *server
+	fake    *fakeLINE
+	track   *tracker
+	stopped bool     // the server was stopped already
+	undo    []func() // what close undoes, last first
+}
+
+// setUp builds the server (unless --bin), gives it a fresh store of the
+// backend with seminars of capacity venue seats each, and starts it.
+func setUp(ctx context.Context, c config, dir string, capacity int, progress func(string, ...any)) (r *rig, err error) {
+	r = &rig{srv: &server{bin: c.bin, log: dir + "/server.log"}, track: newTracker()}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	srv := r.srv
+	if srv.bin == "" {
+		progress("building amamibot")
+		if srv.bin, err = buildServer(ctx, dir); err != nil {
+			return r, err
+		}
+	}
+	if r.fake, err = startFakeLINE(channelToken, r.track); err != nil {
+		return r, err
+	}
+	r.undo = append(r.undo, r.fake.close)
+	srv.env = []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
+		"LINE_CHANNEL_SECRET=" + channelSecret,
+		"LINE_CHANNEL_ACCESS_TOKEN=" + channelToken,
+		"LINE_API_BASE_URL=" + r.fake.url,
+	}
+	switch c.backend {
+	case "sqlite":
+		srv.env = append(srv.env, "DATA_DIR="+dir+"/data")
+	case "postgres":
+		db, err := createDatabase(ctx, c.databaseURL, "amamiload")
+		if err != nil {
+			return r, err
+		}
+		r.undo = append(r.undo, func() {
+			if err := db.drop(); err != nil {
+				progress("could not drop database %s: %v", db.name, err)
+			}
+			if c.redisURL != "" {
+				if err := deleteRedisKeys(context.Background(), c.redisURL, db.name); err != nil {
+					progress("could not delete the Redis keys of %s: %v", db.name, err)
+				}
+			}
+		})
+		srv.env = append(srv.env, "DATABASE_URL="+db.url)
+		if c.redisURL != "" {
+			srv.env = append(srv.env, "REDIS_URL="+c.redisURL)
+		}
+	}
+	if c.pprofAddr != "" {
+		srv.env = append(srv.env, "PPROF_ADDR="+c.pprofAddr)
+	}
+	srv.env = append(srv.env, c.serverEnv...)
+
+	seminars := dir + "/seminars.csv"
+	if err := os.WriteFile(seminars, seminarsCSV(time.Now(), capacity), 0o600); err != nil {
+		return r, err
+	}
+	if _, err := srv.command(ctx, "import", "seminars", seminars); err != nil {
+		return r, err
+	}
+	if c.talents != "" {
+		if _, err := srv.command(ctx, "import", "talents", c.talents); err != nil {
+			return r, err
+		}
+	}
+	progress("starting the server (%s)", c.backend)
+	if err := srv.start(ctx); err != nil {
+		return r, err
+	}
+	r.undo = append(r.undo, func() {
+		if !r.stopped {
+			srv.stop()
+		}
+	})
+	return r, nil
+}
+
+// close stops the server unless stopped, drops its database and stops the fake.
+func (r *rig) close() {
+	for i := len(r.undo) - 1; i >= 0; i-- {
+		r.undo[i]()
+	}
 }
 
 // runBare loads the bare handler open-loop at rate for d.
@@ -365,9 +412,13 @@ func newRunID() string {
 	return hex.EncodeToString(b)
 }
 
-// seminarsCSV is the seminars the runs sign up for: upcoming, at a venue and
-// online, with seats for every sign-up a run can make.
-func seminarsCSV(now time.Time) []byte {
+// maxSeats is the most venue seats the import takes: seats for every
+// sign-up a load run can make.
+const maxSeats = 10_000
+
+// seminarsCSV is the seminars the runs sign up for: upcoming, at a venue
+// with capacity seats and online.
+func seminarsCSV(now time.Time, capacity int) []byte {
 	jst := time.FixedZone("JST", 9*3600)
 	var b strings.Builder
 	b.WriteString("id,title,starts_at,ends_at,venue,online_url,capacity\n")
@@ -375,8 +426,8 @@ func seminarsCSV(now time.Time) []byte {
 	for i, title := range titles {
 		d := now.In(jst).AddDate(0, 0, 7+3*i)
 		starts := time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, jst)
-		fmt.Fprintf(&b, "load-%d,%s,%s,%s,奄美市AiAiひろば 2階 会議室,https://meet.example.jp/load-%d,10000\n",
-			i+1, title, starts.Format(time.RFC3339), starts.Add(90*time.Minute).Format(time.RFC3339), i+1)
+		fmt.Fprintf(&b, "load-%d,%s,%s,%s,奄美市AiAiひろば 2階 会議室,https://meet.example.jp/load-%d,%d\n",
+			i+1, title, starts.Format(time.RFC3339), starts.Add(90*time.Minute).Format(time.RFC3339), i+1, capacity)
 	}
 	return []byte(b.String())
 }

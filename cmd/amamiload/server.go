@@ -35,34 +35,42 @@ type server struct {
 	url  string   // http://127.0.0.1:port
 	cmd  *exec.Cmd
 	done chan error
-	// ready is the size of the log when the server became ready: what it
+	// ready is the size of the log when the server first became ready: what it
 	// logs from there on is what the load caused.
 	ready int64
 }
 
-// command runs the binary with args in the server's environment, for imports.
-func (s *server) command(ctx context.Context, args ...string) error {
+// command runs the binary with args in the server's environment, for
+// imports and exports, and returns what it wrote to stdout.
+func (s *server) command(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, s.bin, args...)
 	cmd.Env = s.env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("amamibot %s: %v\n%s", strings.Join(args, " "), err, out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("amamibot %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
 	}
-	return nil
+	return out, nil
 }
 
-// start runs `amamibot serve` on a free loopback port and waits until it is ready.
+// start runs `amamibot serve` on a free loopback port (the same one again
+// on a restart) and waits until it is ready.
 func (s *server) start(ctx context.Context) error {
-	port, err := freePort()
-	if err != nil {
-		return err
+	if s.url == "" {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.url = "http://127.0.0.1:" + port
 	}
-	s.url = "http://127.0.0.1:" + port
-	logFile, err := os.Create(s.log)
+	// A restarted server's log goes on after its predecessor's.
+	logFile, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
 	s.cmd = exec.Command(s.bin, "serve")
-	s.cmd.Env = append(s.env, "ADDR=127.0.0.1:"+port)
+	s.cmd.Env = append(s.env, "ADDR="+strings.TrimPrefix(s.url, "http://"))
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
 		logFile.Close()
@@ -84,7 +92,7 @@ func (s *server) start(ctx context.Context) error {
 		if res, err := http.Get(s.url + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				if fi, err := os.Stat(s.log); err == nil {
+				if fi, err := os.Stat(s.log); err == nil && s.ready == 0 {
 					s.ready = fi.Size()
 				}
 				return nil
@@ -108,6 +116,13 @@ func (s *server) stop() error {
 		s.cmd.Process.Kill()
 		return fmt.Errorf("the server did not stop within 30 s after SIGTERM; killed (pid %d)", s.cmd.Process.Pid)
 	}
+}
+
+// kill ends the server with SIGKILL, as a power cut would, and waits until it is gone.
+func (s *server) kill() {
+	s.cmd.Process.Kill()
+	err := <-s.done
+	s.done <- err // for a later stop
 }
 
 // logTail is the end of the server's log.

@@ -3,44 +3,61 @@ package main
 import (
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // An event is one webhook event sent to the server under test, followed
 // from its sending to the reply the fake LINE API receives for it.
 type event struct {
-	user  string
-	token string // its reply token, which the server's reply carries back
+	user     string
+	token    string // its reply token, which the server's reply carries back
+	retryKey string // the X-Line-Retry-Key of the push that stands in for its reply
 
 	sent, acked time.Time
 	ackErr      string // why the webhook was not acknowledged with 200, if it was not
 	replied     time.Time
 	viaPush     bool          // the reply came as a push (the reply token was not used)
 	done        chan struct{} // closed when the reply arrives
+	deliveries  int           // webhooks posted for it: more than one were redeliveries
+	answers     int           // replies and pushes accepted for it: more than one is a doubled answer
+	text        string        // the body of its first answer
 }
 
 // A tracker matches the replies and pushes the fake LINE API receives to the
-// events that caused them: a reply by its token, a push to the user's oldest
-// event still waiting (a user's events are answered in order). It is safe
-// for concurrent use.
+// events that caused them: a reply by its token, a push by its retry key or
+// else to the user's oldest event still waiting (a user's events are
+// answered in order). It is safe for concurrent use.
 type tracker struct {
 	mu        sync.Mutex
 	events    []*event
 	byToken   map[string]*event
+	byRetry   map[string]*event
 	waiting   map[string][]*event // per user, the events without a reply, oldest first
 	unmatched int                 // replies and pushes that answer no waiting event
 }
 
 func newTracker() *tracker {
-	return &tracker{byToken: map[string]*event{}, waiting: map[string][]*event{}}
+	return &tracker{byToken: map[string]*event{}, byRetry: map[string]*event{}, waiting: map[string][]*event{}}
 }
 
-// add records an event about to be sent.
-func (t *tracker) add(user, token string, at time.Time) *event {
-	e := &event{user: user, token: token, sent: at, done: make(chan struct{})}
+// retryKeySpace and pushRetryKey follow bot/line/push.go: the server derives
+// the retry key of a reply's fallback push from the webhook event id, which
+// is how a push is told apart from another of the same user.
+var retryKeySpace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/amamibot/amamibot/bot/line"))
+
+func pushRetryKey(eventID string) string {
+	return uuid.NewSHA1(retryKeySpace, []byte("reply:"+eventID)).String()
+}
+
+// add records an event (with its webhook event id) about to be sent.
+func (t *tracker) add(user, token, eventID string, at time.Time) *event {
+	e := &event{user: user, token: token, retryKey: pushRetryKey(eventID), sent: at, done: make(chan struct{})}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.events = append(t.events, e)
 	t.byToken[token] = e
+	t.byRetry[e.retryKey] = e
 	t.waiting[user] = append(t.waiting[user], e)
 	return e
 }
@@ -50,39 +67,50 @@ func (t *tracker) ack(e *event, at time.Time, errMsg string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e.acked, e.ackErr = at, errMsg
+	e.deliveries++
 }
 
-// reply records a reply call with token; false means the token is unknown or
-// was used already, which LINE answers with 400.
-func (t *tracker) reply(token string, at time.Time) bool {
+// reply records a reply call with token and its body; false means the token
+// is unknown or was used already, which LINE answers with 400.
+func (t *tracker) reply(token, body string, at time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e := t.byToken[token]
-	if e == nil || !e.replied.IsZero() {
+	if e == nil || e.token == "" {
 		t.unmatched++
 		return false
 	}
-	t.answer(e, at, false)
+	e.token = "" // LINE takes a reply token once
+	t.answer(e, body, at, false)
 	return true
 }
 
-// push records a push to user, the fallback of a reply that could not be
-// used; false means no event of the user was waiting.
-func (t *tracker) push(user string, at time.Time) bool {
+// push records a push to user with retryKey and its body, the fallback of a
+// reply that could not be used; false means it answers no event: none has
+// the retry key and none of the user's is waiting.
+func (t *tracker) push(user, retryKey, body string, at time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	w := t.waiting[user]
-	if len(w) == 0 {
-		t.unmatched++
-		return false
+	e := t.byRetry[retryKey]
+	if e == nil {
+		w := t.waiting[user]
+		if len(w) == 0 {
+			t.unmatched++
+			return false
+		}
+		e = w[0]
 	}
-	t.answer(w[0], at, true)
+	t.answer(e, body, at, true)
 	return true
 }
 
-// answer marks e replied; t.mu is held.
-func (t *tracker) answer(e *event, at time.Time, viaPush bool) {
-	e.replied, e.viaPush = at, viaPush
+// answer counts an answer to e and marks e replied by the first; t.mu is held.
+func (t *tracker) answer(e *event, body string, at time.Time, viaPush bool) {
+	e.answers++
+	if e.answers > 1 {
+		return
+	}
+	e.replied, e.viaPush, e.text = at, viaPush, body
 	close(e.done)
 	w := t.waiting[e.user]
 	for i, x := range w {

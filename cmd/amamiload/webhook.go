@@ -45,13 +45,29 @@ func (s *sender) userID(slot, walk int) string {
 // send posts one text message event from user and waits for the
 // acknowledgement. The event is tracked from just before the request.
 func (s *sender) send(ctx context.Context, user, text string) *event {
+	return s.deliver(ctx, user, text, 1, 0)
+}
+
+// deliver sends like send and, while the webhook is not acknowledged, posts
+// it again after pause, up to attempts times in all, as LINE redelivers:
+// the same event id, reply token and timestamp, marked isRedelivery.
+func (s *sender) deliver(ctx context.Context, user, text string, attempts int, pause time.Duration) *event {
 	n := s.seq.Add(1)
 	token := fmt.Sprintf("%s%016x", s.run, n)
+	id := fmt.Sprintf("01%s%08X", s.run[:16], n)
+	messageID := strconv.FormatInt(600000000000000000+n, 10)
 	now := time.Now()
-	body := webhookBody(user, token, fmt.Sprintf("01%s%08X", s.run[:16], n), strconv.FormatInt(600000000000000000+n, 10), text, now)
-	e := s.track.add(user, token, now)
-	errMsg := s.post(ctx, body)
-	s.track.ack(e, time.Now(), errMsg)
+	e := s.track.add(user, token, id, now)
+	for i := range attempts {
+		if i > 0 {
+			sleep(ctx, pause)
+		}
+		errMsg := s.post(ctx, webhookBody(user, token, id, messageID, text, now, i > 0))
+		s.track.ack(e, time.Now(), errMsg)
+		if errMsg == "" || ctx.Err() != nil {
+			break
+		}
+	}
 	return e
 }
 
@@ -90,7 +106,8 @@ func sign(secret string, body []byte) string {
 }
 
 // webhookBody is the body LINE posts for one text message from user.
-func webhookBody(user, replyToken, eventID, messageID, text string, at time.Time) []byte {
+// redelivery marks a delivery LINE retries because the first was not acknowledged.
+func webhookBody(user, replyToken, eventID, messageID, text string, at time.Time, redelivery bool) []byte {
 	type message struct {
 		Type       string `json:"type"`
 		ID         string `json:"id"`
@@ -121,10 +138,11 @@ func webhookBody(user, replyToken, eventID, messageID, text string, at time.Time
 		Destination: "U0123456789abcdef0123456789abcdef",
 		Events: []ev{{
 			Type: "message", Mode: "active", Timestamp: at.UnixMilli(),
-			Source:         source{Type: "user", UserID: user},
-			WebhookEventID: eventID,
-			ReplyToken:     replyToken,
-			Message:        message{Type: "text", ID: messageID, Text: text, QuoteToken: "q" + replyToken},
+			Source:          source{Type: "user", UserID: user},
+			WebhookEventID:  eventID,
+			DeliveryContext: delivery{IsRedelivery: redelivery},
+			ReplyToken:      replyToken,
+			Message:         message{Type: "text", ID: messageID, Text: text, QuoteToken: "q" + replyToken},
 		}},
 	})
 	if err != nil {

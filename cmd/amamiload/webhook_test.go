@@ -11,7 +11,7 @@ import (
 
 // The SDK the server uses must accept what the command sends.
 func TestWebhookBodyIsSignedAndParsedByTheSDK(t *testing.T) {
-	body := webhookBody("U0123456789abcdef0123456789abcdef", "tok", "01EVENT", "600000000000000001", "セミナー申込", time.Now())
+	body := webhookBody("U0123456789abcdef0123456789abcdef", "tok", "01EVENT", "600000000000000001", "セミナー申込", time.Now(), false)
 	req, _ := http.NewRequest(http.MethodPost, "/line/webhook", bytes.NewReader(body))
 	req.Header.Set("X-Line-Signature", sign("secret", body))
 	cb, err := webhook.ParseRequest("secret", req)
