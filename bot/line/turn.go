@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -164,7 +166,7 @@ func (w *TurnWorker) setAside(ctx context.Context, user string, s setAside) erro
 func (w *TurnWorker) deliver(ctx context.Context, out outbox) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs); err != nil {
+	if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs, false); err != nil {
 		w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
 		if err := w.Store.RetryJob(ctx, out.jobID); err != nil {
 			w.Logger.WarnContext(ctx, "line reply: its outbox entry runs at its time", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
@@ -196,16 +198,28 @@ func (w *ReplyWorker) Work(ctx context.Context, job *river.Job[store.ReplyArgs])
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("reply job %d: %w", job.ID, err))
 	}
-	return send(ctx, w.Client, w.Logger, time.Now(), job.Args, msgs)
+	// A job made due early (RetryJob) follows a send that failed. One that
+	// runs at its own time was left by a process that died after the turn
+	// committed, perhaps after LINE took the reply: then LINE refuses the
+	// spent token, and the user already has the answer.
+	diedAfterCommit := job.ScheduledAt.Sub(job.CreatedAt) >= outboxDelay/2
+	return send(ctx, w.Client, w.Logger, time.Now(), job.Args, msgs, diedAfterCommit)
 }
 
 // send sends a turn's replies with the event's reply token while it is
 // fresh, else (or when the reply fails) as a push. The push's retry key
-// derives from the event, so every retry of it is one push at LINE.
-func send(ctx context.Context, c *Client, logger *slog.Logger, now time.Time, a store.ReplyArgs, msgs []messaging_api.MessageInterface) error {
+// derives from the event, so every retry of it is one push at LINE. With
+// spentMeansSent, a fresh token that LINE refuses was spent on these very
+// replies, and no push follows.
+func send(ctx context.Context, c *Client, logger *slog.Logger, now time.Time, a store.ReplyArgs, msgs []messaging_api.MessageInterface, spentMeansSent bool) error {
 	if a.ReplyToken != "" && now.Sub(a.OccurredAt) < replyWindow {
 		err := c.Reply(ctx, a.ReplyToken, msgs)
 		if err == nil {
+			return nil
+		}
+		var apiErr *APIError
+		if spentMeansSent && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "Invalid reply token") {
+			logger.InfoContext(ctx, "line reply: the token was spent before the restart; not sending again", "user", hashID(a.UserID), "event", a.EventID)
 			return nil
 		}
 		logger.WarnContext(ctx, "line reply failed, falling back to push", "user", hashID(a.UserID), "event", a.EventID, "err", err)

@@ -554,3 +554,39 @@ func TestLongLockWaitIsLogged(t *testing.T) {
 		t.Errorf("log:\n%s\nshows the LINE user ID", out)
 	}
 }
+
+// TestOutboxAfterACrashDoesNotSendTwice: the outbox entry of a turn whose
+// process died after LINE took the reply finds the token spent and sends
+// nothing more; one made due at once after a failed send still pushes.
+func TestOutboxAfterACrashDoesNotSendTwice(t *testing.T) {
+	for name, tc := range map[string]struct {
+		due  time.Duration // scheduled, after the turn's commit
+		want int           // messages the user sees
+	}{
+		"ran at its time after a crash": {due: 15 * time.Second, want: 1},
+		"made due after a failed send":  {due: 0, want: 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			logger, _ := newLogger()
+			srv := linetest.NewServer(t)
+			client := line.NewClient(srv.Token, srv.URL, nil)
+			user := newUser()
+			token := srv.NewReplyToken(user)
+			msgs := line.Render([]flows.Reply{{Text: "お申し込みが完了しました。"}})
+			if err := client.Reply(t.Context(), token, msgs); err != nil { // sent before the process died
+				t.Fatal(err)
+			}
+			raw, _ := json.Marshal(msgs)
+			j := job(store.ReplyArgs{EventID: newID(), UserID: user, ReplyToken: token, OccurredAt: time.Now(), Messages: raw})
+			j.CreatedAt = time.Now().Add(-tc.due)
+			j.ScheduledAt = j.CreatedAt.Add(tc.due)
+			w := &line.ReplyWorker{Client: client, Logger: logger}
+			if err := w.Work(t.Context(), j); err != nil {
+				t.Fatalf("outbox job: %v", err)
+			}
+			if got := srv.Messages(user); len(got) != tc.want {
+				t.Errorf("the user got %d messages (%+v), want %d", len(got), got, tc.want)
+			}
+		})
+	}
+}
