@@ -80,17 +80,7 @@ func startBooking(t *turn) ([]Reply, error) {
 // slotsAt returns the slots on the day and at the time the text names;
 // asked is false when it names none.
 func (t *turn) slotsAt(slots []store.Slot) (those []store.Slot, asked bool) {
-	items := make([]dated, len(slots))
-	for i, s := range slots {
-		items[i] = dated{data: s.ID, start: s.StartsAt}
-	}
-	ids, asked := t.meant(items)
-	for _, s := range slots {
-		if slices.Contains(ids, s.ID) {
-			those = append(those, s)
-		}
-	}
-	return those, asked
+	return meantOf(t, slots, func(s store.Slot) dated { return dated{data: s.ID, start: s.StartsAt} })
 }
 
 // listSlots shows slots as cards under lead, to pick from.

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,6 +113,22 @@ func (t *turn) says(intent understand.Intent) bool {
 type dated struct {
 	data  string
 	start time.Time
+}
+
+// meantOf returns the items whose start fits the day and time the text
+// names (see meant); asked is false when it names none.
+func meantOf[T any](t *turn, items []T, date func(T) dated) (those []T, asked bool) {
+	ds := make([]dated, len(items))
+	for i, it := range items {
+		ds[i] = date(it)
+	}
+	ids, asked := t.meant(ds)
+	for i, it := range items {
+		if slices.Contains(ids, ds[i].data) {
+			those = append(those, it)
+		}
+	}
+	return those, asked
 }
 
 // meant returns the Data of the items whose start fits the day and time the

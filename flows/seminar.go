@@ -97,17 +97,7 @@ func startSeminar(t *turn) ([]Reply, error) {
 // seminarsOn returns the seminars on the day and at the time the text
 // names; asked is false when it names none.
 func (t *turn) seminarsOn(seminars []store.Seminar) (those []store.Seminar, asked bool) {
-	items := make([]dated, len(seminars))
-	for i, s := range seminars {
-		items[i] = dated{data: s.ID, start: s.StartsAt}
-	}
-	ids, asked := t.meant(items)
-	for _, s := range seminars {
-		if slices.Contains(ids, s.ID) {
-			those = append(those, s)
-		}
-	}
-	return those, asked
+	return meantOf(t, seminars, func(s store.Seminar) dated { return dated{data: s.ID, start: s.StartsAt} })
 }
 
 // listSeminars shows seminars as cards under lead, to pick from.
