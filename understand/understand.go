@@ -157,8 +157,8 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		scores[SeminarSignup] *= 0.3
 	}
 	// A slot to talk in is booked: 「相談する日を決めたい」 books, it does not
-	// start describing a problem.
-	if scores[ConsultationBooking] >= 0.6 {
+	// start describing a problem; 「相談できますか」 may mean either.
+	if scores[ConsultationBooking] >= 0.6 && scores[ConsultationBooking] > scores[Consult] {
 		scores[Consult] *= 0.5
 	}
 	question := asks(k)
@@ -173,6 +173,16 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		}
 		if topic != "" {
 			scores[SeminarQuestion] = 1 - (1-scores[SeminarQuestion])*(1-0.4)
+		}
+		if topic != "" && namesConsultation(k) {
+			// 「個別相談って無料？」 asks about the consultation, not a
+			// seminar: its fee is for the FAQ, and its free times
+			// (「面談は空いてますか」) are the slots to book.
+			scores[SeminarQuestion] *= 0.3
+			if topic == TopicFee {
+				scores[Question] = max(scores[Question], 0.7)
+				scores[ConsultationBooking] *= 0.5
+			}
 		}
 	}
 	if !question {
@@ -266,6 +276,17 @@ func asks(k string) bool {
 		}
 	}
 	return false
+}
+
+// namesConsultation reports whether k (cleaned and folded) speaks of a
+// consultation and of no seminar.
+func namesConsultation(k string) bool {
+	for _, w := range []string{"せみなー", "勉強会", "講座", "研修"} {
+		if strings.Contains(k, w) {
+			return false
+		}
+	}
+	return strings.Contains(k, "相談") || strings.Contains(k, "面談")
 }
 
 // answers reports whether r holds the kind of detail a step asks for (a
