@@ -237,6 +237,8 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/final2.jsonl", 0.97, 0.8, 0.95},
 		{"testdata/final3.jsonl", 0.91, 0.65, 0.9},
 		{"testdata/fresh6.jsonl", 0, 0, 0},
+		{"testdata/fresh7.jsonl", 0, 0, 0},
+		{"testdata/fresh8.jsonl", 0, 0, 0},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
