@@ -39,13 +39,14 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 		r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
 		return "", r, true
 	}
+	typed := tidy(text) // a name keeps the case it was typed in
 	switch field {
 	case FieldName:
-		value = nameValue(c)
+		value = nameValue(typed)
 	case FieldCompany:
-		value = companyValue(c)
+		value = companyValue(typed)
 	}
-	if instead(r, value != "" && value != c) {
+	if instead(r, value != "" && value != typed) {
 		return "", r, false
 	}
 	if field == FieldName {

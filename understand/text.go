@@ -26,10 +26,15 @@ var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
 	return t
 })
 
-// clean returns text in NFKC form (full-width digits and letters become
-// ASCII, half-width kana full-width), lower case, with dashes after katakana
-// folded to ー, runs of spaces collapsed, and cut to maxRunes.
-func clean(text string) string {
+// clean returns text tidied (see tidy) and in lower case: the form that is
+// read.
+func clean(text string) string { return strings.ToLower(tidy(text)) }
+
+// tidy returns text in NFKC form (full-width digits and letters become
+// ASCII, half-width kana full-width), with dashes after katakana folded to
+// ー, runs of spaces collapsed, and cut to maxRunes. Its case is kept, for
+// the values a person gives (「Amami Design」).
+func tidy(text string) string {
 	n := 0
 	for i := range text {
 		if n == maxRunes {
@@ -38,8 +43,7 @@ func clean(text string) string {
 		}
 		n++
 	}
-	text = strings.ToValidUTF8(text, "")
-	text = strings.ToLower(norm.NFKC.String(text))
+	text = norm.NFKC.String(strings.ToValidUTF8(text, ""))
 	var b strings.Builder
 	b.Grow(len(text))
 	prevKata, prevSpace := false, true
