@@ -127,6 +127,8 @@ func TestReadAnswerName(t *testing.T) {
 		{"ｻﾄｳ ﾊﾅｺ", "サトウ ハナコ", None},
 		{"Emma Smithです", "Emma Smith", None},
 		{"My name is 奄美太郎", "奄美太郎", None},
+		{"和泊 花子と申します。", "和泊 花子", None},
+		{"はい、龍郷と申します", "龍郷", None},
 		{"やめときます", "", Stop},
 		{"予約の確認をお願いします", "", MyRegistrations},
 		{"メニュー", "", Menu},
