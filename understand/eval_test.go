@@ -241,6 +241,7 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/fresh9.jsonl", 0.985, 0.8, 0.95},
 		{"testdata/final4.jsonl", 0.99, 0.91, 0.96},
 		{"testdata/final5.jsonl", 0.97, 0.85, 0.93},
+		{"testdata/final6.jsonl", 0.975, 0.8, 1},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
