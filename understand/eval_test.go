@@ -242,6 +242,7 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/final4.jsonl", 0.99, 0.91, 0.96},
 		{"testdata/final5.jsonl", 0.97, 0.85, 0.93},
 		{"testdata/final6.jsonl", 0.975, 0.8, 1},
+		{"testdata/final7.jsonl", 0.965, 0.75, 1},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
