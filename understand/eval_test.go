@@ -243,6 +243,7 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/final5.jsonl", 0.97, 0.85, 0.93},
 		{"testdata/final6.jsonl", 0.975, 0.8, 1},
 		{"testdata/final7.jsonl", 0.965, 0.75, 1},
+		{"testdata/final8.jsonl", 1, 1, 1},
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
