@@ -216,11 +216,13 @@ func scoreSet(t *testing.T, path string) score {
 	return s
 }
 
-// The floors sit just under the figures achieved (one miss in a set, or
-// in a small intent, is allowed), so that a change to the tables or rules
-// that makes the bot understand less fails here. Every set up to fresh9 was
-// looked at while tuning; final4 was written after the last tuning and
-// scored once, and its floor is the figure it got at that first contact.
+// The floors sit at or just under the figures achieved, so that a change
+// to the tables or rules that makes the bot understand less fails here.
+// Every set up to fresh9 was looked at while tuning. final4 to final8 were
+// each written after a round of tuning and scored once (the figures of
+// that first contact are noted by their floors); the misses a batch showed
+// were then tuned on before the next batch was written, so the floors of
+// final4 to final7 are what they reach since.
 func TestEvalAccuracy(t *testing.T) {
 	for _, set := range []struct {
 		path                       string
@@ -239,11 +241,11 @@ func TestEvalAccuracy(t *testing.T) {
 		{"testdata/fresh7.jsonl", 0.985, 0.8, 0.96},
 		{"testdata/fresh8.jsonl", 0.985, 0.8, 0.95},
 		{"testdata/fresh9.jsonl", 0.985, 0.8, 0.95},
-		{"testdata/final4.jsonl", 0.99, 0.91, 0.96},
-		{"testdata/final5.jsonl", 0.97, 0.85, 0.93},
-		{"testdata/final6.jsonl", 0.975, 0.8, 1},
-		{"testdata/final7.jsonl", 0.965, 0.75, 1},
-		{"testdata/final8.jsonl", 1, 1, 1},
+		{"testdata/final4.jsonl", 0.99, 0.9, 0.99}, // first contact 0.992, 0.917, 0.962
+		{"testdata/final5.jsonl", 0.99, 0.9, 0.99}, // first contact 0.973, 0.857, 0.935
+		{"testdata/final6.jsonl", 0.99, 0.9, 0.99}, // first contact 0.976, 0.8, 1
+		{"testdata/final7.jsonl", 0.99, 0.9, 0.99}, // first contact 0.967, 0.75, 1
+		{"testdata/final8.jsonl", 1, 1, 1},         // first contact
 	} {
 		t.Run(set.path, func(t *testing.T) {
 			s := scoreSet(t, set.path)
