@@ -20,7 +20,7 @@
 //
 // Accuracy is measured on labelled messages (eval_test.go): eval.jsonl was
 // written before any tuning; fresh*.jsonl and final*.jsonl were each written
-// after a round of tuning and scored once before the next; final3.jsonl was
+// after a round of tuning and scored once before the next; final8.jsonl was
 // written after the last round and never tuned on. The FAQ is measured on
 // faq.csv with faq_*.jsonl (faq_test.go), speed by bench_test.go.
 package understand
