@@ -29,7 +29,9 @@ func BenchmarkReadLong(b *testing.B) {
 
 // BenchmarkReadLatency times each message of the labelled sets and reports
 // the median and 99th percentile per message (p50-ns, p99-ns), the figures a
-// user waits on.
+// user waits on. On a machine other work shares, those include the time the
+// process waited for a core; p99-own-ns is the 99th percentile of each
+// message's fastest reading, what the reading itself costs.
 func BenchmarkReadLatency(b *testing.B) {
 	sets, err := filepath.Glob("testdata/*.jsonl")
 	if err != nil {
@@ -43,16 +45,23 @@ func BenchmarkReadLatency(b *testing.B) {
 	}
 	warmUp()
 	var took []time.Duration
+	fastest := make([]time.Duration, len(msgs))
 	for b.Loop() {
-		for _, m := range msgs {
+		for i, m := range msgs {
 			start := time.Now()
 			Read(m.Text, evalNow, tokyo)
-			took = append(took, time.Since(start))
+			d := time.Since(start)
+			took = append(took, d)
+			if fastest[i] == 0 || d < fastest[i] {
+				fastest[i] = d
+			}
 		}
 	}
 	slices.Sort(took)
+	slices.Sort(fastest)
 	b.ReportMetric(float64(took[len(took)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(took[len(took)*99/100].Nanoseconds()), "p99-ns")
+	b.ReportMetric(float64(fastest[len(fastest)*99/100].Nanoseconds()), "p99-own-ns")
 }
 
 func BenchmarkFAQBest(b *testing.B) {
