@@ -127,6 +127,9 @@ type Handoffs interface {
 	// MarkHandoffMessageSent marks a message delivered. With blocked, LINE
 	// refused it: a HandoffBlocked message goes to the thread.
 	MarkHandoffMessageSent(ctx context.Context, seq int64, now time.Time, blocked bool) error
+	// UserIntroductions lists the user's introduction requests, newest
+	// first, at most n (for the alert that opens a hand-off).
+	UserIntroductions(ctx context.Context, userID string, n int) ([]Introduction, error)
 	// RecentMessages returns the user's last n messages received before
 	// now, oldest first (from the inbox).
 	RecentMessages(ctx context.Context, userID string, now time.Time, n int) ([]RecentMessage, error)

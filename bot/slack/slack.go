@@ -36,6 +36,10 @@ type Store interface {
 	Booking(ctx context.Context, id int64) (store.Booking, error)
 	UpcomingBookings(ctx context.Context, now time.Time) ([]store.Booking, error)
 	AllQuestions(ctx context.Context) ([]store.Question, error)
+	store.Handoffs
+	Owner(ctx context.Context, userID string) (store.Owner, error)
+	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
+	UserBookings(ctx context.Context, userID string, now time.Time) ([]store.Booking, error)
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
@@ -69,6 +73,9 @@ type App struct {
 	team    string // the workspace the bot token belongs to
 	loc     *time.Location
 	logger  *slog.Logger
+
+	profiles       Profiles       // nil: alerts show no display name
+	handoffMetrics HandoffMetrics // nil: not counted
 
 	token, apiURL string       // for RunSocketMode's own client
 	http          *http.Client // shared by both clients
@@ -137,4 +144,5 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &alertUpdateWorker{App: a})
 	river.AddWorker(workers, &noticeWorker{App: a})
 	river.AddWorker(workers, &mentionWorker{App: a})
+	a.addHandoffWorkers(workers)
 }

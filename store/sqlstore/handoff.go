@@ -70,6 +70,8 @@ SELECT kind, text, occurred_at FROM events
 WHERE user_id = $1 AND received_at <= $2 AND text <> ''
 ORDER BY occurred_at DESC, seq DESC LIMIT $3`
 
+	selectUserIntroductions = introductionDetail + ` WHERE i.user_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2`
+
 	deleteUserHandoffMessages = `
 DELETE FROM handoff_messages WHERE handoff_id IN (SELECT id FROM handoffs WHERE user_id = $1)`
 	deleteUserHandoffs = `DELETE FROM handoffs WHERE user_id = $1`
@@ -305,6 +307,14 @@ func (v view) RecentMessages(ctx context.Context, userID string, now time.Time, 
 		ms[i], ms[j] = ms[j], ms[i]
 	}
 	return ms, nil
+}
+
+func (v view) UserIntroductions(ctx context.Context, userID string, n int) ([]store.Introduction, error) {
+	ins, err := list(ctx, v, v.introductionDetailDest, selectUserIntroductions, userID, n)
+	if err != nil {
+		return nil, fmt.Errorf("list the user's introductions: %w", err)
+	}
+	return ins, nil
 }
 
 // eraseHandoffs deletes the user's hand-offs and their messages (for DeleteUserData).
