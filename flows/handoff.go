@@ -104,6 +104,9 @@ func (t *turn) inHandoff() (replies []Reply, ok bool, err error) {
 		return t.menu(handoffBackText), true, nil
 	case t.Input.Kind == Media:
 		return nil, true, t.toStaff(h, store.HandoffMedia, t.Input.Text)
+	case t.Input.Kind == Postback:
+		// A button of an earlier message: its data means nothing to staff.
+		return nil, true, t.toStaff(h, store.HandoffMedia, "button")
 	}
 	// Replies would interrupt the conversation with staff: none.
 	return nil, true, t.toStaff(h, store.HandoffText, t.Input.Text)

@@ -177,7 +177,7 @@ type conversation struct {
 	sessions map[string]flows.Session
 	last     map[string][]flows.Reply
 	out      strings.Builder
-	answered bool // the bot has answered since the last blank line
+	answered bool             // the bot has answered since the last blank line
 	handoffs map[string]int64 // each user's last hand-off
 }
 

@@ -143,9 +143,10 @@ type HandoffAlertArgs struct {
 func (HandoffAlertArgs) Kind() string { return "handoff_alert" }
 
 // HandoffThreadArgs delivers the hand-off's messages for the thread, in
-// order, and shows its state on the alert.
+// order; with Refresh (a claim, the end), the alert shows the new state.
 type HandoffThreadArgs struct {
 	HandoffID int64 `json:"handoff_id"`
+	Refresh   bool  `json:"refresh,omitempty"`
 }
 
 func (HandoffThreadArgs) Kind() string { return "handoff_thread" }

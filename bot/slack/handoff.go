@@ -110,7 +110,7 @@ func (w *handoffAlertWorker) Work(ctx context.Context, job *river.Job[store.Hand
 			return err
 		}
 	}
-	return w.deliverThread(ctx, id)
+	return w.deliverThread(ctx, id, true)
 }
 
 // handoffThreadWorker delivers a hand-off's messages for the thread, in
@@ -122,15 +122,15 @@ type handoffThreadWorker struct {
 }
 
 func (w *handoffThreadWorker) Work(ctx context.Context, job *river.Job[store.HandoffThreadArgs]) error {
-	return w.deliverThread(ctx, job.Args.HandoffID)
+	return w.deliverThread(ctx, job.Args.HandoffID, job.Args.Refresh)
 }
 
 // deliverThread posts the hand-off's undelivered messages in its thread,
-// oldest first, each marked delivered once posted, and makes the alert show
-// where the hand-off stands. Before the alert is posted there is no thread:
-// the alert's job delivers them. A crash between a post and its mark posts
-// it again (Slack has no idempotency key).
-func (a *App) deliverThread(ctx context.Context, id int64) error {
+// oldest first, each marked delivered once posted, and with refresh makes
+// the alert show where the hand-off stands. Before the alert is posted
+// there is no thread: the alert's job delivers them. A crash between a post
+// and its mark posts it again (Slack has no idempotency key).
+func (a *App) deliverThread(ctx context.Context, id int64, refresh bool) error {
 	h, err := a.store.Handoff(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -156,7 +156,7 @@ func (a *App) deliverThread(ctx context.Context, id int64) error {
 			return err
 		}
 	}
-	if h.State == store.HandoffOpen {
+	if !refresh || h.State == store.HandoffOpen {
 		return nil // the alert shows the buttons it was posted with
 	}
 	msg, err := a.handoffAlert(ctx, h)
@@ -317,7 +317,8 @@ func (a *App) handoffClick(ctx context.Context, action, value, by string) string
 // staffReply takes a message event of the Events API: a staff member's
 // reply in a hand-off's thread goes to the user. Edits, deletions, bots'
 // messages (the app's own posts too), messages outside threads or outside
-// the staff channel and notes starting with // are not replies. A
+// the staff channel, mentions of the app and notes starting with // are
+// not replies. A
 // redelivered event adds nothing (the event ID is a unique key). An error
 // means the event was not recorded, and Slack should send it again.
 func (a *App) staffReply(ctx context.Context, eventID, team string, m *slackevents.MessageEvent) error {
@@ -336,8 +337,8 @@ func (a *App) staffReply(ctx context.Context, eventID, team string, m *slackeven
 		return err
 	}
 	text := strings.TrimSpace(unescape(m.Text))
-	if text == "" || strings.HasPrefix(text, staffNote) {
-		return nil
+	if text == "" || strings.HasPrefix(text, staffNote) || strings.Contains(m.Text, "<@"+a.botUser+">") {
+		return nil // a note, or a command to the app (answered as a mention)
 	}
 	now := time.Now().UTC()
 	msg := store.HandoffMessage{HandoffID: h.ID, ToUser: true, Kind: store.HandoffText, Text: text, Author: m.User, CreatedAt: now}

@@ -309,7 +309,7 @@ func TestHandoffEnds(t *testing.T) {
 				_, late := h.srv.Post(t, alert.Channel, alert.TS, suzuki, "遅れてすみません")
 				h.reply(t, late)
 				h.reply(t, late)
-				th = h.waitThread(t, alert, "the answer to a late reply", func(th []string) bool { return len(th) >= 3 })
+				h.waitThread(t, alert, "the answer to a late reply", func(th []string) bool { return len(th) >= 3 })
 				h.settle(t)
 				if th = h.thread(alert); len(th) != 3 || th[2] != "この対応は終了しています。返信はご本人に届きません。" {
 					t.Errorf("after a late reply, sent twice: thread %q, want one answer that it has ended", th)

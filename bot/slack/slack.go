@@ -71,6 +71,7 @@ type App struct {
 	channel string
 	secret  string
 	team    string // the workspace the bot token belongs to
+	botUser string // the app's bot user, whose mentions are commands
 	loc     *time.Location
 	logger  *slog.Logger
 
@@ -123,7 +124,7 @@ func New(ctx context.Context, cfg Config, st Store) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("slack: checking the bot token with auth.test: %w", err)
 	}
-	a.team = auth.TeamID
+	a.team, a.botUser = auth.TeamID, auth.UserID
 	return a, nil
 }
 

@@ -198,4 +198,5 @@ const (
 // mediaNames name what a user sent besides text, as LINE calls it.
 var mediaNames = map[string]string{
 	"sticker": "スタンプ", "image": "画像", "video": "動画", "audio": "音声", "file": "ファイル", "location": "位置情報",
+	"button": "ボタン操作",
 }

@@ -170,7 +170,7 @@ func (v view) ClaimHandoff(ctx context.Context, id int64, by string, now time.Ti
 		if err != nil {
 			return err
 		}
-		return tx.insertJobs(ctx, river.InsertManyParams{Args: store.HandoffThreadArgs{HandoffID: id}})
+		return tx.insertJobs(ctx, river.InsertManyParams{Args: store.HandoffThreadArgs{HandoffID: id, Refresh: true}})
 	})
 	if err != nil {
 		return h, fmt.Errorf("claim hand-off %d: %w", id, err)
@@ -199,7 +199,7 @@ func (v view) CloseHandoff(ctx context.Context, id int64, endedBy string, now, i
 		if err != nil {
 			return err
 		}
-		jobs := []river.InsertManyParams{{Args: store.HandoffThreadArgs{HandoffID: id}}}
+		jobs := []river.InsertManyParams{{Args: store.HandoffThreadArgs{HandoffID: id, Refresh: true}}}
 		if err := tx.addHandoffMessage(ctx, store.HandoffMessage{HandoffID: id, Kind: store.HandoffEnded, Author: endedBy, CreatedAt: now}, nil); err != nil {
 			return err
 		}

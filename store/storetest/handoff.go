@@ -228,7 +228,7 @@ func testHandoffJobs(t *testing.T, open Opener) {
 		store.HandoffAlertArgs{HandoffID: h.ID},
 		store.HandoffThreadArgs{HandoffID: h.ID},
 		store.HandoffPushArgs{HandoffID: h.ID},
-		store.HandoffThreadArgs{HandoffID: h.ID},
+		store.HandoffThreadArgs{HandoffID: h.ID, Refresh: true},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("jobs = %v, want %v", got, want)
