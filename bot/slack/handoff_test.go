@@ -181,6 +181,10 @@ func TestHandoffThread(t *testing.T) {
 			h.reply(t, edit)
 			own := ownEvent(t, h, alert)
 			h.reply(t, own)
+			h.reply(t, callback(t, h, map[string]any{
+				"type": "message", "user": yamada.ID, "text": "<@" + h.srv.BotUser + "> handoffs",
+				"channel": alert.Channel, "ts": "1700000003.000100", "thread_ts": alert.TS,
+			}))
 			want := []string{"text:お問い合わせありがとうございます。山田です。", "text:販路のご相談ですね。<詳しく>お聞かせください & よろしくお願いします"}
 			if got := h.toUser(t, ho.ID); !slices.Equal(got, want) {
 				t.Errorf("to the user: %q, want %q", got, want)
