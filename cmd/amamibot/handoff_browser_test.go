@@ -23,7 +23,7 @@ func TestConsoleHandoffInChromium(t *testing.T) {
 		say("参加費はかかりますか"),
 		chromedp.WaitVisible(`//div[@id="feed"]//div[contains(@class,"thread")]//div[contains(@class,"mrkdwn")][contains(.,"参加費はかかりますか")]`),
 		chromedp.SendKeys(reply+`/input`, "セミナーの参加費は無料です。"),
-		chromedp.Click(reply+`/button`),
+		chromedp.Click(reply + `/button`),
 		botSays("セミナーの参加費は無料です。"),
 		chip("ボットに戻る"),
 		botSays("ここからはボットがご案内します"),
