@@ -137,7 +137,7 @@ type Handoffs interface {
 
 // HandoffAlertArgs posts the alert that opens a hand-off's thread.
 type HandoffAlertArgs struct {
-	HandoffID int64 `json:"handoff_id" river:"unique"`
+	HandoffID int64 `json:"handoff_id"`
 }
 
 func (HandoffAlertArgs) Kind() string { return "handoff_alert" }
@@ -160,7 +160,7 @@ func (HandoffPushArgs) Kind() string { return "handoff_push" }
 
 // HandoffIdleArgs ends the hand-off once nobody has written for After.
 type HandoffIdleArgs struct {
-	HandoffID int64         `json:"handoff_id" river:"unique"`
+	HandoffID int64         `json:"handoff_id"`
 	After     time.Duration `json:"after"`
 }
 
