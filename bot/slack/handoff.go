@@ -149,14 +149,21 @@ func (a *App) deliverThread(ctx context.Context, id int64, refresh bool) error {
 		if err != nil {
 			return fmt.Errorf("slack hand-off thread: %w", err)
 		}
-		if _, _, err := a.client.PostMessageContext(ctx, h.ThreadChannel, slack.MsgOptionText(threadText(m, h, a.loc), false), slack.MsgOptionTS(h.ThreadTS)); err != nil {
+		if _, _, err := a.client.PostMessageContext(ctx, h.ThreadChannel, slack.MsgOptionText(threadText(m, a.loc), false), slack.MsgOptionTS(h.ThreadTS)); err != nil {
 			return a.failed(ctx, "slack hand-off thread: chat.postMessage", err)
 		}
 		if err := a.store.MarkHandoffMessageSent(ctx, m.Seq, time.Now(), false); err != nil {
 			return err
 		}
 	}
-	if !refresh || h.State == store.HandoffOpen {
+	if !refresh {
+		return nil
+	}
+	// Read again: the hand-off may have been claimed or ended meanwhile.
+	if h, err = a.store.Handoff(ctx, id); err != nil {
+		return ignoreGone(err)
+	}
+	if h.State == store.HandoffOpen {
 		return nil // the alert shows the buttons it was posted with
 	}
 	msg, err := a.handoffAlert(ctx, h)
@@ -174,13 +181,14 @@ func (a *App) deliverThread(ctx context.Context, id int64, refresh bool) error {
 	return nil
 }
 
-// threadText is how a hand-off's message reads in its thread.
-func threadText(m store.HandoffMessage, h store.Handoff, loc *time.Location) string {
+// threadText is how a hand-off's message reads in its thread. The end says
+// who ended it and when by itself: the message is made with the end.
+func threadText(m store.HandoffMessage, loc *time.Location) string {
 	switch m.Kind {
 	case store.HandoffMedia:
 		return fmt.Sprintf(handoffUserSent, cmp.Or(mediaNames[m.Text], esc(m.Text)))
 	case store.HandoffEnded:
-		return endedLine(h.EndedBy, h.ClosedAt, loc)
+		return endedLine(m.Author, m.CreatedAt, loc)
 	case store.HandoffBlocked:
 		return handoffBlocked
 	}
@@ -195,6 +203,14 @@ func endedLine(by string, at time.Time, loc *time.Location) string {
 		return fmt.Sprintf(handoffEndedIdle, when(at, loc))
 	}
 	return fmt.Sprintf(handoffEndedStaff, esc(by), when(at, loc))
+}
+
+// ignoreGone is nil for a hand-off erased with its user's data.
+func ignoreGone(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return fmt.Errorf("slack hand-off: %w", err)
 }
 
 // handoffAlert is the alert of a hand-off: who the user is (display name,
