@@ -69,6 +69,12 @@ type Bot struct {
 	// FAQ answers questions from the staff's FAQ and keeps the questions it
 	// cannot answer for staff; nil: no FAQ, and no question is kept.
 	FAQ FAQStore
+	// Handoffs puts users through to staff, who answer in a Slack thread;
+	// nil: no staff on Slack, and a request to talk to them is kept as a
+	// question.
+	Handoffs HandoffStore
+	// Staff are the hours and idle time-out of hand-offs.
+	Staff Staff
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -143,6 +149,9 @@ func (t *turn) dispatch() ([]Reply, error) {
 	if t.Input.Kind == Text {
 		t.read = understand.Read(normalize(t.Input.Text), t.Now, t.bot.Loc)
 	}
+	if replies, ok, err := t.inHandoff(); ok || err != nil {
+		return replies, err
+	}
 	if t.Input.Kind != Media {
 		switch {
 		case t.typed(menuLabel):
@@ -164,6 +173,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.start("intake", startIntake)
 		case t.typed(myRegsLabel):
 			return t.start("myregs", startMyRegs)
+		case t.bot.Handoffs != nil && t.typed(staffLabel):
+			return t.openHandoff("")
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
@@ -248,7 +259,9 @@ func (t *turn) set(key, value string) {
 func (t *turn) reprompt(text string) []Reply {
 	t.next.Misses++
 	if t.next.Misses >= maxMisses {
-		return t.menu(giveUpText)
+		replies := t.menu(giveUpText)
+		replies[0].Choices = t.withStaff(replies[0].Choices)
+		return replies
 	}
 	return []Reply{{Text: text, Choices: t.offeredWithWayOut()}}
 }

@@ -198,6 +198,8 @@ var questionSteps = map[string]stepFunc{"forward": forwardQuestion}
 func forwardQuestion(t *turn) ([]Reply, error) {
 	yes, no := t.yesNo()
 	switch {
+	case yes && t.bot.Handoffs != nil:
+		return t.openHandoff(t.next.Data["question"])
 	case yes:
 		if err := t.keepForStaff(t.next.Data["question"], questionKind); err != nil {
 			return nil, err
@@ -210,8 +212,11 @@ func forwardQuestion(t *turn) ([]Reply, error) {
 	return t.dispatch()
 }
 
-// talkToStaff passes a request to talk to a person on to staff.
+// talkToStaff puts the user through to staff, or passes their request on.
 func talkToStaff(t *turn, text string) ([]Reply, error) {
+	if t.bot.Handoffs != nil {
+		return t.openHandoff("")
+	}
 	if t.bot.FAQ == nil {
 		return t.menu(noStaffText), nil
 	}

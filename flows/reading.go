@@ -331,11 +331,13 @@ func (t *turn) readFreely() ([]Reply, error) {
 			alt, no.Label = string(r.Alt), l
 		}
 		t.next = Session{Flow: "unsure", Data: map[string]string{"intent": string(r.Intent), "alt": alt, "text": text}}
-		return t.ask("confirm", Reply{Text: fmt.Sprintf(unsureText, intentNames[r.Intent])}, Choice{Label: switchYes, Data: choiceYes}, no), nil
+		return t.ask("confirm", Reply{Text: fmt.Sprintf(unsureText, intentNames[r.Intent])}, t.withStaff([]Choice{{Label: switchYes, Data: choiceYes}, no})...), nil
 	case r.Intent == understand.None && t.expired:
 		return t.menu(menuText), nil
 	case r.Intent == understand.None:
-		return t.menu(unreadText), nil
+		replies := t.menu(unreadText)
+		replies[0].Choices = t.withStaff(replies[0].Choices)
+		return replies, nil
 	}
 	return t.act(r.Intent, text)
 }

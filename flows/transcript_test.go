@@ -34,7 +34,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*.txt with the convers
 // approves)" and "(staff declines)" decide the oldest pending introduction
 // and show the owner's push; "(push to user2: reminders)" and "(push to
 // user2: promoted)" show what the jobs push; "(staff reads questions)" shows
-// the questions kept for staff.
+// the questions kept for staff; the hand-off directives are in
+// handoff_test.go.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -176,7 +177,8 @@ type conversation struct {
 	sessions map[string]flows.Session
 	last     map[string][]flows.Reply
 	out      strings.Builder
-	answered bool // the bot has answered since the last blank line
+	answered bool             // the bot has answered since the last blank line
+	handoffs map[string]int64 // each user's last hand-off
 }
 
 var userLine = regexp.MustCompile(`^(user\d*): (.*)$`)
@@ -204,6 +206,7 @@ func replay(t *testing.T, script string) string {
 		now:      start,
 		sessions: map[string]flows.Session{},
 		last:     map[string][]flows.Reply{},
+		handoffs: map[string]int64{},
 	}
 	// Blank lines are not read: one is written after each exchange, since
 	// the bot's own text has blank lines too.
@@ -213,7 +216,8 @@ func replay(t *testing.T, script string) string {
 		decision, isDecision := staffDecisions[line]
 		pushTo, isPush := strings.CutPrefix(line, "(push to ")
 		isQuestions := line == "(staff reads questions)"
-		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !strings.HasPrefix(line, "#") {
+		handoff := handoffDirective.FindStringSubmatch(line)
+		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && handoff == nil && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -237,6 +241,9 @@ func replay(t *testing.T, script string) string {
 		case isPush:
 			user, kind, _ := strings.Cut(strings.TrimSuffix(pushTo, ")"), ": ")
 			c.push(user, kind)
+			c.answered = true
+		case handoff != nil:
+			c.handoff(handoff[1], handoff[2], handoff[3])
 			c.answered = true
 		case isQuestions:
 			for _, q := range c.faq.questions {

@@ -80,10 +80,28 @@ func (c *Console) lineAPI() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+linePrefix+"/v2/bot/message/reply", c.lineReply)
 	mux.HandleFunc("POST "+linePrefix+"/v2/bot/message/push", c.linePush)
+	mux.HandleFunc("GET "+linePrefix+"/v2/bot/profile/{userId}", c.lineProfile)
 	mux.HandleFunc(linePrefix+"/", func(w http.ResponseWriter, r *http.Request) {
-		lineError(w, http.StatusNotFound, "Not found: the console emulates reply and push only")
+		lineError(w, http.StatusNotFound, "Not found: the console emulates reply, push and profiles only")
 	})
 	return c.lineAuth(mux)
+}
+
+// lineProfile answers a user's profile: the name the page shows them by,
+// for the staff's hand-off alerts.
+func (c *Console) lineProfile(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	u := c.byID[r.PathValue("userId")]
+	var name string
+	if u != nil {
+		name = u.Name
+	}
+	c.mu.Unlock()
+	if u == nil {
+		lineError(w, http.StatusNotFound, "Not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"userId": u.ID, "displayName": name})
 }
 
 // lineAuth answers 401, as LINE does, to a request without the channel

@@ -45,6 +45,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /console/api/send", c.postSend)
 	mux.HandleFunc("POST /console/api/click", c.postClick)
 	mux.HandleFunc("POST /console/api/command", c.postCommand)
+	mux.HandleFunc("POST /console/api/reply", c.postReply)
 	// The page's POSTs act as users and staff: refuse them from other sites.
 	return c.guard(http.NewCrossOriginProtection().Handler(mux))
 }
@@ -239,6 +240,36 @@ func (c *Console) postCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// postReply posts a staff member's reply in a thread (a hand-off's).
+func (c *Console) postReply(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		TS    string `json:"ts"`
+		Text  string `json:"text"`
+		Staff string `json:"staff"`
+	}
+	if !readJSON(w, r, &req) || !c.slackReady(w) || !staffNamed(w, req.Staff) {
+		return
+	}
+	if strings.TrimSpace(req.Text) == "" || utf8.RuneCountInString(req.Text) > maxSlackText {
+		pageError(w, http.StatusBadRequest, "返信を入れてください（40,000文字まで）。")
+		return
+	}
+	err := c.threadReply(r.Context(), req.TS, req.Text, req.Staff)
+	if errors.Is(err, errNoThread) {
+		pageError(w, http.StatusNotFound, "返信先のメッセージが見つかりません。")
+		return
+	}
+	if err != nil {
+		c.logger.WarnContext(r.Context(), "console: deliver a thread reply", "err", err)
+		pageError(w, http.StatusBadGateway, "サーバーに届けられませんでした: "+err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// maxSlackText is Slack's limit on a message's text.
+const maxSlackText = 40000
 
 func (c *Console) slackReady(w http.ResponseWriter) bool {
 	if c.slack == nil {

@@ -35,6 +35,9 @@ const (
 	keptPosts = 200
 	// staffChannel names the emulated staff channel.
 	staffChannel = "amami-staff"
+	// handoffAlert is the metadata event type of a hand-off's alert
+	// (bot/slack), whose thread staff reply in.
+	handoffAlert = "amamibot_handoff"
 )
 
 type slackState struct {
@@ -53,6 +56,9 @@ func (s *slackState) init() {
 // only the staff member who clicked or asked sees (Ephemeral).
 type slackPost struct {
 	TS        string          `json:"ts"`
+	ThreadTS  string          `json:"thread_ts,omitempty"` // the thread it was posted in, if any
+	Staff     string          `json:"staff,omitempty"`     // the staff member who posted it; empty: the app
+	Handoff   bool            `json:"handoff,omitempty"`   // a hand-off's alert: staff reply in its thread
 	Text      string          `json:"text"`
 	Blocks    json.RawMessage `json:"blocks,omitempty"`
 	Metadata  json.RawMessage `json:"-"`
@@ -150,7 +156,7 @@ func (c *Console) updateMessage(w http.ResponseWriter, f url.Values) {
 // newPost reads a message's text, blocks and metadata, or returns Slack's
 // error code for what is wrong with them.
 func newPost(f url.Values) (p *slackPost, errCode string) {
-	p = &slackPost{Text: f.Get("text"), At: time.Now()}
+	p = &slackPost{Text: f.Get("text"), ThreadTS: f.Get("thread_ts"), At: time.Now()}
 	if b := f.Get("blocks"); b != "" {
 		var blocks []map[string]any
 		if json.Unmarshal([]byte(b), &blocks) != nil {
@@ -172,6 +178,11 @@ func newPost(f url.Values) (p *slackPost, errCode string) {
 			return nil, "invalid_metadata_format"
 		}
 		p.Metadata = json.RawMessage(m)
+		var meta struct {
+			EventType string `json:"event_type"`
+		}
+		json.Unmarshal(p.Metadata, &meta)
+		p.Handoff = meta.EventType == handoffAlert
 	}
 	if strings.TrimSpace(p.Text) == "" && p.Blocks == nil {
 		return nil, "no_text"
@@ -204,6 +215,9 @@ func (c *Console) history(w http.ResponseWriter, f url.Values) {
 			break
 		}
 		m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text, "user": c.botUser, "blocks": p.Blocks}
+		if p.ThreadTS != "" {
+			m["thread_ts"] = p.ThreadTS
+		}
 		if withMeta && p.Metadata != nil {
 			m["metadata"] = p.Metadata
 		}
@@ -392,6 +406,46 @@ func (c *Console) command(ctx context.Context, text, staff string) error {
 	c.addPostLocked(&slackPost{TS: c.timestampLocked(now), Text: answer.Text, Ephemeral: true, Command: "/amami " + text, At: now})
 	return nil
 }
+
+// threadReply posts a staff member's reply in the thread of the post ts
+// and delivers it to POST /slack/events as the Events API's message event,
+// signed, as Slack would.
+func (c *Console) threadReply(ctx context.Context, ts, text, staff string) error {
+	now := time.Now()
+	user := c.staffUser(staff)
+	text = slackEscaper.Replace(text)
+	c.mu.Lock()
+	parent := c.postLocked(ts)
+	if parent == nil || parent.Ephemeral || parent.ThreadTS != "" {
+		c.mu.Unlock()
+		return errNoThread
+	}
+	p := &slackPost{TS: c.timestampLocked(now), ThreadTS: ts, Staff: staff, Text: text, At: now}
+	c.addPostLocked(p)
+	c.mu.Unlock()
+	body, err := json.Marshal(map[string]any{
+		"token": "console", "team_id": c.team, "api_app_id": "A0CONSOLE", "type": "event_callback",
+		"event_id": "Ev" + upperID(10), "event_time": now.Unix(),
+		"event": map[string]any{
+			"type": "message", "user": user["id"], "text": text, "ts": p.TS, "thread_ts": ts,
+			"channel": c.slack.ChannelID, "channel_type": "channel", "event_ts": p.TS,
+		},
+	})
+	if err != nil {
+		return err
+	}
+	h := c.slackHeader(body, now)
+	h.Set("Content-Type", "application/json")
+	if rec := c.deliver(ctx, "/slack/events", h, body); rec.status != http.StatusOK {
+		return fmt.Errorf("the server's /slack/events answered %d", rec.status)
+	}
+	return nil
+}
+
+var errNoThread = errors.New("no such post to reply to")
+
+// slackEscaper escapes what a person types as Slack does: &, < and >.
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // staffUser is the Slack user of the staff member named name: the same ID
 // for the same name.

@@ -56,6 +56,9 @@ func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (re
 		return refusal
 	}
 	for _, act := range ic.ActionCallback.BlockActions {
+		if act.ActionID == actionClaim || act.ActionID == actionEnd {
+			return a.handoffClick(ctx, act.ActionID, act.Value, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
+		}
 		status, ok := decisions[act.ActionID]
 		if !ok {
 			continue

@@ -27,8 +27,9 @@ type MentionArgs struct {
 func (MentionArgs) Kind() string { return "slack_mention" }
 
 // Events returns the handler of POST /slack/events (the Events API): it
-// answers Slack's URL check, and queues an answer to each mention of the app,
-// which reads like the /amami command without the slash.
+// answers Slack's URL check, queues an answer to each mention of the app,
+// which reads like the /amami command without the slash, and passes staff
+// replies in hand-off threads on to the users (message events).
 func (a *App) Events() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.verify(w, r) {
@@ -51,6 +52,14 @@ func (a *App) Events() http.Handler {
 			io.WriteString(w, c.Challenge)
 		case slackevents.CallbackEvent:
 			outer, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+			if m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok && outer != nil {
+				if err := a.staffReply(r.Context(), outer.EventID, ev.TeamID, m); err != nil {
+					// 500 makes Slack send the event again.
+					a.logger.ErrorContext(r.Context(), "slack: record a hand-off reply", "err", err)
+					http.Error(w, "could not record the event", http.StatusInternalServerError)
+				}
+				return
+			}
 			mention, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent)
 			if !ok || outer == nil || mention.BotID != "" {
 				return // nothing else is subscribed; bots are not answered

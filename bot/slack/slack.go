@@ -36,6 +36,10 @@ type Store interface {
 	Booking(ctx context.Context, id int64) (store.Booking, error)
 	UpcomingBookings(ctx context.Context, now time.Time) ([]store.Booking, error)
 	AllQuestions(ctx context.Context) ([]store.Question, error)
+	store.Handoffs
+	Owner(ctx context.Context, userID string) (store.Owner, error)
+	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
+	UserBookings(ctx context.Context, userID string, now time.Time) ([]store.Booking, error)
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
@@ -67,8 +71,12 @@ type App struct {
 	channel string
 	secret  string
 	team    string // the workspace the bot token belongs to
+	botUser string // the app's bot user, whose mentions are commands
 	loc     *time.Location
 	logger  *slog.Logger
+
+	profiles       Profiles       // nil: alerts show no display name
+	handoffMetrics HandoffMetrics // nil: not counted
 
 	token, apiURL string       // for RunSocketMode's own client
 	http          *http.Client // shared by both clients
@@ -116,7 +124,7 @@ func New(ctx context.Context, cfg Config, st Store) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("slack: checking the bot token with auth.test: %w", err)
 	}
-	a.team = auth.TeamID
+	a.team, a.botUser = auth.TeamID, auth.UserID
 	return a, nil
 }
 
@@ -137,4 +145,5 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &alertUpdateWorker{App: a})
 	river.AddWorker(workers, &noticeWorker{App: a})
 	river.AddWorker(workers, &mentionWorker{App: a})
+	a.addHandoffWorkers(workers)
 }

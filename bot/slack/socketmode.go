@@ -5,10 +5,12 @@ import (
 	"errors"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
 
-// RunSocketMode receives clicks and /amami commands over Socket Mode — a
+// RunSocketMode receives clicks, /amami commands and staff replies in
+// hand-off threads over Socket Mode — a
 // WebSocket the app opens to Slack with the app-level token (xapp-…), for a
 // programme without a public URL — until ctx ends. They are handled as the
 // HTTP handlers handle them; the WebSocket stands in for the signature.
@@ -44,13 +46,32 @@ func (a *App) socketEvents(ctx context.Context, sm *socketmode.Client) {
 			cmd, _ := evt.Data.(slack.SlashCommand)
 			a.ack(ctx, sm, evt.Request, a.command(ctx, cmd))
 		case socketmode.EventTypeEventsAPI:
-			a.ack(ctx, sm, evt.Request, nil) // none subscribed; unanswered, Slack would resend
+			// A reply not recorded is not acknowledged: Slack sends it again.
+			if a.socketEvent(ctx, evt) == nil {
+				a.ack(ctx, sm, evt.Request, nil)
+			}
 		case socketmode.EventTypeConnected:
 			a.logger.InfoContext(ctx, "slack: socket mode connected")
 		case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
 			a.logger.WarnContext(ctx, "slack: socket mode", "event", evt.Type, "err", eventErr(evt.Data))
 		}
 	}
+}
+
+// socketEvent handles an Events API event: a staff reply in a hand-off's
+// thread (see staffReply).
+func (a *App) socketEvent(ctx context.Context, evt socketmode.Event) error {
+	ev, _ := evt.Data.(slackevents.EventsAPIEvent)
+	outer, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent)
+	if !ok || outer == nil {
+		return nil
+	}
+	err := a.staffReply(ctx, outer.EventID, ev.TeamID, m)
+	if err != nil {
+		a.logger.ErrorContext(ctx, "slack: record a hand-off reply", "err", err)
+	}
+	return err
 }
 
 func (a *App) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, payload any) {

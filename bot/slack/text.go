@@ -61,6 +61,7 @@ const (
 		"`/amami roster セミナーID` セミナーの参加者名簿\n" +
 		"`/amami requests` 承認待ちの紹介依頼\n" +
 		"`/amami bookings` 今後の個別相談の予約\n" +
+		"`/amami handoffs` 対応中・対応待ちのスタッフ対応と経過時間\n" +
 		"`/amami questions` ボットが答えられなかった質問とスタッフへの依頼（FAQ に足すときは `amamibot export questions` と `amamibot import faq`）"
 	refusedTeam    = "申し訳ありません。amamibot は導入したワークスペースでのみお使いいただけます。"
 	refusedChannel = "申し訳ありません。amamibot の操作はスタッフ用チャンネル <#%s> でお願いします。"
@@ -161,4 +162,41 @@ func clip(s string, n int) string {
 		b.WriteString(e)
 	}
 	return strings.TrimSpace(b.String()) + "…"
+}
+
+// A hand-off: a LINE user talking to staff, who answer in the alert's thread.
+const (
+	handoffHeader      = "スタッフ対応の依頼 #%d"
+	handoffFallback    = "スタッフ対応の依頼: %s"
+	labelDisplayName   = "LINEの表示名"
+	labelRegistrations = "セミナーの申込"
+	labelRequests      = "紹介依頼"
+	labelBookings      = "個別相談の予約"
+	labelRecent        = "直近のメッセージ（古い順）"
+	handoffNone        = "なし"
+	handoffHowTo       = "このスレッドへの返信は、LINEでご本人に届きます。`//` で始まる返信はスタッフ間のメモとして、届きません。"
+	handoffOpened      = "受付: %s"
+	buttonClaim        = "対応する"
+	buttonEnd          = "終了"
+	handoffClaimed     = "対応中: %sさん"
+	handoffEndedStaff  = "終了しました（%sさんが終了、%s）"
+	handoffEndedUser   = "終了しました（ご本人がボットに戻りました、%s）"
+	handoffEndedIdle   = "終了しました（やりとりがないまま時間がたちました、%s）"
+	handoffUserSays    = "*ご本人:* %s"
+	handoffUserSent    = "_ご本人が%sを送りました_"
+	handoffBlocked     = ":warning: LINEで届けられませんでした。ご本人がアカウントをブロックしている可能性があります。"
+	handoffIsClosed    = "この対応は終了しています。返信はご本人に届きません。"
+	alreadyClaimed     = "%sさんが対応中です。"
+	handoffGone        = "この対応は見つかりませんでした。ご本人がデータを削除した可能性があります。"
+	handoffAgeLine     = "• #%d %s　%s　%s前から"
+	handoffsHeader     = "*対応中・対応待ちのスタッフ対応*（%d件）"
+	handoffsNone       = "対応中・対応待ちのスタッフ対応はありません。"
+	handoffWaiting     = "対応待ち"
+	handoffNoName      = "（表示名不明）"
+)
+
+// mediaNames name what a user sent besides text, as LINE calls it.
+var mediaNames = map[string]string{
+	"sticker": "スタンプ", "image": "画像", "video": "動画", "audio": "音声", "file": "ファイル", "location": "位置情報",
+	"button": "ボタン操作",
 }

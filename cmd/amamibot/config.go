@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/amamibot/amamibot/flows"
 )
 
 // config is the server's configuration, read from the environment (docs/ARCHITECTURE.md §6).
@@ -28,6 +30,11 @@ type config struct {
 	SlackChannelID     string
 	SlackAPIURL        string
 	SlackAppToken      string
+
+	// StaffHours are when staff answer hand-offs, as users read them;
+	// HandoffIdle ends a hand-off in which nobody wrote for that long.
+	StaffHours  string
+	HandoffIdle time.Duration
 
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
@@ -54,6 +61,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SlackAPIURL:        orDefault(getenv("SLACK_API_URL"), "https://slack.com/api/"),
 		SlackAppToken:      getenv("SLACK_APP_TOKEN"),
 		MetricsToken:       getenv("METRICS_TOKEN"),
+		StaffHours:         orDefault(getenv("STAFF_HOURS"), flows.DefaultStaffHours),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -93,6 +101,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("RETENTION_DAYS %q must be a number of days between 1 and 3650 (how long problem texts are kept)", getenv("RETENTION_DAYS")))
 	}
 	c.Retention = time.Duration(days) * 24 * time.Hour
+	idleHours, err := strconv.Atoi(orDefault(getenv("HANDOFF_IDLE_HOURS"), "24"))
+	if err != nil || idleHours < 1 || idleHours > 24*30 {
+		errs = append(errs, fmt.Errorf("HANDOFF_IDLE_HOURS %q must be a number of hours between 1 and 720 (how long a conversation with staff stays open without messages)", getenv("HANDOFF_IDLE_HOURS")))
+	}
+	c.HandoffIdle = time.Duration(idleHours) * time.Hour
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TZ_DISPLAY %q is not a time zone name such as Asia/Tokyo", getenv("TZ_DISPLAY")))

@@ -97,6 +97,8 @@ var configErrors = []struct {
 		[]string{"RETENTION_DAYS", "between 1 and 3650"}},
 	{"retention zero", env{"RETENTION_DAYS": "0"},
 		[]string{"RETENTION_DAYS", "between 1 and 3650"}},
+	{"hand-off idle not hours", env{"HANDOFF_IDLE_HOURS": "1d"},
+		[]string{"HANDOFF_IDLE_HOURS", "between 1 and 720"}},
 	{"several at once", env{"ADDR": "8080", "LINE_CHANNEL_SECRET": secretValue, "TZ_DISPLAY": "JST+9"},
 		[]string{"ADDR", "LINE_CHANNEL_ACCESS_TOKEN", "TZ_DISPLAY"}},
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
+	slackbot "github.com/amamibot/amamibot/bot/slack"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -100,9 +101,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
 		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
 	}
+	if c.slackEnabled() {
+		// Staff answer users in Slack threads.
+		flow.Handoffs, flow.Staff = st, flows.Staff{Hours: c.StaffHours, Idle: c.HandoffIdle}
+	}
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
+	var profiles slackbot.Profiles
 	if c.lineEnabled() {
-		wireLINE(mux, workers, st, runner, c, logger)
+		profiles = wireLINE(mux, workers, st, runner, c, logger)
 	} else {
 		logger.Warn("LINE is not configured: POST /line/webhook answers 503; set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
 		mux.HandleFunc("POST /line/webhook", func(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +116,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		})
 	}
 	if c.slackEnabled() {
-		if err := wireSlack(ctx, mux, workers, st, c, logger); err != nil {
+		if err := wireSlack(ctx, mux, workers, st, c, logger, profiles, bot.NewHandoffMetrics(reg)); err != nil {
 			return err
 		}
 	} else {

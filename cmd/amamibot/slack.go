@@ -16,7 +16,7 @@ import (
 
 // wireSlack serves Slack's interactivity and slash commands, adds the jobs
 // that post staff alerts, and runs Socket Mode when an app token is set.
-func wireSlack(ctx context.Context, mux *http.ServeMux, workers *river.Workers, st store.Store, c config, logger *slog.Logger) error {
+func wireSlack(ctx context.Context, mux *http.ServeMux, workers *river.Workers, st store.Store, c config, logger *slog.Logger, profiles slackbot.Profiles, handoffs slackbot.HandoffMetrics) error {
 	app, err := slackbot.New(ctx, slackbot.Config{
 		BotToken:      c.SlackBotToken,
 		SigningSecret: c.SlackSigningSecret,
@@ -36,6 +36,7 @@ func wireSlack(ctx context.Context, mux *http.ServeMux, workers *river.Workers, 
 		logger.Error("Slack unreachable at start: running without Slack until the next restart; introduction alerts wait in the job queue", "err", err)
 		return nil
 	}
+	app.SetHandoffs(profiles, handoffs)
 	app.AddWorkers(workers)
 	mux.Handle("POST /slack/actions", app.Actions())
 	mux.Handle("POST /slack/commands", app.Commands())

@@ -41,6 +41,9 @@ func (v view) DeleteUserData(ctx context.Context, userID string) error {
 				return err
 			}
 		}
+		if err := tx.eraseHandoffs(ctx, userID); err != nil {
+			return err
+		}
 		_, err := tx.exec(ctx, eraseUserIntroductions, userID, tx.s.d.List(nil))
 		return err
 	})
@@ -66,7 +69,11 @@ func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 			return err
 		}
 		questions, err := tx.exec(ctx, purgeQuestions, tx.t(cutoff))
-		n = intros + events + questions
+		if err != nil {
+			return err
+		}
+		handoffs, err := tx.purgeHandoffs(ctx, cutoff)
+		n = intros + events + questions + handoffs
 		return err
 	})
 	if err != nil {

@@ -310,6 +310,9 @@ func (l *jobLog) workers() *river.Workers {
 	river.AddWorker(w, record[store.ReminderArgs](l))
 	river.AddWorker(w, record[store.PromotedArgs](l))
 	river.AddWorker(w, record[store.PushArgs](l))
+	river.AddWorker(w, record[store.HandoffAlertArgs](l))
+	river.AddWorker(w, record[store.HandoffThreadArgs](l))
+	river.AddWorker(w, record[store.HandoffPushArgs](l))
 	river.AddWorker(w, record[sentinelArgs](l))
 	return w
 }

@@ -360,18 +360,25 @@ function stopTyping() {
 
 // ---- The Slack channel ----
 
-function drawStaff(posts) {
+function drawStaff(all) {
   const feed = $("feed");
+  // Replies in a thread (a hand-off's) are drawn under the post they answer.
+  const replies = new Map();
+  for (const p of all) {
+    if (p.thread_ts) replies.set(p.thread_ts, [...(replies.get(p.thread_ts) || []), p]);
+  }
+  const posts = all.filter((p) => !p.thread_ts);
   const present = new Set(posts.map((p) => p.ts));
   for (const [ts, p] of state.posts) {
     if (!present.has(ts)) { p.node.remove(); state.posts.delete(ts); }
   }
   let added = false;
   for (const p of posts) {
-    const json = JSON.stringify(p);
+    const thread = replies.get(p.ts) || [];
+    const json = JSON.stringify([p, thread]);
     const old = state.posts.get(p.ts);
     if (old && old.json === json) continue;
-    const node = slackPost(p);
+    const node = slackPost(p, thread);
     if (state.staffLoaded) node.classList.add("fresh");
     if (old) old.node.replaceWith(node); else { feed.append(node); added = true; }
     state.posts.set(p.ts, { json, node });
@@ -389,13 +396,14 @@ function drawStaff(posts) {
   state.staffLoaded = true;
 }
 
-function slackPost(p) {
+function slackPost(p, thread) {
   const post = el("div", "post" + (p.ephemeral ? " ephemeral" : ""));
   post.dataset.ts = p.ts;
-  post.append(el("span", "app-face", "奄"));
+  post.append(el("span", "app-face", p.staff ? p.staff.slice(0, 1) : "奄"));
   const content = el("div", "content");
   const who = el("div", "who");
-  who.append(el("b", "", "amamibot"), el("span", "app", "アプリ"), el("time", "", time(p.at)));
+  if (p.staff) who.append(el("b", "", p.staff), el("time", "", time(p.at)));
+  else who.append(el("b", "", "amamibot"), el("span", "app", "アプリ"), el("time", "", time(p.at)));
   content.append(who);
   if (p.ephemeral) {
     const note = el("div", "only-you", "🔒 あなただけに表示されています");
@@ -411,8 +419,42 @@ function slackPost(p) {
     content.append(mrkdwn(p.text));
   }
   if (p.edited) content.append(el("span", "edited", "（編集済み）"));
+  if (thread && (thread.length || p.handoff)) content.append(threadBox(p, thread));
   post.append(content);
   return post;
+}
+
+// threadBox is a post's thread: its replies, and for a hand-off's alert a
+// box to reply in, which reaches the user on LINE.
+function threadBox(p, thread) {
+  const box = el("div", "thread");
+  box.dataset.thread = p.ts;
+  for (const r of thread) box.append(slackPost(r));
+  if (p.handoff) {
+    const form = el("form", "thread-reply");
+    const input = el("input");
+    input.type = "text";
+    input.placeholder = "スレッドに返信（// で始めるとスタッフ用メモ）";
+    const btn = el("button", "sbtn primary", "返信");
+    btn.type = "submit";
+    form.append(input, btn);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      btn.disabled = true;
+      try {
+        await api("api/reply", { ts: p.ts, text, staff: $("staff-name").value.trim() });
+        input.value = "";
+      } catch (e) {
+        toast(e.message);
+      } finally {
+        btn.disabled = false;
+      }
+    });
+    box.append(form);
+  }
+  return box;
 }
 
 function block(b, ts) {

@@ -14,6 +14,7 @@ type Message struct {
 	Channel  string
 	TS       string
 	ThreadTS string // the thread it was posted in, if any
+	User     string // the person who posted it (Server.Post); empty: the app
 	Text     string
 	Blocks   json.RawMessage // as posted
 	Metadata *Metadata
@@ -29,6 +30,12 @@ type Metadata struct {
 // json is the message as conversations.history and chat.postMessage show it.
 func (m *Message) json(withMeta bool, botUser string) map[string]any {
 	out := map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "user": botUser, "bot_id": "B0AMAMIBOT", "app_id": "A0AMAMI"}
+	if m.User != "" {
+		out = map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "user": m.User}
+	}
+	if m.ThreadTS != "" {
+		out["thread_ts"] = m.ThreadTS
+	}
 	if len(m.Blocks) > 0 {
 		out["blocks"] = m.Blocks
 	}
