@@ -69,6 +69,9 @@ type Bot struct {
 	// FAQ answers questions from the staff's FAQ and keeps the questions it
 	// cannot answer for staff; nil: no FAQ, and no question is kept.
 	FAQ FAQStore
+	// Reminders are the seminar reminders the store schedules (nil:
+	// store.DefaultReminders), for the confirmation to promise.
+	Reminders []store.Reminder
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.

@@ -19,7 +19,6 @@ const (
 	myConfirmText   = "次のお申し込みを取り消します。よろしいですか？"
 	myCancelledText = "お申し込みを取り消しました。またのご参加をお待ちしています。"
 	myGoneText      = "このお申し込みはすでに取り消されています。"
-	reminderText    = "明日のセミナーのご案内です。"
 	promotedText    = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
 	changeText      = "ご都合が悪くなった場合は「申込確認」から取り消しをお願いします。"
 	cancelPrefix    = "cancel:"
@@ -136,11 +135,6 @@ func confirmCancel(t *turn) ([]Reply, error) {
 		return nil, fmt.Errorf("cancel %s: %w", target, err)
 	}
 	return t.menu(done), nil
-}
-
-// Reminder is the message sent the day before a seminar.
-func (b *Bot) Reminder(reg store.Registration) []Reply {
-	return []Reply{{Text: b.attendNote(reminderText, reg)}}
 }
 
 // Promoted tells a waitlisted attendee that a venue seat is now theirs.

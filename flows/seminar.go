@@ -35,7 +35,7 @@ const (
 	semConfirmText     = "以下の内容でお申し込みします。よろしければ「確定する」を押してください。"
 	semDoneText        = "お申し込みが完了しました。"
 	semWaitlistedText  = "キャンセル待ちに登録しました。会場に空きが出たら、こちらでお知らせします。"
-	semReminderPromise = "前日にリマインドをお送りします。"
+	semReminderPromise = "前日にリマインドをお送りします。" // of a consultation
 	semSeeMine         = "内容の確認・取り消しは「申込確認」からどうぞ。"
 	semJustFullText    = "申し訳ありません。ちょうど会場が満席になりました。"
 	semOnlineOrWait    = "オンラインで参加するか、会場のキャンセル待ちに登録できます。"
@@ -373,8 +373,8 @@ func (b *Bot) registered(reg store.Registration, now time.Time) string {
 		lines = append(lines, "参加URL: "+s.OnlineURL)
 	}
 	lines = append(lines, "")
-	if store.ReminderAt(s).After(now) {
-		lines = append(lines, semReminderPromise)
+	if promise := b.reminderPromise(reg, now); promise != "" {
+		lines = append(lines, promise)
 	}
 	return strings.Join(append(lines, semSeeMine), "\n")
 }

@@ -320,8 +320,9 @@ func (c *conversation) decide(status store.IntroStatus) {
 }
 
 // push shows what jobs push to a user about what they booked:
-// "(push to user2: reminders)", the day-before reminders of their confirmed
-// registrations and consultations; "(push to user2: promoted)", the news of
+// "(push to user2: reminders)", every reminder of their confirmed
+// registrations (the default ones) and the day-before reminders of their
+// consultations; "(push to user2: promoted)", the news of
 // a venue seat that came off the waitlist.
 func (c *conversation) push(user, kind string) {
 	ctx := context.Background()
@@ -333,8 +334,11 @@ func (c *conversation) push(user, kind string) {
 	switch kind {
 	case "reminders":
 		for _, r := range regs {
-			if r.Status == store.Confirmed {
-				replies = append(replies, c.bot.Reminder(r)...)
+			if r.Status != store.Confirmed {
+				continue
+			}
+			for _, rem := range store.RemindersFor(store.DefaultReminders, r.Seminar, r.Attendance, time.Time{}) {
+				replies = append(replies, c.bot.Reminder(r, rem.Before)...)
 			}
 		}
 		bookings, err := c.st.UserBookings(ctx, "U"+user, c.now)

@@ -14,15 +14,23 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-// ReminderWorker pushes the day-before reminder of a registration
-// (store.ReminderArgs), unless it was cancelled or the seminar has begun.
+// ReminderWorker pushes a reminder of a registration (store.ReminderArgs),
+// unless it was cancelled or the seminar has begun. Each reminder of a
+// registration has its own retry key, so LINE does not take the hour-before
+// one for a repeat of the day-before one.
 type ReminderWorker struct {
 	river.WorkerDefaults[store.ReminderArgs]
 	Notifier
 }
 
 func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[store.ReminderArgs]) error {
-	return w.notify(ctx, job.Kind, job.Args.RegistrationID, w.Flows.Reminder)
+	kind := job.Kind
+	if job.Args.Before != 0 {
+		kind += "@" + job.Args.Before.String()
+	}
+	return w.notify(ctx, kind, job.Args.RegistrationID, func(reg store.Registration) []flows.Reply {
+		return w.Flows.Reminder(reg, job.Args.Before)
+	})
 }
 
 // PromotedWorker tells a waitlisted attendee that a venue seat is now

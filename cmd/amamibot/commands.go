@@ -31,7 +31,7 @@ func withStore(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c, store.Options{Logger: logger})
+	st, err := openStore(ctx, c, store.Options{Logger: logger, Reminders: c.Reminders})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/amamibot/amamibot/store"
 )
 
 // config is the server's configuration, read from the environment (docs/ARCHITECTURE.md §6).
@@ -35,6 +37,8 @@ type config struct {
 	Loc *time.Location
 	// Retention is how long problem texts and inbox events are kept.
 	Retention time.Duration
+	// Reminders are the seminar reminders each registration schedules.
+	Reminders []store.Reminder
 }
 
 // loadConfig reads and checks the environment. Every error says what to change.
@@ -93,6 +97,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("RETENTION_DAYS %q must be a number of days between 1 and 3650 (how long problem texts are kept)", getenv("RETENTION_DAYS")))
 	}
 	c.Retention = time.Duration(days) * 24 * time.Hour
+	c.Reminders = store.DefaultReminders
+	if v := getenv("SEMINAR_REMINDERS"); v != "" {
+		if c.Reminders, err = store.ParseReminders(v); err != nil {
+			errs = append(errs, fmt.Errorf("SEMINAR_REMINDERS: %w (default: 72h,24h,1h online; none for no reminder)", err))
+		}
+	}
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TZ_DISPLAY %q is not a time zone name such as Asia/Tokyo", getenv("TZ_DISPLAY")))

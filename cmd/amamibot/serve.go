@@ -52,6 +52,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	workers := river.NewWorkers()
 	st, err := openStore(ctx, c, store.Options{
 		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
+		Reminders: c.Reminders,
 	})
 	if err != nil {
 		return err
@@ -98,7 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
-		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
+		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention, Reminders: c.Reminders,
 	}
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {

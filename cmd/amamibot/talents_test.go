@@ -14,7 +14,9 @@ func TestImportTalentsLimits(t *testing.T) {
 	dir := t.TempDir()
 	e := env{"DATA_DIR": dir}
 	const header = "id,display_name,headline,skills,categories,years_experience,work_style,region,hours_per_month,bio\n"
-	row := func(id, bio string) string { return id + ",佐藤 健,見出し,SEO対策,marketing,5,remote,東京都,20," + bio + "\n" }
+	row := func(id, bio string) string {
+		return id + ",佐藤 健,見出し,SEO対策,marketing,5,remote,東京都,20," + bio + "\n"
+	}
 	if _, stderr, err := amamibot(t, e, "import", "talents", writeFile(t, "ok.csv", header+row("T1", "自己紹介"))); err != nil {
 		t.Fatalf("import talents: %v\n%s", err, stderr)
 	}

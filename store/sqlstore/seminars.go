@@ -127,7 +127,7 @@ func (v view) register(ctx context.Context, req store.RegisterRequest) (store.Re
 		if err != nil || reg.Status != store.Confirmed {
 			return err
 		}
-		return tx.insertJobs(ctx, reminder(now, reg.Seminar, reg.ID)...)
+		return tx.insertJobs(ctx, tx.reminders(now, reg.Seminar, reg.Attendance, reg.ID)...)
 	})
 	switch {
 	case errors.Is(err, store.ErrAlreadyRegistered):
@@ -164,6 +164,9 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 		if _, err := tx.exec(ctx, setRegistrationStatus, id, store.Canceled, tx.t(now)); err != nil {
 			return err
 		}
+		if err := tx.cancelReminders(ctx, id); err != nil {
+			return err
+		}
 		if attendance == store.Venue && status == store.Confirmed {
 			if _, err := tx.exec(ctx, releaseSeat, seminarID); err != nil {
 				return err
@@ -192,7 +195,7 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 }
 
 // promote gives a free venue seat, if there is one, to the first waitlisted
-// attendee and tells them (PromotedArgs, and ReminderArgs). It returns the
+// attendee and tells them (PromotedArgs, and the ReminderArgs ahead). It returns the
 // promoted registration's ID, or 0.
 func (v view) promote(ctx context.Context, seminarID string, now time.Time) (int64, error) {
 	var id int64
@@ -215,17 +218,8 @@ func (v view) promote(ctx context.Context, seminarID string, now time.Time) (int
 	if _, err := v.exec(ctx, setRegistrationStatus, id, store.Confirmed, v.t(now)); err != nil {
 		return 0, err
 	}
-	jobs := append([]river.InsertManyParams{{Args: store.PromotedArgs{RegistrationID: id}}}, reminder(now, m, id)...)
+	jobs := append([]river.InsertManyParams{{Args: store.PromotedArgs{RegistrationID: id}}}, v.reminders(now, m, store.Venue, id)...)
 	return id, v.insertJobs(ctx, jobs...)
-}
-
-// reminder is the reminder job of registration id: none when its time has
-// already passed.
-func reminder(now time.Time, m store.Seminar, id int64) []river.InsertManyParams {
-	if !store.ReminderAt(m).After(now) {
-		return nil
-	}
-	return []river.InsertManyParams{{Args: store.ReminderArgs{RegistrationID: id}, InsertOpts: store.ReminderOpts(m)}}
 }
 
 func (v view) Registration(ctx context.Context, id int64) (store.Registration, error) {

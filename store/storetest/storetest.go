@@ -882,13 +882,17 @@ func testReminders(t *testing.T, open Opener) {
 	// The reminder time (23 hours ago) is not after now: no reminder.
 	e.register(e.req("other", "u5", store.Venue), store.Confirmed)
 	// Inserting the same reminder again is a no-op (unique by args).
-	if err := e.s.InsertJob(e.ctx, store.ReminderArgs{RegistrationID: venue.ID}, store.ReminderOpts(s)); err != nil {
+	day := 24 * time.Hour
+	if err := e.s.InsertJob(e.ctx, store.ReminderArgs{RegistrationID: venue.ID, Before: day}, store.ReminderOpts(s, day)); err != nil {
 		t.Fatalf("InsertJob(reminder again): %v", err)
 	}
 
+	// Of the default reminders, three days before had passed at past; the
+	// hour before goes to online attendees alone.
 	checkJobs(t, e.drain(),
-		store.ReminderArgs{RegistrationID: venue.ID},
-		store.ReminderArgs{RegistrationID: online.ID},
+		store.ReminderArgs{RegistrationID: venue.ID, Before: day},
+		store.ReminderArgs{RegistrationID: online.ID, Before: day},
+		store.ReminderArgs{RegistrationID: online.ID, Before: time.Hour},
 	)
 }
 
@@ -923,7 +927,7 @@ func testPromotionJobs(t *testing.T, open Opener) {
 	checkJobs(t, e.drain(),
 		store.PromotedArgs{RegistrationID: promoted[0]},
 		store.PromotedArgs{RegistrationID: promoted[1]},
-		store.ReminderArgs{RegistrationID: promoted[1]},
+		store.ReminderArgs{RegistrationID: promoted[1], Before: 24 * time.Hour},
 	)
 }
 
