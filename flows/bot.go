@@ -44,6 +44,8 @@ type SeminarStore interface {
 	Register(ctx context.Context, req store.RegisterRequest) (store.Registration, error)
 	CancelRegistration(ctx context.Context, userID string, id int64, now time.Time) (store.CancelResult, error)
 	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
+	Registration(ctx context.Context, id int64) (store.Registration, error)
+	ClaimOffer(ctx context.Context, userID string, id int64, now time.Time) (store.Registration, error)
 }
 
 // Recorder counts the steps of the programme funnel ("problem_described",
@@ -111,6 +113,7 @@ func init() {
 		"switch":   switchSteps,
 		"unsure":   unsureSteps,
 		"question": questionSteps,
+		"offer":    offerSteps,
 	} {
 		for step, f := range fs {
 			steps[flow+"/"+step] = f
@@ -167,6 +170,10 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.start("intake", startIntake)
 		case t.typed(myRegsLabel):
 			return t.start("myregs", startMyRegs)
+		case t.typed(claimLabel), t.typed(declineLabel):
+			if replies, ok, err := typedOffer(t); ok || err != nil {
+				return replies, err
+			}
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
@@ -179,6 +186,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return startDecidedBooking(t, strings.TrimPrefix(data, bookPrefix))
 		case strings.HasPrefix(data, retryPrefix):
 			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
+		case strings.HasPrefix(data, offerPrefix):
+			return answerOffer(t, strings.TrimPrefix(data, offerPrefix))
 		case !ok && strings.HasPrefix(data, seminarPrefix):
 			t.next = Session{Flow: "seminar"}
 			return pickSeminar(t)

@@ -57,8 +57,12 @@ func startMyRegs(t *turn) ([]Reply, error) {
 		t.set(startKey+data, start.Format(time.RFC3339))
 	}
 	for _, reg := range regs {
+		how := attendanceText(reg)
+		if reg.HoldsOffer() {
+			how = t.bot.offerStatus(reg)
+		}
 		add(reg.Seminar.Title,
-			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + attendanceText(reg)},
+			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + how},
 			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt)
 	}
 	for _, b := range bookings {

@@ -33,7 +33,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.txt with the convers
 // parentheses on their own line: "(wait 31m)" moves the clock; "(staff
 // approves)" and "(staff declines)" decide the oldest pending introduction
 // and show the owner's push; "(push to user2: reminders)" and "(push to
-// user2: promoted)" show what the jobs push; "(staff reads questions)" shows
+// user2: offer)" show what the jobs push; "(staff reads questions)" shows
 // the questions kept for staff.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
@@ -322,8 +322,8 @@ func (c *conversation) decide(status store.IntroStatus) {
 // push shows what jobs push to a user about what they booked:
 // "(push to user2: reminders)", every reminder of their confirmed
 // registrations (the default ones) and the day-before reminders of their
-// consultations; "(push to user2: promoted)", the news of
-// a venue seat that came off the waitlist.
+// consultations; "(push to user2: offer)", the offer of
+// a venue seat offered from the waitlist, whose buttons the user may tap.
 func (c *conversation) push(user, kind string) {
 	ctx := context.Background()
 	regs, err := c.st.UserRegistrations(ctx, "U"+user, c.now)
@@ -348,14 +348,15 @@ func (c *conversation) push(user, kind string) {
 		for _, b := range bookings {
 			replies = append(replies, c.bot.BookingReminder(b)...)
 		}
-	case "promoted":
+	case "offer":
 		for _, r := range regs {
-			if r.Status == store.Confirmed && r.Attendance == store.Venue {
-				replies = append(replies, c.bot.Promoted(r)...)
+			if r.HoldsOffer() {
+				replies = append(replies, c.bot.Offer(r)...)
 			}
 		}
+		c.last[user] = replies // its buttons are tapped next
 	default:
-		c.t.Fatalf("push of %q: want reminders or promoted", kind)
+		c.t.Fatalf("push of %q: want reminders or offer", kind)
 	}
 	for _, r := range replies {
 		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))

@@ -27,6 +27,9 @@ type Options struct {
 	// Reminders are the seminar reminders a registration schedules (nil:
 	// DefaultReminders).
 	Reminders []Reminder
+	// OfferWindow is how long a waitlisted attendee has to claim a seat
+	// offered (0: DefaultOfferWindow).
+	OfferWindow time.Duration
 }
 
 // The jobs the store inserts. Their workers live with the channel that
@@ -42,6 +45,7 @@ type TurnArgs struct {
 func (TurnArgs) Kind() string { return "turn" }
 
 // PromotedArgs tells a waitlisted attendee that a venue seat is now theirs.
+// Seats are offered now (OfferArgs); jobs queued before that still run.
 type PromotedArgs struct {
 	RegistrationID int64 `json:"registration_id"`
 }

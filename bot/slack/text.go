@@ -83,6 +83,7 @@ const (
 	rosterNone     = "まだ申し込みはありません。"
 	rosterEntry    = "%d. %s（%s）"
 	rosterNoCo     = "%d. %s"
+	rosterOffered  = "%s — 席をご案内中（%s まで）"
 	rosterCanceled = "キャンセル済み: %d件"
 
 	requestsHeader = "*承認待ちの紹介依頼*（%d件）"

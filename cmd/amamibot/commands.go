@@ -31,7 +31,7 @@ func withStore(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c, store.Options{Logger: logger, Reminders: c.Reminders})
+	st, err := openStore(ctx, c, store.Options{Logger: logger, Reminders: c.Reminders, OfferWindow: c.OfferWindow})
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,8 @@ type config struct {
 	Retention time.Duration
 	// Reminders are the seminar reminders each registration schedules.
 	Reminders []store.Reminder
+	// OfferWindow is how long a seat offered to the waitlist is held.
+	OfferWindow time.Duration
 }
 
 // loadConfig reads and checks the environment. Every error says what to change.
@@ -102,6 +104,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if c.Reminders, err = store.ParseReminders(v); err != nil {
 			errs = append(errs, fmt.Errorf("SEMINAR_REMINDERS: %w (default: 72h,24h,1h online; none for no reminder)", err))
 		}
+	}
+	c.OfferWindow, err = time.ParseDuration(orDefault(getenv("OFFER_WINDOW"), store.DefaultOfferWindow.String()))
+	if err != nil || c.OfferWindow < 10*time.Minute || c.OfferWindow > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("OFFER_WINDOW %q must be a duration between 10m and 168h, such as 12h (how long a seat offered to the waitlist is held)", getenv("OFFER_WINDOW")))
 	}
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {

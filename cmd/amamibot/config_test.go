@@ -97,6 +97,7 @@ var configErrors = []struct {
 		[]string{"RETENTION_DAYS", "between 1 and 3650"}},
 	{"retention zero", env{"RETENTION_DAYS": "0"},
 		[]string{"RETENTION_DAYS", "between 1 and 3650"}},
+	{"offer window too short", env{"OFFER_WINDOW": "1m"}, []string{"OFFER_WINDOW", `"1m"`, "12h"}},
 	{"reminder not a duration", env{"SEMINAR_REMINDERS": "72h,前日"}, []string{"SEMINAR_REMINDERS", `"前日"`, "72h,24h,1h online"}},
 	{"several at once", env{"ADDR": "8080", "LINE_CHANNEL_SECRET": secretValue, "TZ_DISPLAY": "JST+9"},
 		[]string{"ADDR", "LINE_CHANNEL_ACCESS_TOKEN", "TZ_DISPLAY"}},

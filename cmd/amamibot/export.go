@@ -17,6 +17,7 @@ import (
 var (
 	registrationColumns = []string{
 		"registration_id", "seminar_id", "seminar_title", "starts_at", "attendance", "status", "name", "company", "registered_at",
+		"offer_expires_at",
 	}
 	bookingColumns = []string{
 		"booking_id", "slot_id", "starts_at", "ends_at", "mode", "host", "status", "company", "contact", "introduction_id", "booked_at",
@@ -74,9 +75,13 @@ func exportRegistrations(ctx context.Context, st store.Store, loc *time.Location
 	}
 	var rows [][]string
 	for _, r := range regs {
+		status := string(r.Status)
+		if r.HoldsOffer() {
+			status = "offered" // a waitlisted attendee holding a seat until offer_expires_at
+		}
 		rows = append(rows, []string{
 			strconv.FormatInt(r.ID, 10), r.SeminarID, r.Seminar.Title, timeIn(r.Seminar.StartsAt, loc),
-			string(r.Attendance), string(r.Status), r.Name, r.Company, timeIn(r.CreatedAt, loc),
+			string(r.Attendance), status, r.Name, r.Company, timeIn(r.CreatedAt, loc), timeIn(r.OfferExpiresAt, loc),
 		})
 	}
 	return registrationColumns, rows, nil

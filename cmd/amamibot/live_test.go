@@ -16,7 +16,7 @@ import (
 
 // TestCommandsWhileServing: on both backends, every import and export runs
 // against a live server while people talk to it; the waitlisted attendee an
-// import promotes is told by the server (the command leaves the job to it);
+// import offers a seat is asked by the server (the command leaves the job to it);
 // an import that fails half-way leaves nothing behind, and the server keeps
 // answering throughout.
 func TestCommandsWhileServing(t *testing.T) {
@@ -86,7 +86,7 @@ func commandsWhileServing(t *testing.T, backend env) {
 		want string // in stdout
 	}{
 		{[]string{"import", "seminars", writeSeminarsCSV(t,
-			seminarRow("dx", dxTitle, 10, dxVenue, dxURL, 2), // a seat more: the waitlisted attendee is promoted
+			seminarRow("dx", dxTitle, 10, dxVenue, dxURL, 2), // a seat more: offered to the waitlisted attendee
 			seminarRow("ai", "生成AI活用セミナー", 12, "", dxURL, 0))}, "imported 2 seminars"},
 		{[]string{"import", "slots", writeFile(t, "slots.csv", "id,starts_at,ends_at,host,mode\n"+slotRow("a", 2, 10, "田中", "venue")+"\n")}, "imported 1 slots"},
 		{[]string{"import", "talents", writeFile(t, "talents.csv", strings.Join(lines[:4], ""))}, "imported 3 talents"},
@@ -102,8 +102,8 @@ func commandsWhileServing(t *testing.T, backend env) {
 			t.Errorf("amamibot %s while the server runs: %v %s\nwrote %q, want %q in it", strings.Join(c.args, " "), err, stderr, tail(out, 3), c.want)
 		}
 	}
-	if got := waiting.fake.WaitMessages(t, waiting.id, 1, answerWait); !strings.HasPrefix(answer(got).text(), saysPromoted) {
-		t.Errorf("the waitlisted attendee was told:\n%swant the promotion the import caused", answer(got))
+	if got := waiting.fake.WaitMessages(t, waiting.id, 1, answerWait); !strings.HasPrefix(answer(got).text(), saysOffered) {
+		t.Errorf("the waitlisted attendee was told:\n%swant the offer of the seat the import added", answer(got))
 	}
 
 	// Fails at its last line: nothing of the file is imported.

@@ -52,13 +52,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	workers := river.NewWorkers()
 	st, err := openStore(ctx, c, store.Options{
 		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
-		Reminders: c.Reminders,
+		Reminders: c.Reminders, OfferWindow: c.OfferWindow,
 	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	river.AddWorker(workers, &bot.PurgeWorker{Store: st, Retention: c.Retention, Logger: logger})
+	river.AddWorker(workers, &bot.OfferExpiryWorker{Store: st})
 	if *demo {
 		if err := seedDemo(ctx, st, time.Now(), c.Loc, logger); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)

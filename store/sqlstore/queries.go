@@ -29,7 +29,7 @@ LIMIT $2`
 
 	registrationSelect = `
 SELECT r.id, r.seminar_id, r.user_id, r.attendance, r.name, r.company, r.status, r.created_at, r.updated_at,
-    ` + seminarColumns + `
+    r.offer_expires_at, ` + seminarColumns + `
 FROM registrations r JOIN seminars s ON s.id = r.seminar_id`
 
 	selectRegistration = registrationSelect + ` WHERE r.id = $1`
@@ -56,17 +56,18 @@ RETURNING id`
 	// lockActiveRegistration locks the registration being cancelled, so a
 	// concurrent second cancellation waits and then finds nothing.
 	lockActiveRegistration = `
-SELECT seminar_id, attendance, status FROM registrations
+SELECT seminar_id, attendance, status, offer_expires_at FROM registrations
 WHERE id = $1 AND user_id = $2 AND status <> 'cancelled'
 FOR UPDATE`
 
 	setRegistrationStatus = `UPDATE registrations SET status = $2, updated_at = $3 WHERE id = $1`
 
 	// SKIP LOCKED: a waitlisted registration locked by someone else (being
-	// cancelled, or promoted by a concurrent cancellation) is passed over.
+	// cancelled, or offered a seat by a concurrent cancellation) is passed
+	// over, and so is one already holding an offer.
 	lockFirstWaitlisted = `
 SELECT id FROM registrations
-WHERE seminar_id = $1 AND status = 'waitlisted'
+WHERE seminar_id = $1 AND status = 'waitlisted' AND offer_expires_at IS NULL
 ORDER BY created_at, id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`

@@ -7,13 +7,11 @@ import (
 	"math"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/amamibot/amamibot/store"
 )
 
 // UpsertSeminars creates or updates the seminars in one transaction; seats
-// an update adds go to the waitlist, first come first.
+// an update adds are offered to the waitlist, first come first.
 func (v view) UpsertSeminars(ctx context.Context, seminars []store.Seminar) error {
 	err := v.inTx(ctx, func(tx view) error {
 		for _, m := range seminars {
@@ -26,11 +24,11 @@ func (v view) UpsertSeminars(ctx context.Context, seminars []store.Seminar) erro
 		now := time.Now()
 		for _, m := range seminars {
 			for {
-				promoted, err := tx.promote(ctx, m.ID, now)
+				offered, err := tx.offer(ctx, m.ID, now)
 				if err != nil {
-					return fmt.Errorf("seminar %q: promote the waitlist: %w", m.ID, err)
+					return fmt.Errorf("seminar %q: offer seats to the waitlist: %w", m.ID, err)
 				}
-				if promoted == 0 {
+				if offered == 0 {
 					break
 				}
 			}
@@ -157,8 +155,9 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 			seminarID  string
 			attendance store.Attendance
 			status     store.RegStatus
+			offer      time.Time
 		)
-		if err := tx.row(ctx, lockActiveRegistration, []any{id, userID}, &seminarID, &attendance, &status); err != nil {
+		if err := tx.row(ctx, lockActiveRegistration, []any{id, userID}, &seminarID, &attendance, &status, timeDest{&offer}); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, setRegistrationStatus, id, store.Canceled, tx.t(now)); err != nil {
@@ -167,20 +166,11 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 		if err := tx.cancelReminders(ctx, id); err != nil {
 			return err
 		}
-		if attendance == store.Venue && status == store.Confirmed {
-			if _, err := tx.exec(ctx, releaseSeat, seminarID); err != nil {
+		// A confirmed venue seat, or one held by an offer, goes to the next.
+		if attendance == store.Venue && (status == store.Confirmed || !offer.IsZero()) {
+			var err error
+			if res.Offered, err = tx.passSeat(ctx, seminarID, now); err != nil {
 				return err
-			}
-			promoted, err := tx.promote(ctx, seminarID, now)
-			if err != nil {
-				return err
-			}
-			if promoted != 0 {
-				p, err := tx.Registration(ctx, promoted)
-				if err != nil {
-					return err
-				}
-				res.Promoted = &p
 			}
 		}
 		// Read last, so its seminar shows the seats as they now are.
@@ -192,34 +182,6 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 		return store.CancelResult{}, fmt.Errorf("cancel registration %d: %w", id, err)
 	}
 	return res, nil
-}
-
-// promote gives a free venue seat, if there is one, to the first waitlisted
-// attendee and tells them (PromotedArgs, and the ReminderArgs ahead). It returns the
-// promoted registration's ID, or 0.
-func (v view) promote(ctx context.Context, seminarID string, now time.Time) (int64, error) {
-	var id int64
-	err := v.row(ctx, lockFirstWaitlisted, []any{seminarID}, &id)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	// Conditional like any other seat: capacity may have been lowered below
-	// the seats booked.
-	m, err := v.Seminar(ctx, seminarID)
-	if err != nil {
-		return 0, err
-	}
-	if took, err := v.takeSeat(ctx, &m); err != nil || !took {
-		return 0, err
-	}
-	if _, err := v.exec(ctx, setRegistrationStatus, id, store.Confirmed, v.t(now)); err != nil {
-		return 0, err
-	}
-	jobs := append([]river.InsertManyParams{{Args: store.PromotedArgs{RegistrationID: id}}}, v.reminders(now, m, store.Venue, id)...)
-	return id, v.insertJobs(ctx, jobs...)
 }
 
 func (v view) Registration(ctx context.Context, id int64) (store.Registration, error) {
@@ -272,5 +234,5 @@ func seminarDest(m *store.Seminar) []any {
 // registrationDest is where a row of registrationSelect goes.
 func registrationDest(r *store.Registration) []any {
 	return append([]any{&r.ID, &r.SeminarID, &r.UserID, &r.Attendance, &r.Name, &r.Company, &r.Status,
-		timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt}}, seminarDest(&r.Seminar)...)
+		timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt}, timeDest{&r.OfferExpiresAt}}, seminarDest(&r.Seminar)...)
 }

@@ -87,6 +87,8 @@ type Store struct {
 	queries sync.Map // SQL as written → SQL for the dialect
 	// reminders are the seminar reminders a registration schedules.
 	reminders []store.Reminder
+	// offerWindow is how long a seat offered to the waitlist is held.
+	offerWindow time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -103,6 +105,7 @@ func Open(ctx context.Context, db *sql.DB, d *Dialect, opts store.Options) (*Sto
 	if s.reminders == nil {
 		s.reminders = store.DefaultReminders
 	}
+	s.offerWindow = cmp.Or(opts.OfferWindow, store.DefaultOfferWindow)
 	s.view = view{s: s, q: db}
 	if err := s.migrate(ctx, logger); err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 )
 
 // RunReminders runs the contract of the seminar reminders: a job for each
-// configured reminder ahead, made with the registration (or the promotion)
+// configured reminder ahead, made with the registration (or the claim of a seat offered)
 // and cancelled with it.
 func RunReminders(t *testing.T, open Opener) {
 	runAll(t, open, []contract{
@@ -42,13 +42,17 @@ func testRemindersCancelled(t *testing.T, open Opener) {
 	e.jobStates(map[string]int{"scheduled": 5})
 
 	res := e.cancel(venue, e.now)
-	if res.Promoted == nil || res.Promoted.ID != waiting.ID {
-		t.Fatalf("cancel: promoted %+v, want %d", res.Promoted, waiting.ID)
+	if res.Offered == nil || res.Offered.ID != waiting.ID {
+		t.Fatalf("cancel: offered %+v, want %d", res.Offered, waiting.ID)
 	}
-	// u2's two reminders cancelled; u3's two made, with the news.
-	e.jobStates(map[string]int{"scheduled": 5, "cancelled": 2, "available": 1})
+	// u2's two reminders cancelled; u3 asked, the offer's end scheduled.
+	e.jobStates(map[string]int{"scheduled": 4, "cancelled": 2, "available": 1})
+	if _, err := e.s.ClaimOffer(e.ctx, "u3", waiting.ID, e.now); err != nil {
+		t.Fatalf("ClaimOffer: %v", err)
+	}
+	e.jobStates(map[string]int{"scheduled": 6, "cancelled": 2, "available": 1}) // u3's two reminders
 	e.cancel(online, e.now)
-	e.jobStates(map[string]int{"scheduled": 2, "cancelled": 5, "available": 1})
+	e.jobStates(map[string]int{"scheduled": 3, "cancelled": 5, "available": 1})
 }
 
 func testRemindersConfigured(t *testing.T, open Opener) {
