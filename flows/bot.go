@@ -46,6 +46,7 @@ type SeminarStore interface {
 	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
 	Registration(ctx context.Context, id int64) (store.Registration, error)
 	ClaimOffer(ctx context.Context, userID string, id int64, now time.Time) (store.Registration, error)
+	MoveRegistration(ctx context.Context, req store.MoveRequest) (store.MoveResult, error)
 }
 
 // Recorder counts the steps of the programme funnel ("problem_described",
@@ -114,6 +115,7 @@ func init() {
 		"unsure":   unsureSteps,
 		"question": questionSteps,
 		"offer":    offerSteps,
+		"move":     moveSteps,
 	} {
 		for step, f := range fs {
 			steps[flow+"/"+step] = f
@@ -188,6 +190,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
 		case strings.HasPrefix(data, offerPrefix):
 			return answerOffer(t, strings.TrimPrefix(data, offerPrefix))
+		case strings.HasPrefix(data, movePrefix):
+			return startMove(t, strings.TrimPrefix(data, movePrefix))
 		case !ok && strings.HasPrefix(data, seminarPrefix):
 			t.next = Session{Flow: "seminar"}
 			return pickSeminar(t)

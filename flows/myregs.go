@@ -43,14 +43,22 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	if len(regs)+len(bookings) == 0 {
 		return t.menu(myNoneText), nil
 	}
+	dates, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, 0)
+	if err != nil {
+		return nil, fmt.Errorf("list seminars: %w", err)
+	}
+	series := map[string]int{} // upcoming dates of each series
+	for _, s := range dates {
+		series[s.SeriesKey()]++
+	}
 	r := Reply{Text: myListText, Choices: []Choice{}}
 	var offered []Choice
-	add := func(title string, lines []string, data string, start time.Time) {
+	add := func(title string, lines []string, data string, start time.Time, more ...Choice) {
 		n := len(offered) + 1
 		r.Cards = append(r.Cards, Card{
 			Title:   fmt.Sprintf("%d. %s", n, title),
 			Lines:   lines,
-			Buttons: []Choice{{Label: myCancelButton, Data: data}},
+			Buttons: append([]Choice{{Label: myCancelButton, Data: data}}, more...),
 		})
 		offered = append(offered, Choice{Label: strconv.Itoa(n), Data: data})
 		t.set(data, title+"\n"+lines[0]) // what to cancel, for the confirmation
@@ -61,9 +69,13 @@ func startMyRegs(t *turn) ([]Reply, error) {
 		if reg.HoldsOffer() {
 			how = t.bot.offerStatus(reg)
 		}
+		var move []Choice // when the seminar has another date
+		if series[reg.Seminar.SeriesKey()] > 1 {
+			move = append(move, Choice{Label: moveButton, Data: movePrefix + strconv.FormatInt(reg.ID, 10)})
+		}
 		add(reg.Seminar.Title,
 			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + how},
-			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt)
+			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt, move...)
 	}
 	for _, b := range bookings {
 		add(bookLabel,

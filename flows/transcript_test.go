@@ -34,7 +34,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*.txt with the convers
 // approves)" and "(staff declines)" decide the oldest pending introduction
 // and show the owner's push; "(push to user2: reminders)" and "(push to
 // user2: offer)" show what the jobs push; "(staff reads questions)" shows
-// the questions kept for staff.
+// the questions kept for staff; "(staff adds a second date of ID)" imports
+// the seminar ID again a week later.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -213,7 +214,8 @@ func replay(t *testing.T, script string) string {
 		decision, isDecision := staffDecisions[line]
 		pushTo, isPush := strings.CutPrefix(line, "(push to ")
 		isQuestions := line == "(staff reads questions)"
-		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !strings.HasPrefix(line, "#") {
+		dateOf, isDate := strings.CutPrefix(line, "(staff adds a second date of ")
+		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !isDate && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -238,6 +240,8 @@ func replay(t *testing.T, script string) string {
 			user, kind, _ := strings.Cut(strings.TrimSuffix(pushTo, ")"), ": ")
 			c.push(user, kind)
 			c.answered = true
+		case isDate:
+			c.secondDate(strings.TrimSuffix(dateOf, ")"))
 		case isQuestions:
 			for _, q := range c.faq.questions {
 				fmt.Fprintf(&c.out, "kept for staff: %s %s %s: %s\n", strings.TrimPrefix(q.UserID, "U"), q.Kind, q.AskedAt.In(tokyo).Format("01/02 15:04"), q.Text)
@@ -246,6 +250,20 @@ func replay(t *testing.T, script string) string {
 		}
 	}
 	return strings.TrimRight(c.out.String(), "\n") + "\n"
+}
+
+// secondDate imports a second date of seminar id (its ID with "-2"): the
+// same title, a week later, with two venue seats.
+func (c *conversation) secondDate(id string) {
+	s, err := c.st.Seminar(context.Background(), id)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	s.ID, s.Capacity, s.Booked = id+"-2", 2, 0
+	s.StartsAt, s.EndsAt = s.StartsAt.AddDate(0, 0, 7), s.EndsAt.AddDate(0, 0, 7)
+	if err := c.st.UpsertSeminars(context.Background(), []store.Seminar{s}); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // repeated is text written "text{×N}": N times text, for long messages.

@@ -43,6 +43,7 @@ type Records interface {
 	Privacy
 	Questions
 	Offers
+	Moves
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.
@@ -101,6 +102,16 @@ type Seminar struct {
 	Booked      int       // venue seats taken (confirmed venue registrations)
 	Fee         string    // e.g. 「無料」「1,000円」; empty: not announced
 	Description string    // what the seminar is about
+	Series      string    // the seminar's dates share it; empty: the title does
+}
+
+// SeriesKey names the seminar's series: its dates are other seminars with
+// the same key.
+func (s Seminar) SeriesKey() string {
+	if s.Series != "" {
+		return s.Series
+	}
+	return s.Title
 }
 
 // SeatsLeft is the number of venue seats still free.

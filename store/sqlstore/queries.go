@@ -4,15 +4,15 @@ package sqlstore
 // own; the schemas are in each backend's migrations.
 
 const (
-	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked, s.fee, s.description`
+	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked, s.fee, s.description, s.series`
 
 	upsertSeminar = `
-INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity, fee, description)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity, fee, description, series)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
     venue = excluded.venue, online_url = excluded.online_url, capacity = excluded.capacity,
-    fee = excluded.fee, description = excluded.description`
+    fee = excluded.fee, description = excluded.description, series = excluded.series`
 
 	selectSeminar = `SELECT ` + seminarColumns + ` FROM seminars s WHERE s.id = $1`
 

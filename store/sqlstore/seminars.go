@@ -16,7 +16,7 @@ func (v view) UpsertSeminars(ctx context.Context, seminars []store.Seminar) erro
 	err := v.inTx(ctx, func(tx view) error {
 		for _, m := range seminars {
 			_, err := tx.exec(ctx, upsertSeminar, m.ID, m.Title, tx.t(m.StartsAt), tx.t(m.EndsAt), m.Venue, m.OnlineURL, m.Capacity,
-				m.Fee, m.Description)
+				m.Fee, m.Description, m.Series)
 			if err != nil {
 				return fmt.Errorf("seminar %q: %w", m.ID, err)
 			}
@@ -228,7 +228,7 @@ func (v view) SeminarRegistrations(ctx context.Context, seminarID string) ([]sto
 // seminarDest is where a row of seminarColumns goes.
 func seminarDest(m *store.Seminar) []any {
 	return []any{&m.ID, &m.Title, timeDest{&m.StartsAt}, timeDest{&m.EndsAt}, &m.Venue, &m.OnlineURL, &m.Capacity, &m.Booked,
-		&m.Fee, &m.Description}
+		&m.Fee, &m.Description, &m.Series}
 }
 
 // registrationDest is where a row of registrationSelect goes.
