@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
 )
@@ -75,6 +76,9 @@ type Bot struct {
 	// Reminders are the seminar reminders the store schedules (nil:
 	// store.DefaultReminders), for the confirmation to promise.
 	Reminders []store.Reminder
+	// Calendar signs the .ics links of 「カレンダーに追加」 (zero: the
+	// Google Calendar link alone).
+	Calendar calendar.Links
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -172,6 +176,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.start("intake", startIntake)
 		case t.typed(myRegsLabel):
 			return t.start("myregs", startMyRegs)
+		case t.typed(calLabel):
+			return answerCalendar(t, "")
 		case t.typed(claimLabel), t.typed(declineLabel):
 			if replies, ok, err := typedOffer(t); ok || err != nil {
 				return replies, err
@@ -190,6 +196,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
 		case strings.HasPrefix(data, offerPrefix):
 			return answerOffer(t, strings.TrimPrefix(data, offerPrefix))
+		case strings.HasPrefix(data, calPrefix):
+			return answerCalendar(t, strings.TrimPrefix(data, calPrefix))
 		case strings.HasPrefix(data, movePrefix):
 			return startMove(t, strings.TrimPrefix(data, movePrefix))
 		case !ok && strings.HasPrefix(data, seminarPrefix):

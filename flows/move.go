@@ -138,5 +138,5 @@ func confirmMove(t *turn) ([]Reply, error) {
 	}
 	text := t.bot.registered(res.Moved, t.Now)
 	text = strings.Replace(strings.Replace(text, semDoneText, moveDoneText, 1), semWaitlistedText, moveDoneText+semWaitlistedText, 1)
-	return t.menu(text), nil
+	return t.registeredMenu(text, res.Moved), nil
 }

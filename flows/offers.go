@@ -101,7 +101,7 @@ func answerOffer(t *turn, data string) ([]Reply, error) {
 		return nil, fmt.Errorf("claim offer %d: %w", id, err)
 	}
 	t.record("seminar_seat_filled")
-	return t.menu(strings.Replace(t.bot.registered(reg, t.Now), semDoneText, offerClaimed, 1)), nil
+	return t.registeredMenu(strings.Replace(t.bot.registered(reg, t.Now), semDoneText, offerClaimed, 1), reg), nil
 }
 
 // confirmRewait puts the attendee whose offer lapsed back on the waitlist,
@@ -121,7 +121,7 @@ func confirmRewait(t *turn) ([]Reply, error) {
 	case err != nil:
 		return nil, fmt.Errorf("back on the waitlist: %w", err)
 	}
-	return t.menu(t.bot.registered(reg, t.Now)), nil
+	return t.registeredMenu(t.bot.registered(reg, t.Now), reg), nil
 }
 
 // offerStatus says where an attendee holding an offer stands.

@@ -357,7 +357,7 @@ func register(t *turn, attendance string) ([]Reply, error) {
 	default:
 		t.record("seminar_online")
 	}
-	return t.menu(t.bot.registered(reg, t.Now)), nil
+	return t.registeredMenu(t.bot.registered(reg, t.Now), reg), nil
 }
 
 // registered is the confirmation: what, when, and where to go.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
@@ -201,6 +202,7 @@ func replay(t *testing.T, script string) string {
 		bot: &flows.Bot{
 			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
 			Loc: tokyo, Retention: 180 * 24 * time.Hour,
+			Calendar: calendar.Links{Base: "https://bot.example.jp", Secret: []byte("the transcripts' secret")},
 		},
 		now:      start,
 		sessions: map[string]flows.Session{},

@@ -33,6 +33,10 @@ type config struct {
 
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// PublicURL is where people reach the server; with CalendarSecret it
+	// makes the signed .ics links of 「カレンダーに追加」.
+	PublicURL      string
+	CalendarSecret string
 
 	Loc *time.Location
 	// Retention is how long problem texts and inbox events are kept.
@@ -60,6 +64,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SlackAPIURL:        orDefault(getenv("SLACK_API_URL"), "https://slack.com/api/"),
 		SlackAppToken:      getenv("SLACK_APP_TOKEN"),
 		MetricsToken:       getenv("METRICS_TOKEN"),
+		PublicURL:          getenv("PUBLIC_URL"),
+		CalendarSecret:     getenv("CALENDAR_SECRET"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -104,6 +110,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if c.Reminders, err = store.ParseReminders(v); err != nil {
 			errs = append(errs, fmt.Errorf("SEMINAR_REMINDERS: %w (default: 72h,24h,1h online; none for no reminder)", err))
 		}
+	}
+	switch u, err := url.Parse(c.PublicURL); {
+	case c.PublicURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == ""):
+		errs = append(errs, fmt.Errorf("PUBLIC_URL %q must be the server's address as people reach it, such as https://bot.example.jp", c.PublicURL))
+	case (c.PublicURL == "") != (c.CalendarSecret == ""):
+		errs = append(errs, errors.New("PUBLIC_URL and CALENDAR_SECRET go together (the .ics links of カレンダーに追加): set both, or neither"))
+	case c.CalendarSecret != "" && len(c.CalendarSecret) < 32:
+		errs = append(errs, errors.New("CALENDAR_SECRET must be at least 32 characters (it signs the .ics links), such as the output of: openssl rand -hex 32"))
 	}
 	c.OfferWindow, err = time.ParseDuration(orDefault(getenv("OFFER_WINDOW"), store.DefaultOfferWindow.String()))
 	if err != nil || c.OfferWindow < 10*time.Minute || c.OfferWindow > 7*24*time.Hour {

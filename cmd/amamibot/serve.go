@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -101,7 +102,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
 		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention, Reminders: c.Reminders,
+		Calendar: calendar.Links{Base: c.PublicURL, Secret: []byte(c.CalendarSecret)},
 	}
+	mux.Handle("GET /calendar/{file}", &calendar.Handler{Links: flow.Calendar, Registrations: st, Logger: logger})
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {
 		wireLINE(mux, workers, st, runner, c, logger)
