@@ -23,7 +23,7 @@ const (
 	moveConfirm   = "変更する"
 	moveDoneText  = "日程を変更しました。"
 	moveFullText  = "申し訳ありません。ちょうど変更先の会場が満席になりました。日程は変更していません。"
-	movePrefix    = "move:"    // move:<registration id>, on the cards of 申込確認
+	movePrefix    = "move:"   // move:<registration id>, on the cards of 申込確認
 	moveToPrefix  = "moveto:" // moveto:<seminar id>
 )
 
