@@ -66,6 +66,8 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 			text, err = a.bookings(ctx)
 		case "questions":
 			text, err = a.questions(ctx)
+		case "export":
+			text, err = a.export(ctx, args[1:])
 		default:
 			text = usage
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
+	"github.com/amamibot/amamibot/export"
 	"github.com/amamibot/amamibot/store"
 )
 
@@ -35,7 +36,7 @@ type Store interface {
 	Seminar(ctx context.Context, id string) (store.Seminar, error)
 	Booking(ctx context.Context, id int64) (store.Booking, error)
 	UpcomingBookings(ctx context.Context, now time.Time) ([]store.Booking, error)
-	AllQuestions(ctx context.Context) ([]store.Question, error)
+	export.Source
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
