@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
 )
@@ -44,6 +45,9 @@ type SeminarStore interface {
 	Register(ctx context.Context, req store.RegisterRequest) (store.Registration, error)
 	CancelRegistration(ctx context.Context, userID string, id int64, now time.Time) (store.CancelResult, error)
 	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
+	Registration(ctx context.Context, id int64) (store.Registration, error)
+	ClaimOffer(ctx context.Context, userID string, id int64, now time.Time) (store.Registration, error)
+	MoveRegistration(ctx context.Context, req store.MoveRequest) (store.MoveResult, error)
 }
 
 // Recorder counts the steps of the programme funnel ("problem_described",
@@ -75,6 +79,12 @@ type Bot struct {
 	Handoffs HandoffStore
 	// Staff are the hours and idle time-out of hand-offs.
 	Staff Staff
+	// Reminders are the seminar reminders the store schedules (nil:
+	// store.DefaultReminders), for the confirmation to promise.
+	Reminders []store.Reminder
+	// Calendar signs the .ics links of 「カレンダーに追加」 (zero: the
+	// Google Calendar link alone).
+	Calendar calendar.Links
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -114,6 +124,8 @@ func init() {
 		"switch":   switchSteps,
 		"unsure":   unsureSteps,
 		"question": questionSteps,
+		"offer":    offerSteps,
+		"move":     moveSteps,
 	} {
 		for step, f := range fs {
 			steps[flow+"/"+step] = f
@@ -175,6 +187,12 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.start("myregs", startMyRegs)
 		case t.bot.Handoffs != nil && t.typed(staffLabel):
 			return t.openHandoff("")
+		case t.typed(calLabel):
+			return answerCalendar(t, "")
+		case t.typed(claimLabel), t.typed(declineLabel):
+			if replies, ok, err := typedOffer(t); ok || err != nil {
+				return replies, err
+			}
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
@@ -187,6 +205,12 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return startDecidedBooking(t, strings.TrimPrefix(data, bookPrefix))
 		case strings.HasPrefix(data, retryPrefix):
 			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
+		case strings.HasPrefix(data, offerPrefix):
+			return answerOffer(t, strings.TrimPrefix(data, offerPrefix))
+		case strings.HasPrefix(data, calPrefix):
+			return answerCalendar(t, strings.TrimPrefix(data, calPrefix))
+		case strings.HasPrefix(data, movePrefix):
+			return startMove(t, strings.TrimPrefix(data, movePrefix))
 		case !ok && strings.HasPrefix(data, seminarPrefix):
 			t.next = Session{Flow: "seminar"}
 			return pickSeminar(t)

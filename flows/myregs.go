@@ -19,7 +19,6 @@ const (
 	myConfirmText   = "次のお申し込みを取り消します。よろしいですか？"
 	myCancelledText = "お申し込みを取り消しました。またのご参加をお待ちしています。"
 	myGoneText      = "このお申し込みはすでに取り消されています。"
-	reminderText    = "明日のセミナーのご案内です。"
 	promotedText    = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
 	changeText      = "ご都合が悪くなった場合は「申込確認」から取り消しをお願いします。"
 	cancelPrefix    = "cancel:"
@@ -44,23 +43,39 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	if len(regs)+len(bookings) == 0 {
 		return t.menu(myNoneText), nil
 	}
+	dates, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, 0)
+	if err != nil {
+		return nil, fmt.Errorf("list seminars: %w", err)
+	}
+	series := map[string]int{} // upcoming dates of each series
+	for _, s := range dates {
+		series[s.SeriesKey()]++
+	}
 	r := Reply{Text: myListText, Choices: []Choice{}}
 	var offered []Choice
-	add := func(title string, lines []string, data string, start time.Time) {
+	add := func(title string, lines []string, data string, start time.Time, more ...Choice) {
 		n := len(offered) + 1
 		r.Cards = append(r.Cards, Card{
 			Title:   fmt.Sprintf("%d. %s", n, title),
 			Lines:   lines,
-			Buttons: []Choice{{Label: myCancelButton, Data: data}},
+			Buttons: append([]Choice{{Label: myCancelButton, Data: data}}, more...),
 		})
 		offered = append(offered, Choice{Label: strconv.Itoa(n), Data: data})
 		t.set(data, title+"\n"+lines[0]) // what to cancel, for the confirmation
 		t.set(startKey+data, start.Format(time.RFC3339))
 	}
 	for _, reg := range regs {
+		how := attendanceText(reg)
+		if reg.HoldsOffer() {
+			how = t.bot.offerStatus(reg)
+		}
+		var move []Choice // when the seminar has another date
+		if series[reg.Seminar.SeriesKey()] > 1 {
+			move = append(move, Choice{Label: moveButton, Data: movePrefix + strconv.FormatInt(reg.ID, 10)})
+		}
 		add(reg.Seminar.Title,
-			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + attendanceText(reg)},
-			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt)
+			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + how},
+			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt, move...)
 	}
 	for _, b := range bookings {
 		add(bookLabel,
@@ -136,11 +151,6 @@ func confirmCancel(t *turn) ([]Reply, error) {
 		return nil, fmt.Errorf("cancel %s: %w", target, err)
 	}
 	return t.menu(done), nil
-}
-
-// Reminder is the message sent the day before a seminar.
-func (b *Bot) Reminder(reg store.Registration) []Reply {
-	return []Reply{{Text: b.attendNote(reminderText, reg)}}
 }
 
 // Promoted tells a waitlisted attendee that a venue seat is now theirs.

@@ -44,6 +44,7 @@ var (
 		understand.TalkToStaff:         "スタッフへのお問い合わせ",
 		understand.Question:            "ご質問",
 		understand.Menu:                "メニュー",
+		understand.Reschedule:          "日程の変更",
 	}
 	noLabels = map[understand.Intent]string{
 		understand.SeminarSignup:       "いいえ、セミナー申込です",
@@ -56,6 +57,7 @@ var (
 		understand.DataDeletion:        "いいえ、データ削除です",
 		understand.TalkToStaff:         "いいえ、スタッフと話したい",
 		understand.Question:            "いいえ、質問です",
+		understand.Reschedule:          "いいえ、日程の変更です",
 	}
 )
 
@@ -286,6 +288,8 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		return answerOutOfFlow(t, text)
 	case understand.MyRegistrations, understand.CancelRegistration:
 		return t.start("myregs", startMyRegs)
+	case understand.Reschedule:
+		return typedMove(t)
 	case understand.ConsultationBooking:
 		return t.start("booking", startBooking)
 	case understand.Consult:

@@ -35,7 +35,7 @@ const (
 	semConfirmText     = "以下の内容でお申し込みします。よろしければ「確定する」を押してください。"
 	semDoneText        = "お申し込みが完了しました。"
 	semWaitlistedText  = "キャンセル待ちに登録しました。会場に空きが出たら、こちらでお知らせします。"
-	semReminderPromise = "前日にリマインドをお送りします。"
+	semReminderPromise = "前日にリマインドをお送りします。" // of a consultation
 	semSeeMine         = "内容の確認・取り消しは「申込確認」からどうぞ。"
 	semJustFullText    = "申し訳ありません。ちょうど会場が満席になりました。"
 	semOnlineOrWait    = "オンラインで参加するか、会場のキャンセル待ちに登録できます。"
@@ -357,7 +357,7 @@ func register(t *turn, attendance string) ([]Reply, error) {
 	default:
 		t.record("seminar_online")
 	}
-	return t.menu(t.bot.registered(reg, t.Now)), nil
+	return t.registeredMenu(t.bot.registered(reg, t.Now), reg), nil
 }
 
 // registered is the confirmation: what, when, and where to go.
@@ -373,8 +373,8 @@ func (b *Bot) registered(reg store.Registration, now time.Time) string {
 		lines = append(lines, "参加URL: "+s.OnlineURL)
 	}
 	lines = append(lines, "")
-	if store.ReminderAt(s).After(now) {
-		lines = append(lines, semReminderPromise)
+	if promise := b.reminderPromise(reg, now); promise != "" {
+		lines = append(lines, promise)
 	}
 	return strings.Join(append(lines, semSeeMine), "\n")
 }

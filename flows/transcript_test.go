@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
@@ -33,9 +34,10 @@ var update = flag.Bool("update", false, "rewrite testdata/*.txt with the convers
 // parentheses on their own line: "(wait 31m)" moves the clock; "(staff
 // approves)" and "(staff declines)" decide the oldest pending introduction
 // and show the owner's push; "(push to user2: reminders)" and "(push to
-// user2: promoted)" show what the jobs push; "(staff reads questions)" shows
-// the questions kept for staff; the hand-off directives are in
-// handoff_test.go.
+// user2: offer)" show what the jobs push;
+// "(staff reads questions)" shows the questions kept for staff; "(staff adds
+// a second date of ID)" imports the seminar ID again a week later; the
+// hand-off directives are in handoff_test.go.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -202,6 +204,7 @@ func replay(t *testing.T, script string) string {
 		bot: &flows.Bot{
 			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
 			Loc: tokyo, Retention: 180 * 24 * time.Hour,
+			Calendar: calendar.Links{Base: "https://bot.example.jp", Secret: []byte("the transcripts' secret")},
 		},
 		now:      start,
 		sessions: map[string]flows.Session{},
@@ -217,7 +220,8 @@ func replay(t *testing.T, script string) string {
 		pushTo, isPush := strings.CutPrefix(line, "(push to ")
 		isQuestions := line == "(staff reads questions)"
 		handoff := handoffDirective.FindStringSubmatch(line)
-		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && handoff == nil && !strings.HasPrefix(line, "#") {
+		dateOf, isDate := strings.CutPrefix(line, "(staff adds a second date of ")
+		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !isDate && handoff == nil && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -245,6 +249,8 @@ func replay(t *testing.T, script string) string {
 		case handoff != nil:
 			c.handoff(handoff[1], handoff[2], handoff[3])
 			c.answered = true
+		case isDate:
+			c.secondDate(strings.TrimSuffix(dateOf, ")"))
 		case isQuestions:
 			for _, q := range c.faq.questions {
 				fmt.Fprintf(&c.out, "kept for staff: %s %s %s: %s\n", strings.TrimPrefix(q.UserID, "U"), q.Kind, q.AskedAt.In(tokyo).Format("01/02 15:04"), q.Text)
@@ -253,6 +259,20 @@ func replay(t *testing.T, script string) string {
 		}
 	}
 	return strings.TrimRight(c.out.String(), "\n") + "\n"
+}
+
+// secondDate imports a second date of seminar id (its ID with "-2"): the
+// same title, a week later, with two venue seats.
+func (c *conversation) secondDate(id string) {
+	s, err := c.st.Seminar(context.Background(), id)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	s.ID, s.Capacity, s.Booked = id+"-2", 2, 0
+	s.StartsAt, s.EndsAt = s.StartsAt.AddDate(0, 0, 7), s.EndsAt.AddDate(0, 0, 7)
+	if err := c.st.UpsertSeminars(context.Background(), []store.Seminar{s}); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // repeated is text written "text{×N}": N times text, for long messages.
@@ -327,9 +347,10 @@ func (c *conversation) decide(status store.IntroStatus) {
 }
 
 // push shows what jobs push to a user about what they booked:
-// "(push to user2: reminders)", the day-before reminders of their confirmed
-// registrations and consultations; "(push to user2: promoted)", the news of
-// a venue seat that came off the waitlist.
+// "(push to user2: reminders)", every reminder of their confirmed
+// registrations (the default ones) and the day-before reminders of their
+// consultations; "(push to user2: offer)", the offer of
+// a venue seat offered from the waitlist, whose buttons the user may tap.
 func (c *conversation) push(user, kind string) {
 	ctx := context.Background()
 	regs, err := c.st.UserRegistrations(ctx, "U"+user, c.now)
@@ -340,8 +361,11 @@ func (c *conversation) push(user, kind string) {
 	switch kind {
 	case "reminders":
 		for _, r := range regs {
-			if r.Status == store.Confirmed {
-				replies = append(replies, c.bot.Reminder(r)...)
+			if r.Status != store.Confirmed {
+				continue
+			}
+			for _, rem := range store.RemindersFor(store.DefaultReminders, r.Seminar, r.Attendance, time.Time{}) {
+				replies = append(replies, c.bot.Reminder(r, rem.Before)...)
 			}
 		}
 		bookings, err := c.st.UserBookings(ctx, "U"+user, c.now)
@@ -351,14 +375,15 @@ func (c *conversation) push(user, kind string) {
 		for _, b := range bookings {
 			replies = append(replies, c.bot.BookingReminder(b)...)
 		}
-	case "promoted":
+	case "offer":
 		for _, r := range regs {
-			if r.Status == store.Confirmed && r.Attendance == store.Venue {
-				replies = append(replies, c.bot.Promoted(r)...)
+			if r.HoldsOffer() {
+				replies = append(replies, c.bot.Offer(r)...)
 			}
 		}
+		c.last[user] = replies // its buttons are tapped next
 	default:
-		c.t.Fatalf("push of %q: want reminders or promoted", kind)
+		c.t.Fatalf("push of %q: want reminders or offer", kind)
 	}
 	for _, r := range replies {
 		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))

@@ -31,13 +31,25 @@ var talentColumns = []string{
 	"years_experience", "work_style", "region", "hours_per_month", "bio",
 }
 
+// Limits that keep a talents file from hurting the server that indexes it
+// (one 3 MB bio once took it to 4.4 GB and 26 s to start): a bio is a few
+// paragraphs, the other fields a line; a pool is tens of thousands of
+// people (the evaluation pool of 16,000 is 6.4 MB).
+const (
+	MaxBioRunes    = 4000
+	MaxFieldRunes  = 400
+	MaxTalents     = 50_000
+	MaxTalentBytes = 64 << 20
+)
+
 // ReadTalentsCSV reads a talents CSV file: UTF-8, a header row naming the
 // columns in talentColumns (in any order; other columns are ignored), skills
 // and categories separated by ";". It is strict, because a pool that imports
 // half of a broken file is worse than one that refuses it: the first bad row
-// fails the whole read with its line number and what is wrong.
+// fails the whole read with its line number and what is wrong. A field, the
+// number of rows or the file beyond the limits above is such a row.
 func ReadTalentsCSV(r io.Reader) ([]Talent, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&capped{r: r, left: MaxTalentBytes})
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -53,15 +65,25 @@ func ReadTalentsCSV(r io.Reader) ([]Talent, error) {
 
 	var talents []Talent
 	seen := make(map[string]int) // id → line
+	line := 1
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return talents, nil
 		}
+		if errors.Is(err, errTooLarge) {
+			return nil, fmt.Errorf("line %d: the file is larger than %d MB: split it", line+1, MaxTalentBytes>>20)
+		}
 		if err != nil {
 			return nil, csvError(err)
 		}
-		line, _ := cr.FieldPos(0)
+		line, _ = cr.FieldPos(0)
+		if len(talents) == MaxTalents {
+			return nil, fmt.Errorf("line %d: more than %d talents: split the file", line, MaxTalents)
+		}
+		if err := checkSizes(rec, col); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
 		t, err := parseTalent(rec, col)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
@@ -144,6 +166,45 @@ func parseTalent(rec []string, col map[string]int) (Talent, error) {
 		return Talent{}, err
 	}
 	return t, nil
+}
+
+// checkSizes refuses a field longer than its limit before anything is made
+// of it.
+func checkSizes(rec []string, col map[string]int) error {
+	for _, c := range talentColumns {
+		limit := MaxFieldRunes
+		if c == "bio" {
+			limit = MaxBioRunes
+		}
+		if n := utf8.RuneCountInString(rec[col[c]]); n > limit {
+			return fmt.Errorf("%s has %d characters, more than the %d allowed", c, n, limit)
+		}
+	}
+	return nil
+}
+
+var errTooLarge = errors.New("file too large")
+
+// capped reads at most left bytes of r, then fails with errTooLarge: the
+// csv reader never holds more than that.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// One byte more tells a file of exactly the limit from a larger one.
+		n, err := c.r.Read(make([]byte, 1))
+		if n > 0 {
+			return 0, errTooLarge
+		}
+		return 0, err
+	}
+	p = p[:min(int64(len(p)), c.left)]
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // splitList splits a ";"-separated cell, dropping blanks and repeats.

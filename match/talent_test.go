@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -81,4 +82,38 @@ func FuzzReadTalentsCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadTalentsCSVLimits: a huge bio, a long field, too many rows and too
+// large a file are each refused with the line and the reason, before the
+// pool is built.
+func TestReadTalentsCSVLimits(t *testing.T) {
+	row := func(id, headline, bio string) string {
+		return id + ",佐藤 健," + headline + ",SEO対策,marketing,5,remote,東京都,20," + bio + "\n"
+	}
+	many := func(n int, bio string) string {
+		var b strings.Builder
+		b.WriteString(header)
+		for i := range n {
+			b.WriteString(row(fmt.Sprintf("T%d", i), "見出し", bio))
+		}
+		return b.String()
+	}
+	for _, c := range []struct{ name, in, want string }{
+		{"bio of 3 MB", header + row("T1", "見出し", "自己紹介") + row("T2", "見出し", strings.Repeat("長", 1_000_000)),
+			"line 3: bio has 1000000 characters, more than the 4000 allowed"},
+		{"long headline", header + row("T1", strings.Repeat("見", MaxFieldRunes+1), "自己紹介"),
+			"line 2: headline has 401 characters, more than the 400 allowed"},
+		{"too many rows", many(MaxTalents+1, "短い"), fmt.Sprintf("line %d: more than 50000 talents: split the file", MaxTalents+2)},
+		{"file too large", many(MaxTalentBytes/(3*MaxBioRunes)+100, strings.Repeat("長", MaxBioRunes)), "the file is larger than 64 MB: split it"},
+	} {
+		_, err := ReadTalentsCSV(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	at := many(2, strings.Repeat("長", MaxBioRunes))
+	if got, err := ReadTalentsCSV(strings.NewReader(at)); err != nil || len(got) != 2 {
+		t.Errorf("bios of exactly %d characters: %d talents, %v; want both read", MaxBioRunes, len(got), err)
+	}
 }

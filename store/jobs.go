@@ -24,6 +24,12 @@ type Options struct {
 	// turn waits for the next poll).
 	FetchPollInterval time.Duration
 	Logger            *slog.Logger
+	// Reminders are the seminar reminders a registration schedules (nil:
+	// DefaultReminders).
+	Reminders []Reminder
+	// OfferWindow is how long a waitlisted attendee has to claim a seat
+	// offered (0: DefaultOfferWindow).
+	OfferWindow time.Duration
 }
 
 // The jobs the store inserts. Their workers live with the channel that
@@ -38,14 +44,8 @@ type TurnArgs struct {
 
 func (TurnArgs) Kind() string { return "turn" }
 
-// ReminderArgs reminds an attendee of a seminar the day before.
-type ReminderArgs struct {
-	RegistrationID int64 `json:"registration_id"`
-}
-
-func (ReminderArgs) Kind() string { return "seminar_reminder" }
-
 // PromotedArgs tells a waitlisted attendee that a venue seat is now theirs.
+// Seats are offered now (OfferArgs); jobs queued before that still run.
 type PromotedArgs struct {
 	RegistrationID int64 `json:"registration_id"`
 }
@@ -76,17 +76,3 @@ type ReplyArgs struct {
 }
 
 func (ReplyArgs) Kind() string { return "line_reply" }
-
-// ReminderAt is when a seminar's reminder goes out: the day before, at the
-// seminar's own time of day.
-func ReminderAt(s Seminar) time.Time { return s.StartsAt.Add(-24 * time.Hour) }
-
-// ReminderOpts are the insert options of a registration's reminder job:
-// scheduled, and unique per registration so a promotion after a
-// re-registration never sends two.
-func ReminderOpts(s Seminar) *river.InsertOpts {
-	return &river.InsertOpts{
-		ScheduledAt: ReminderAt(s),
-		UniqueOpts:  river.UniqueOpts{ByArgs: true},
-	}
-}

@@ -43,6 +43,8 @@ type Records interface {
 	Privacy
 	Questions
 	Handoffs
+	Offers
+	Moves
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.
@@ -101,6 +103,16 @@ type Seminar struct {
 	Booked      int       // venue seats taken (confirmed venue registrations)
 	Fee         string    // e.g. 「無料」「1,000円」; empty: not announced
 	Description string    // what the seminar is about
+	Series      string    // the seminar's dates share it; empty: the title does
+}
+
+// SeriesKey names the seminar's series: its dates are other seminars with
+// the same key.
+func (s Seminar) SeriesKey() string {
+	if s.Series != "" {
+		return s.Series
+	}
+	return s.Title
 }
 
 // SeatsLeft is the number of venue seats still free.
@@ -115,9 +127,8 @@ func (s Seminar) HasOnline() bool { return s.OnlineURL != "" }
 // Seminars holds the programme's seminars.
 type Seminars interface {
 	// UpsertSeminars creates or updates seminars by ID, all or none. Booked is
-	// kept as it is for existing seminars; venue seats the update adds go to
-	// the waitlist in order, each promoted attendee getting a PromotedArgs
-	// job (and a ReminderArgs job), in the same transaction.
+	// kept as it is for existing seminars; venue seats the update adds are
+	// offered to the waitlist in order (see Offers), in the same transaction.
 	UpsertSeminars(ctx context.Context, seminars []Seminar) error
 	// UpcomingSeminars lists seminars starting after now, soonest first.
 	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]Seminar, error)
@@ -183,6 +194,9 @@ type Registration struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Seminar    Seminar // filled by reads that return registrations
+	// OfferExpiresAt: the end of the window to claim a venue seat offered
+	// (see Offers); zero when none was offered.
+	OfferExpiresAt time.Time
 }
 
 // RegisterRequest asks for a place at a seminar.
@@ -201,8 +215,9 @@ type RegisterRequest struct {
 // CancelResult tells what a cancellation changed.
 type CancelResult struct {
 	Cancelled Registration
-	// Promoted is the waitlisted attendee who got the freed venue seat, if any.
-	Promoted *Registration
+	// Offered is the waitlisted attendee now offered the freed venue seat,
+	// if any.
+	Offered *Registration
 }
 
 // Registrations holds seminar registrations.
@@ -214,10 +229,13 @@ type Registrations interface {
 	// ErrAlreadyRegistered with that registration. A confirmed registration
 	// schedules its ReminderArgs job in the same transaction.
 	Register(ctx context.Context, req RegisterRequest) (Registration, error)
-	// CancelRegistration cancels the user's active registration. A freed
-	// venue seat goes to the first waitlisted attendee (by creation time),
-	// who gets a PromotedArgs job and a ReminderArgs job, all in one
-	// transaction. Cancelling twice gives ErrNotFound the second time.
+	// CancelRegistration cancels the user's active registration and its
+	// reminder jobs. A freed venue seat (a confirmed one, or one held by an
+	// offer: declining is cancelling) is offered to the first waitlisted
+	// attendee without an offer (by creation time), who gets an OfferArgs
+	// job and an OfferExpiryArgs job at the end of the window, all in one
+	// transaction (see Offers). Cancelling twice gives ErrNotFound the
+	// second time.
 	CancelRegistration(ctx context.Context, userID string, id int64, now time.Time) (CancelResult, error)
 	// Registration returns one registration with its seminar, or ErrNotFound.
 	Registration(ctx context.Context, id int64) (Registration, error)

@@ -28,6 +28,7 @@ const (
 	Yes                 Intent = "yes"                  // それで大丈夫です / はい / お願いします
 	No                  Intent = "no"                   // いいえ / 違います
 	Question            Intent = "question"             // any other question (to be answered from the FAQ)
+	Reschedule          Intent = "reschedule"           // 日程を変更したい / 別の日に変えたい
 )
 
 // A Topic is what a seminar question asks about.

@@ -129,7 +129,7 @@ func TestRegistrationOverLINE(t *testing.T) {
 			}
 			wg.Wait()
 			done := srv.WaitMessages(t, c.user, before+1, wait)[before:]
-			c.expect(done, "お申し込みが完了しました。\n\n観光DXセミナー 予約とSNSで選ばれる宿へ", "相談する", "セミナー申込", "個別相談", "申込確認")
+			c.expect(done, "お申し込みが完了しました。\n\n観光DXセミナー 予約とSNSで選ばれる宿へ", "カレンダーに追加", "相談する", "セミナー申込", "個別相談", "申込確認")
 			if !strings.Contains(done[0].Text, "会場: 奄美市AiAiひろば 2階 会議室") || !strings.Contains(done[0].Text, "前日にリマインドをお送りします。") {
 				t.Errorf("confirmation %q, want the venue and the reminder promise", done[0].Text)
 			}

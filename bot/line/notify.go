@@ -14,15 +14,23 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-// ReminderWorker pushes the day-before reminder of a registration
-// (store.ReminderArgs), unless it was cancelled or the seminar has begun.
+// ReminderWorker pushes a reminder of a registration (store.ReminderArgs),
+// unless it was cancelled or the seminar has begun. Each reminder of a
+// registration has its own retry key, so LINE does not take the hour-before
+// one for a repeat of the day-before one.
 type ReminderWorker struct {
 	river.WorkerDefaults[store.ReminderArgs]
 	Notifier
 }
 
 func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[store.ReminderArgs]) error {
-	return w.notify(ctx, job.Kind, job.Args.RegistrationID, w.Flows.Reminder)
+	kind := job.Kind
+	if job.Args.Before != 0 {
+		kind += "@" + job.Args.Before.String()
+	}
+	return w.notify(ctx, kind, job.Args.RegistrationID, confirmed, func(reg store.Registration) []flows.Reply {
+		return w.Flows.Reminder(reg, job.Args.Before)
+	})
 }
 
 // PromotedWorker tells a waitlisted attendee that a venue seat is now
@@ -33,8 +41,22 @@ type PromotedWorker struct {
 }
 
 func (w *PromotedWorker) Work(ctx context.Context, job *river.Job[store.PromotedArgs]) error {
-	return w.notify(ctx, job.Kind, job.Args.RegistrationID, w.Flows.Promoted)
+	return w.notify(ctx, job.Kind, job.Args.RegistrationID, confirmed, w.Flows.Promoted)
 }
+
+// OfferWorker asks a waitlisted attendee whether they take the venue seat
+// offered (store.OfferArgs), unless the offer has ended since.
+type OfferWorker struct {
+	river.WorkerDefaults[store.OfferArgs]
+	Notifier
+}
+
+func (w *OfferWorker) Work(ctx context.Context, job *river.Job[store.OfferArgs]) error {
+	return w.notify(ctx, job.Kind, job.Args.RegistrationID, store.Registration.HoldsOffer, w.Flows.Offer)
+}
+
+// confirmed: news for confirmed attendees only.
+func confirmed(r store.Registration) bool { return r.Status == store.Confirmed }
 
 // Notifier is what the workers that push news about a registration share.
 type Notifier struct {
@@ -46,9 +68,9 @@ type Notifier struct {
 }
 
 // notify pushes what say tells about the registration while it is still
-// confirmed and its seminar has not begun. The retry key derives from the
+// as the news needs (still) and its seminar has not begun. The retry key derives from the
 // job's kind and the registration, so a retried job is one push at LINE.
-func (n *Notifier) notify(ctx context.Context, kind string, id int64, say func(store.Registration) []flows.Reply) error {
+func (n *Notifier) notify(ctx context.Context, kind string, id int64, still func(store.Registration) bool, say func(store.Registration) []flows.Reply) error {
 	reg, err := n.Registrations.Registration(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		n.Logger.WarnContext(ctx, "line "+kind+": registration gone, skipped", "registration", id)
@@ -61,7 +83,7 @@ func (n *Notifier) notify(ctx context.Context, kind string, id int64, say func(s
 	if n.Now != nil {
 		now = n.Now()
 	}
-	if reg.Status != store.Confirmed || !reg.Seminar.StartsAt.After(now) {
+	if !still(reg) || !reg.Seminar.StartsAt.After(now) {
 		n.Logger.InfoContext(ctx, "line "+kind+": skipped", "registration", id, "status", reg.Status)
 		return nil
 	}

@@ -250,43 +250,56 @@ func TestNotifications(t *testing.T) {
 	logger, _ := newLogger()
 	n := line.Notifier{Registrations: h.st, Flows: h.flows, Client: h.client, Logger: logger}
 	reminder := &line.ReminderWorker{Notifier: n}
-	promoted := &line.PromotedWorker{Notifier: n}
+	offer := &line.OfferWorker{Notifier: n}
 
 	first, second := newUser(), newUser()
 	a := register(first, store.Venue, false)
 	b := register(second, store.Venue, true) // waitlisted: the one seat is taken
 	res, err := h.st.CancelRegistration(ctx, first, a.ID, now)
-	if err != nil || res.Promoted == nil || res.Promoted.ID != b.ID {
-		t.Fatalf("cancel: %+v, %v; want the second attendee promoted", res, err)
+	if err != nil || res.Offered == nil || res.Offered.ID != b.ID {
+		t.Fatalf("cancel: %+v, %v; want the seat offered to the second attendee", res, err)
 	}
 
 	// The cancelled attendee gets no reminder.
-	if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: a.ID})); err != nil {
+	if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: a.ID, Before: 24 * time.Hour})); err != nil {
 		t.Errorf("reminder of a cancelled registration: %v", err)
 	}
 	if got := h.srv.Messages(first); len(got) != 0 {
 		t.Errorf("cancelled attendee got %+v", got)
 	}
 
-	// The promoted one is told, and reminded, once each however often the jobs run.
+	// The one offered the seat is asked once however often the job runs,
+	// and not once they have claimed it.
 	for range 2 {
-		if err := promoted.Work(ctx, job(store.PromotedArgs{RegistrationID: b.ID})); err != nil {
-			t.Errorf("promoted: %v", err)
+		if err := offer.Work(ctx, job(store.OfferArgs{RegistrationID: b.ID})); err != nil {
+			t.Errorf("offer: %v", err)
 		}
-		if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: b.ID})); err != nil {
-			t.Errorf("reminder: %v", err)
+	}
+	if _, err := h.st.ClaimOffer(ctx, second, b.ID, now); err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	if err := offer.Work(ctx, job(store.OfferArgs{RegistrationID: b.ID})); err != nil {
+		t.Errorf("offer after the claim: %v", err)
+	}
+	// Each reminder once, however often its job runs.
+	for range 2 {
+		for _, before := range []time.Duration{72 * time.Hour, 24 * time.Hour} {
+			if err := reminder.Work(ctx, job(store.ReminderArgs{RegistrationID: b.ID, Before: before})); err != nil {
+				t.Errorf("reminder: %v", err)
+			}
 		}
 	}
 	got := h.srv.Messages(second)
-	if len(got) != 2 || got[0].Via != "push" {
-		t.Fatalf("promoted attendee got %+v, want two pushes", got)
+	if len(got) != 3 || got[0].Via != "push" {
+		t.Fatalf("the attendee offered a seat got %+v, want three pushes", got)
 	}
-	if !strings.HasPrefix(got[0].Text, "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。") ||
+	if !strings.HasPrefix(got[0].Text, "キャンセル待ちのセミナーの会場に空きが出ました。") ||
 		!strings.Contains(got[0].Text, "観光DXセミナー") || !strings.Contains(got[0].Text, "会場: 奄美市AiAiひろば") {
-		t.Errorf("promotion says %q", got[0].Text)
+		t.Errorf("the offer says %q", got[0].Text)
 	}
-	if !strings.HasPrefix(got[1].Text, "明日のセミナーのご案内です。") || !strings.Contains(got[1].Text, "観光DXセミナー") {
-		t.Errorf("reminder says %q", got[1].Text)
+	if !strings.HasPrefix(got[1].Text, "3日後のセミナーのご案内です。") || !strings.HasPrefix(got[2].Text, "明日のセミナーのご案内です。") ||
+		!strings.Contains(got[2].Text, "観光DXセミナー") {
+		t.Errorf("reminders say %q and %q", got[1].Text, got[2].Text)
 	}
 
 	// No reminder once the seminar has begun.

@@ -10,7 +10,7 @@ import (
 )
 
 // AddWorkers adds the LINE channel's job workers to the store's bundle:
-// turns, their outbox, pushes, reminders, waitlist promotions, staff decisions and
+// turns, their outbox, pushes, reminders, waitlist promotions and offers, staff decisions and
 // consultation reminders.
 func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) {
 	river.AddWorker(workers, &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger})
@@ -19,6 +19,7 @@ func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, clie
 	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}
 	river.AddWorker(workers, &ReminderWorker{Notifier: n})
 	river.AddWorker(workers, &PromotedWorker{Notifier: n})
+	river.AddWorker(workers, &OfferWorker{Notifier: n})
 	river.AddWorker(workers, &DecisionWorker{Store: st, Flows: runner.Flows, Funnel: runner.Flows.Funnel, Client: client, Logger: logger})
 	river.AddWorker(workers, &BookingReminderWorker{Bookings: st, Flows: runner.Flows, Client: client, Logger: logger})
 }

@@ -68,6 +68,8 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 			text, err = a.questions(ctx)
 		case "handoffs":
 			text, err = a.handoffs(ctx)
+		case "export":
+			text, err = a.export(ctx, args[1:])
 		default:
 			text = usage
 		}
@@ -130,6 +132,9 @@ func (a *App) roster(ctx context.Context, args []string) (string, error) {
 		switch {
 		case r.Status == store.Canceled:
 			cancelled++
+		case r.HoldsOffer():
+			until := r.OfferExpiresAt.In(a.loc).Format("1月2日 15:04")
+			waiting = append(waiting, fmt.Sprintf(rosterOffered, attendee(len(waiting)+1, r), until))
 		case r.Status == store.Waitlisted:
 			waiting = append(waiting, attendee(len(waiting)+1, r))
 		case r.Attendance == store.Venue:

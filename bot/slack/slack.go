@@ -25,6 +25,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
+	"github.com/amamibot/amamibot/export"
 	"github.com/amamibot/amamibot/store"
 )
 
@@ -40,6 +41,7 @@ type Store interface {
 	Owner(ctx context.Context, userID string) (store.Owner, error)
 	UserRegistrations(ctx context.Context, userID string, now time.Time) ([]store.Registration, error)
 	UserBookings(ctx context.Context, userID string, now time.Time) ([]store.Booking, error)
+	export.Source
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 

@@ -62,11 +62,16 @@ const (
 		"`/amami requests` 承認待ちの紹介依頼\n" +
 		"`/amami bookings` 今後の個別相談の予約\n" +
 		"`/amami handoffs` 対応中・対応待ちのスタッフ対応と経過時間\n" +
-		"`/amami questions` ボットが答えられなかった質問とスタッフへの依頼（FAQ に足すときは `amamibot export questions` と `amamibot import faq`）"
+		"`/amami questions` ボットが答えられなかった質問とスタッフへの依頼（FAQ に足すときは `amamibot export questions` と `amamibot import faq`）\n" +
+		"`/amami export registrations [セミナーID]`（bookings・matches・questions も）CSV をこのチャンネルに投稿"
 	refusedTeam    = "申し訳ありません。amamibot は導入したワークスペースでのみお使いいただけます。"
 	refusedChannel = "申し訳ありません。amamibot の操作はスタッフ用チャンネル <#%s> でお願いします。"
 	commandFailed  = "読み込めませんでした。少し時間をおいて、もう一度お試しください。"
 	truncated      = "…ほか%d件"
+
+	exportUsage  = "書き出す記録を指定してください: `/amami export registrations [セミナーID]`、`bookings`、`matches`、`questions`"
+	exportPosted = "%s（%d件）の CSV をこのチャンネルに投稿しました。Excel でそのまま開けます。"
+	exportFailed = "CSV を投稿できませんでした。アプリに `files:write` の権限があるか確かめて、もう一度お試しください。"
 
 	seminarsHeader = "*今後のセミナー*（%d件）"
 	seminarsNone   = "予定されているセミナーはありません。"
@@ -84,6 +89,7 @@ const (
 	rosterNone     = "まだ申し込みはありません。"
 	rosterEntry    = "%d. %s（%s）"
 	rosterNoCo     = "%d. %s"
+	rosterOffered  = "%s — 席をご案内中（%s まで）"
 	rosterCanceled = "キャンセル済み: %d件"
 
 	requestsHeader = "*承認待ちの紹介依頼*（%d件）"
@@ -199,4 +205,9 @@ const (
 var mediaNames = map[string]string{
 	"sticker": "スタンプ", "image": "画像", "video": "動画", "audio": "音声", "file": "ファイル", "location": "位置情報",
 	"button": "ボタン操作",
+}
+
+// exportTitles name the exports of /amami export, for the file and the answer.
+var exportTitles = map[string]string{
+	"registrations": "セミナー申込者", "bookings": "個別相談の予約", "matches": "紹介依頼", "questions": "答えられなかった質問",
 }

@@ -7,8 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
+	"github.com/amamibot/amamibot/export"
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/postgres"
@@ -31,7 +31,7 @@ func withStore(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c, store.Options{Logger: logger})
+	st, err := openStore(ctx, c, store.Options{Logger: logger, Reminders: c.Reminders, OfferWindow: c.OfferWindow})
 	if err != nil {
 		return err
 	}
@@ -70,12 +70,6 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
-	exporters := map[string]func(context.Context, store.Store, *time.Location) ([]string, [][]string, error){
-		"registrations": exportRegistrations,
-		"bookings":      exportBookings,
-		"matches":       exportMatches,
-		"questions":     exportQuestions,
-	}
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	excel := fs.Bool("excel", false, "write for Excel: a UTF-8 BOM and CRLF line ends")
 	fs.SetOutput(io.Discard) // run prints the usage, to its own stderr
@@ -83,15 +77,15 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("%s: %w: %w", fs.Name(), err, errUsage)
 	}
 	args = fs.Args()
-	if len(args) != 1 || exporters[args[0]] == nil {
+	if len(args) != 1 || export.Kinds[args[0]] == nil {
 		return fmt.Errorf("export needs what to export (registrations, bookings, matches or questions), such as: export [--excel] registrations: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(c config, st store.Store) error {
-		header, rows, err := exporters[args[0]](ctx, st, c.Loc)
+		table, err := export.Kinds[args[0]](ctx, st, c.Loc, "")
 		if err != nil {
 			return err
 		}
-		return writeCSV(stdout, header, rows, *excel)
+		return table.Write(stdout, *excel)
 	})
 }
 

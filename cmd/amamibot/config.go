@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/store"
 )
 
 // config is the server's configuration, read from the environment (docs/ARCHITECTURE.md §6).
@@ -38,10 +39,18 @@ type config struct {
 
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// PublicURL is where people reach the server; with CalendarSecret it
+	// makes the signed .ics links of 「カレンダーに追加」.
+	PublicURL      string
+	CalendarSecret string
 
 	Loc *time.Location
 	// Retention is how long problem texts and inbox events are kept.
 	Retention time.Duration
+	// Reminders are the seminar reminders each registration schedules.
+	Reminders []store.Reminder
+	// OfferWindow is how long a seat offered to the waitlist is held.
+	OfferWindow time.Duration
 }
 
 // loadConfig reads and checks the environment. Every error says what to change.
@@ -62,6 +71,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SlackAppToken:      getenv("SLACK_APP_TOKEN"),
 		MetricsToken:       getenv("METRICS_TOKEN"),
 		StaffHours:         orDefault(getenv("STAFF_HOURS"), flows.DefaultStaffHours),
+		PublicURL:          getenv("PUBLIC_URL"),
+		CalendarSecret:     getenv("CALENDAR_SECRET"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -106,6 +117,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("HANDOFF_IDLE_HOURS %q must be a number of hours between 1 and 720 (how long a conversation with staff stays open without messages)", getenv("HANDOFF_IDLE_HOURS")))
 	}
 	c.HandoffIdle = time.Duration(idleHours) * time.Hour
+	c.Reminders = store.DefaultReminders
+	if v := getenv("SEMINAR_REMINDERS"); v != "" {
+		if c.Reminders, err = store.ParseReminders(v); err != nil {
+			errs = append(errs, fmt.Errorf("SEMINAR_REMINDERS: %w (default: 72h,24h,1h online; none for no reminder)", err))
+		}
+	}
+	switch u, err := url.Parse(c.PublicURL); {
+	case c.PublicURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == ""):
+		errs = append(errs, fmt.Errorf("PUBLIC_URL %q must be the server's address as people reach it, such as https://bot.example.jp", c.PublicURL))
+	case (c.PublicURL == "") != (c.CalendarSecret == ""):
+		errs = append(errs, errors.New("PUBLIC_URL and CALENDAR_SECRET go together (the .ics links of カレンダーに追加): set both, or neither"))
+	case c.CalendarSecret != "" && len(c.CalendarSecret) < 32:
+		errs = append(errs, errors.New("CALENDAR_SECRET must be at least 32 characters (it signs the .ics links), such as the output of: openssl rand -hex 32"))
+	}
+	c.OfferWindow, err = time.ParseDuration(orDefault(getenv("OFFER_WINDOW"), store.DefaultOfferWindow.String()))
+	if err != nil || c.OfferWindow < 10*time.Minute || c.OfferWindow > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("OFFER_WINDOW %q must be a duration between 10m and 168h, such as 12h (how long a seat offered to the waitlist is held)", getenv("OFFER_WINDOW")))
+	}
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TZ_DISPLAY %q is not a time zone name such as Asia/Tokyo", getenv("TZ_DISPLAY")))

@@ -99,6 +99,10 @@ var configErrors = []struct {
 		[]string{"RETENTION_DAYS", "between 1 and 3650"}},
 	{"hand-off idle not hours", env{"HANDOFF_IDLE_HOURS": "1d"},
 		[]string{"HANDOFF_IDLE_HOURS", "between 1 and 720"}},
+	{"calendar secret without PUBLIC_URL", env{"CALENDAR_SECRET": strings.Repeat("k", 32)}, []string{"PUBLIC_URL and CALENDAR_SECRET go together"}},
+	{"calendar secret too short", env{"PUBLIC_URL": "https://bot.example.jp", "CALENDAR_SECRET": "short"}, []string{"CALENDAR_SECRET", "32"}},
+	{"offer window too short", env{"OFFER_WINDOW": "1m"}, []string{"OFFER_WINDOW", `"1m"`, "12h"}},
+	{"reminder not a duration", env{"SEMINAR_REMINDERS": "72h,前日"}, []string{"SEMINAR_REMINDERS", `"前日"`, "72h,24h,1h online"}},
 	{"several at once", env{"ADDR": "8080", "LINE_CHANNEL_SECRET": secretValue, "TZ_DISPLAY": "JST+9"},
 		[]string{"ADDR", "LINE_CHANNEL_ACCESS_TOKEN", "TZ_DISPLAY"}},
 }

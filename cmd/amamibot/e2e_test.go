@@ -28,7 +28,8 @@ const (
 	saysMine         = "お申し込み中の" // セミナーです。/ セミナーと個別相談です。
 	saysCancelAsk    = "次のお申し込みを取り消します。"
 	saysCancelled    = "お申し込みを取り消しました。"
-	saysPromoted     = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
+	saysOffered      = "キャンセル待ちのセミナーの会場に空きが出ました。"
+	saysClaimed      = "ありがとうございます。会場でのご参加が確定しました。"
 	dxTitle          = "観光DXセミナー 予約とSNSで選ばれる宿へ"
 	dxVenue          = "奄美市AiAiひろば 2階 会議室"
 	dxURL            = "https://meet.example.jp/amami-dx"
@@ -246,10 +247,14 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 	check(u.choose(ask, "取り消す", saysCancelled))
 
 	news, err := first.u.waitAnswer(before)
-	news = check(expect(news, err, saysPromoted))
+	news = check(expect(news, err, saysOffered))
 	if news[0].Via != "push" || !strings.Contains(news[0].Text, "会場: "+dxVenue) {
-		t.Errorf("the promoted attendee was told by %s:\n%swant a push naming the venue", news[0].Via, news)
+		t.Errorf("the first waitlisted attendee was told by %s:\n%swant a push offering the seat at the venue", news[0].Via, news)
 	}
+	if r := byName(t, exported(t, e))[first.name][0]; r["status"] != "offered" || r["offer_expires_at"] == "" {
+		t.Errorf("%s holds the offer but is %s (until %q) in the export", first.name, r["status"], r["offer_expires_at"])
+	}
+	check(first.u.choose(news, "参加する", saysClaimed))
 	// Someone who comes later is told at once that the venue is full.
 	late := &attempt{u: newUser(t.Context(), fake, ab...), name: "参加者 遅刻", wants: "キャンセル待ち"}
 	if err := registerAtVenue(late); err != nil {
@@ -263,7 +268,7 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 		t.Errorf("%s cancelled but is %s in the export", leaving.name, r["status"])
 	}
 	if r := after[first.name][0]; r["attendance"] != "venue" || r["status"] != "confirmed" {
-		t.Errorf("%s was promoted but is %s %s in the export", first.name, r["attendance"], r["status"])
+		t.Errorf("%s claimed the seat but is %s %s in the export", first.name, r["attendance"], r["status"])
 	}
 	for _, a := range waiting {
 		if r := after[a.name][0]; r["status"] != "waitlisted" || len(fake.Messages(a.u.id)) != heard[a] {
@@ -280,7 +285,7 @@ func TestHundredAttendeesTwoReplicas(t *testing.T) {
 		}
 	}
 	if venue != venueSeats {
-		t.Errorf("%d confirmed venue registrations after the cancellation, the promotion and the latecomer, want %d", venue, venueSeats)
+		t.Errorf("%d confirmed venue registrations after the cancellation, the claim and the latecomer, want %d", venue, venueSeats)
 	}
 
 	for _, s := range replicas {

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/amamibot/amamibot/store"
 )
 
 var (
-	faqColumns      = []string{"id", "questions", "answer"}
-	questionColumns = []string{"asked_at", "kind", "text", "user_id"}
+	faqColumns = []string{"id", "questions", "answer"}
 )
 
 func parseFAQ(rec []string) (store.FAQ, error) {
@@ -50,19 +48,4 @@ func importFAQ(ctx context.Context, st store.Store, file string) (int, error) {
 		return 0, fmt.Errorf("%s: nothing imported: %w", file, err)
 	}
 	return len(rows), nil
-}
-
-// exportQuestions lists what people asked that the bot could not answer,
-// and their requests to talk to staff, so that staff can answer and add to
-// the FAQ.
-func exportQuestions(ctx context.Context, st store.Store, loc *time.Location) ([]string, [][]string, error) {
-	qs, err := st.AllQuestions(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	var rows [][]string
-	for _, q := range qs {
-		rows = append(rows, []string{timeIn(q.AskedAt, loc), q.Kind, q.Text, q.UserID})
-	}
-	return questionColumns, rows, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amamibot/amamibot/export"
 	"github.com/amamibot/amamibot/store"
 )
 
@@ -102,7 +103,7 @@ func TestExportQuestions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		questionColumns,
+		export.QuestionColumns,
 		{"2026-12-01T10:30:00+09:00", "unanswered", "'=ペットは連れて行けますか", "U1"},
 		{"2026-12-01T10:31:00+09:00", "staff", "人と話したいです", "U2"},
 	}

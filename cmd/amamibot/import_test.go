@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amamibot/amamibot/export"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/sqlite"
 )
@@ -227,7 +228,7 @@ func TestExportRegistrations(t *testing.T) {
 	dir := t.TempDir()
 	e := env{"DATA_DIR": dir}
 	out, _, err := amamibot(t, e, "export", "registrations")
-	if err != nil || out != strings.Join(registrationColumns, ",")+"\n" {
+	if err != nil || out != strings.Join(export.RegistrationColumns, ",")+"\n" {
 		t.Fatalf("export of an empty store: %q, %v; want the header alone", out, err)
 	}
 	if _, err := importSeminarsFile(t, e,
@@ -263,8 +264,8 @@ func TestExportRegistrations(t *testing.T) {
 	if err != nil {
 		t.Fatalf("export is not CSV: %v\n%s", err, out)
 	}
-	if !slices.Equal(records[0], registrationColumns) {
-		t.Errorf("header %q, want %q", records[0], registrationColumns)
+	if !slices.Equal(records[0], export.RegistrationColumns) {
+		t.Errorf("header %q, want %q", records[0], export.RegistrationColumns)
 	}
 	type row struct{ seminar, title, attendance, status, name, company string }
 	var rows []row

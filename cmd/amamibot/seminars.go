@@ -17,7 +17,8 @@ import (
 var (
 	seminarColumns = []string{"id", "title", "starts_at", "ends_at", "venue", "online_url", "capacity"}
 	// Optional: answered when people ask about the fee or the content.
-	seminarOptional = []string{"fee", "description"}
+	// series: the seminar's dates share it, for 「日程を変更したい」 (empty: the title).
+	seminarOptional = []string{"fee", "description", "series"}
 )
 
 // maxCapacity bounds a seminar's venue seats: the programme's halls hold a few
@@ -48,7 +49,7 @@ func parseSeminar(rec []string) (store.Seminar, error) {
 	for i := range rec {
 		rec[i] = strings.TrimSpace(rec[i])
 	}
-	s := store.Seminar{ID: rec[0], Title: rec[1], Venue: rec[4], OnlineURL: rec[5], Fee: rec[7], Description: rec[8]}
+	s := store.Seminar{ID: rec[0], Title: rec[1], Venue: rec[4], OnlineURL: rec[5], Fee: rec[7], Description: rec[8], Series: rec[9]}
 	var err error
 	switch {
 	case s.ID == "":

@@ -19,6 +19,7 @@ import (
 
 	"github.com/amamibot/amamibot/bot"
 	slackbot "github.com/amamibot/amamibot/bot/slack"
+	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -53,12 +54,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	workers := river.NewWorkers()
 	st, err := openStore(ctx, c, store.Options{
 		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
+		Reminders: c.Reminders, OfferWindow: c.OfferWindow,
 	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	river.AddWorker(workers, &bot.PurgeWorker{Store: st, Retention: c.Retention, Logger: logger})
+	river.AddWorker(workers, &bot.OfferExpiryWorker{Store: st})
 	if *demo {
 		if err := seedDemo(ctx, st, time.Now(), c.Loc, logger); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
@@ -99,12 +102,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
-		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
+		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention, Reminders: c.Reminders,
+		Calendar: calendar.Links{Base: c.PublicURL, Secret: []byte(c.CalendarSecret)},
 	}
 	if c.slackEnabled() {
 		// Staff answer users in Slack threads.
 		flow.Handoffs, flow.Staff = st, flows.Staff{Hours: c.StaffHours, Idle: c.HandoffIdle}
 	}
+	mux.Handle("GET /calendar/{file}", &calendar.Handler{Links: flow.Calendar, Registrations: st, Logger: logger})
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	var profiles slackbot.Profiles
 	if c.lineEnabled() {

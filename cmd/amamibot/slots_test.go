@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amamibot/amamibot/export"
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 )
@@ -117,7 +118,7 @@ func TestExportBookingsAndMatches(t *testing.T) {
 	})
 
 	bookings := exportRows(t, e, "bookings")
-	if len(bookings) != 2 || strings.Join(bookings[0], ",") != strings.Join(bookingColumns, ",") {
+	if len(bookings) != 2 || strings.Join(bookings[0], ",") != strings.Join(export.BookingColumns, ",") {
 		t.Fatalf("export bookings:\n%v\nwant the header and one booking", bookings)
 	}
 	b := bookings[1]
@@ -126,7 +127,7 @@ func TestExportBookingsAndMatches(t *testing.T) {
 	}
 
 	matches := exportRows(t, e, "matches")
-	if len(matches) != 2 || strings.Join(matches[0], ",") != strings.Join(matchColumns, ",") {
+	if len(matches) != 2 || strings.Join(matches[0], ",") != strings.Join(export.MatchColumns, ",") {
 		t.Fatalf("export matches:\n%v\nwant the header and one request", matches)
 	}
 	m := matches[1]

@@ -321,7 +321,7 @@ func checkRegistrations(rep *chaosReport, export []byte, done map[string]bool, c
 			if rec[col["attendance"]] == "venue" {
 				seats[seminar]++
 			}
-		case "waitlisted":
+		case "waitlisted", "offered": // offered: waitlisted, holding a freed seat
 			rep.Waitlisted++
 		default:
 			continue

@@ -36,22 +36,27 @@ import (
 var migrations embed.FS
 
 // Store is the embedded store.Store: store/sqlstore on one SQLite file,
-// with the data directory locked for this process.
+// with the data directory locked when this process works jobs.
 type Store struct {
 	*sqlstore.Store
-	lock *os.File // holds the flock on dir/lock
+	lock *os.File // holds the flock on dir/lock; nil for a command
 }
 
 // Open opens the store in dir (creating it if needed), applies River's and
 // the store's migrations, and prepares a River client with the workers in
-// opts. It fails when another process has dir open.
+// opts. With workers (a server), it fails when another server has dir open;
+// without (a command), it opens alongside the server, and the jobs it
+// inserts wait for the server to work them.
 func Open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create DATA_DIR: %w", err)
 	}
-	lock, err := lockDir(dir)
-	if err != nil {
-		return nil, err
+	var lock *os.File
+	if opts.Workers != nil {
+		var err error
+		if lock, err = lockDir(dir); err != nil {
+			return nil, err
+		}
 	}
 	// BEGIN IMMEDIATE: a transaction takes the write lock when it starts,
 	// never halfway through.
@@ -59,14 +64,14 @@ func Open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 		"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		lock.Close()
+		unlock(lock)
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.SetMaxOpenConns(1)
 	s, err := sqlstore.Open(ctx, db, dialect(db), opts)
 	if err != nil {
 		db.Close()
-		lock.Close()
+		unlock(lock)
 		return nil, err
 	}
 	return &Store{Store: s, lock: lock}, nil
@@ -89,8 +94,8 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 ) STRICT`,
 		RecordMigration: `INSERT INTO schema_migrations (version, name, applied_at)
 VALUES ($1, '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
-		// One connection, and the data directory locked for this process:
-		// transactions already run one at a time.
+		// One connection, and transactions that take the file's write lock
+		// when they begin: transactions run one at a time, across processes.
 		Time: func(t time.Time) any { return t.UTC().Format(sqlstore.TimeLayout) },
 		List: func(list []string) any {
 			if list == nil {
@@ -124,7 +129,9 @@ func (d jsonList) Scan(v any) error {
 
 // lockDir takes an exclusive flock on dir/lock, which the kernel releases
 // when the process ends, however it ends. The file holds the owner's pid
-// for the error message.
+// for the error message. Only servers take it: a second server would work
+// the same jobs and poll the same file, while a command only reads and
+// writes records in transactions of its own.
 func lockDir(dir string) (*os.File, error) {
 	path := filepath.Join(dir, "lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
@@ -135,7 +142,7 @@ func lockDir(dir string) (*os.File, error) {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			pid, _ := os.ReadFile(path)
-			return nil, fmt.Errorf("DATA_DIR %s is in use by another amamibot process (pid %s): stop it, or set another DATA_DIR",
+			return nil, fmt.Errorf("DATA_DIR %s is in use by another amamibot server (pid %s): stop it, or set another DATA_DIR (import and export work while it runs)",
 				dir, cmp.Or(strings.TrimSpace(string(pid)), "unknown"))
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
@@ -146,9 +153,17 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
+// unlock releases the data directory, if this process locked it: closing
+// the file releases the flock.
+func unlock(lock *os.File) error {
+	if lock == nil {
+		return nil
+	}
+	return lock.Close()
+}
+
 // Close closes the store and releases the data directory.
 func (s *Store) Close() error {
 	err := s.Store.Close()
-	// Closing the file releases the flock.
-	return errors.Join(err, s.lock.Close())
+	return errors.Join(err, unlock(s.lock))
 }

@@ -63,23 +63,39 @@ func TestMigrationsTwice(t *testing.T) {
 	}
 }
 
+// TestDataDirLock: a second server on a data dir in use is refused with the
+// first one's pid, while a command (no workers) opens alongside it and its
+// writes reach the server.
 func TestDataDirLock(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	dir := t.TempDir()
-	s := open(t, dir, store.Options{})
-	_, err := sqlite.Open(context.Background(), dir, store.Options{})
+	server := store.Options{Workers: river.NewWorkers()}
+	s := open(t, dir, server)
+	_, err := sqlite.Open(ctx, dir, server)
 	if err == nil {
-		t.Fatal("second Open of a data dir in use: no error")
+		t.Fatal("second server on a data dir in use: no error")
 	}
 	pid := fmt.Sprint(os.Getpid())
-	if msg := err.Error(); !strings.Contains(msg, "in use by another amamibot process") || !strings.Contains(msg, pid) {
-		t.Errorf("second Open: %q, want it to name the process (pid %s)", msg, pid)
+	if msg := err.Error(); !strings.Contains(msg, "in use by another amamibot server") || !strings.Contains(msg, pid) {
+		t.Errorf("second server: %q, want it to name the process (pid %s)", msg, pid)
 	}
-	if err := s.Ping(context.Background()); err != nil {
-		t.Errorf("first store after the failed Open: %v", err)
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("first store after the refused server: %v", err)
+	}
+
+	cmd := open(t, dir, store.Options{})
+	now := time.Now().UTC()
+	sem := store.Seminar{ID: "s", Title: "セミナー", StartsAt: now.Add(time.Hour), EndsAt: now.Add(2 * time.Hour), Venue: "名瀬", Capacity: 3}
+	if err := cmd.UpsertSeminars(ctx, []store.Seminar{sem}); err != nil {
+		t.Fatalf("a command's import while the server runs: %v", err)
+	}
+	closeStore(t, cmd)
+	if got, err := s.Seminar(ctx, "s"); err != nil || got.Capacity != 3 {
+		t.Errorf("the server reads the command's seminar as %+v, %v", got, err)
 	}
 	closeStore(t, s)
-	closeStore(t, open(t, dir, store.Options{})) // released by Close
+	closeStore(t, open(t, dir, server)) // released by Close
 }
 
 // TestRestartLosesNothing: records, sessions, unhandled events and their

@@ -4,15 +4,15 @@ package sqlstore
 // own; the schemas are in each backend's migrations.
 
 const (
-	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked, s.fee, s.description`
+	seminarColumns = `s.id, s.title, s.starts_at, s.ends_at, s.venue, s.online_url, s.capacity, s.booked, s.fee, s.description, s.series`
 
 	upsertSeminar = `
-INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity, fee, description)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO seminars (id, title, starts_at, ends_at, venue, online_url, capacity, fee, description, series)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
     venue = excluded.venue, online_url = excluded.online_url, capacity = excluded.capacity,
-    fee = excluded.fee, description = excluded.description`
+    fee = excluded.fee, description = excluded.description, series = excluded.series`
 
 	selectSeminar = `SELECT ` + seminarColumns + ` FROM seminars s WHERE s.id = $1`
 
@@ -29,7 +29,7 @@ LIMIT $2`
 
 	registrationSelect = `
 SELECT r.id, r.seminar_id, r.user_id, r.attendance, r.name, r.company, r.status, r.created_at, r.updated_at,
-    ` + seminarColumns + `
+    r.offer_expires_at, ` + seminarColumns + `
 FROM registrations r JOIN seminars s ON s.id = r.seminar_id`
 
 	selectRegistration = registrationSelect + ` WHERE r.id = $1`
@@ -56,17 +56,18 @@ RETURNING id`
 	// lockActiveRegistration locks the registration being cancelled, so a
 	// concurrent second cancellation waits and then finds nothing.
 	lockActiveRegistration = `
-SELECT seminar_id, attendance, status FROM registrations
+SELECT seminar_id, attendance, status, offer_expires_at FROM registrations
 WHERE id = $1 AND user_id = $2 AND status <> 'cancelled'
 FOR UPDATE`
 
 	setRegistrationStatus = `UPDATE registrations SET status = $2, updated_at = $3 WHERE id = $1`
 
 	// SKIP LOCKED: a waitlisted registration locked by someone else (being
-	// cancelled, or promoted by a concurrent cancellation) is passed over.
+	// cancelled, or offered a seat by a concurrent cancellation) is passed
+	// over, and so is one already holding an offer.
 	lockFirstWaitlisted = `
 SELECT id FROM registrations
-WHERE seminar_id = $1 AND status = 'waitlisted'
+WHERE seminar_id = $1 AND status = 'waitlisted' AND offer_expires_at IS NULL
 ORDER BY created_at, id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`

@@ -7,18 +7,16 @@ import (
 	"math"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/amamibot/amamibot/store"
 )
 
 // UpsertSeminars creates or updates the seminars in one transaction; seats
-// an update adds go to the waitlist, first come first.
+// an update adds are offered to the waitlist, first come first.
 func (v view) UpsertSeminars(ctx context.Context, seminars []store.Seminar) error {
 	err := v.inTx(ctx, func(tx view) error {
 		for _, m := range seminars {
 			_, err := tx.exec(ctx, upsertSeminar, m.ID, m.Title, tx.t(m.StartsAt), tx.t(m.EndsAt), m.Venue, m.OnlineURL, m.Capacity,
-				m.Fee, m.Description)
+				m.Fee, m.Description, m.Series)
 			if err != nil {
 				return fmt.Errorf("seminar %q: %w", m.ID, err)
 			}
@@ -26,11 +24,11 @@ func (v view) UpsertSeminars(ctx context.Context, seminars []store.Seminar) erro
 		now := time.Now()
 		for _, m := range seminars {
 			for {
-				promoted, err := tx.promote(ctx, m.ID, now)
+				offered, err := tx.offer(ctx, m.ID, now)
 				if err != nil {
-					return fmt.Errorf("seminar %q: promote the waitlist: %w", m.ID, err)
+					return fmt.Errorf("seminar %q: offer seats to the waitlist: %w", m.ID, err)
 				}
-				if promoted == 0 {
+				if offered == 0 {
 					break
 				}
 			}
@@ -127,7 +125,7 @@ func (v view) register(ctx context.Context, req store.RegisterRequest) (store.Re
 		if err != nil || reg.Status != store.Confirmed {
 			return err
 		}
-		return tx.insertJobs(ctx, reminder(now, reg.Seminar, reg.ID)...)
+		return tx.insertJobs(ctx, tx.reminders(now, reg.Seminar, reg.Attendance, reg.ID)...)
 	})
 	switch {
 	case errors.Is(err, store.ErrAlreadyRegistered):
@@ -157,27 +155,22 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 			seminarID  string
 			attendance store.Attendance
 			status     store.RegStatus
+			offer      time.Time
 		)
-		if err := tx.row(ctx, lockActiveRegistration, []any{id, userID}, &seminarID, &attendance, &status); err != nil {
+		if err := tx.row(ctx, lockActiveRegistration, []any{id, userID}, &seminarID, &attendance, &status, timeDest{&offer}); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, setRegistrationStatus, id, store.Canceled, tx.t(now)); err != nil {
 			return err
 		}
-		if attendance == store.Venue && status == store.Confirmed {
-			if _, err := tx.exec(ctx, releaseSeat, seminarID); err != nil {
+		if err := tx.cancelReminders(ctx, id); err != nil {
+			return err
+		}
+		// A confirmed venue seat, or one held by an offer, goes to the next.
+		if attendance == store.Venue && (status == store.Confirmed || !offer.IsZero()) {
+			var err error
+			if res.Offered, err = tx.passSeat(ctx, seminarID, now); err != nil {
 				return err
-			}
-			promoted, err := tx.promote(ctx, seminarID, now)
-			if err != nil {
-				return err
-			}
-			if promoted != 0 {
-				p, err := tx.Registration(ctx, promoted)
-				if err != nil {
-					return err
-				}
-				res.Promoted = &p
 			}
 		}
 		// Read last, so its seminar shows the seats as they now are.
@@ -189,43 +182,6 @@ func (v view) CancelRegistration(ctx context.Context, userID string, id int64, n
 		return store.CancelResult{}, fmt.Errorf("cancel registration %d: %w", id, err)
 	}
 	return res, nil
-}
-
-// promote gives a free venue seat, if there is one, to the first waitlisted
-// attendee and tells them (PromotedArgs, and ReminderArgs). It returns the
-// promoted registration's ID, or 0.
-func (v view) promote(ctx context.Context, seminarID string, now time.Time) (int64, error) {
-	var id int64
-	err := v.row(ctx, lockFirstWaitlisted, []any{seminarID}, &id)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	// Conditional like any other seat: capacity may have been lowered below
-	// the seats booked.
-	m, err := v.Seminar(ctx, seminarID)
-	if err != nil {
-		return 0, err
-	}
-	if took, err := v.takeSeat(ctx, &m); err != nil || !took {
-		return 0, err
-	}
-	if _, err := v.exec(ctx, setRegistrationStatus, id, store.Confirmed, v.t(now)); err != nil {
-		return 0, err
-	}
-	jobs := append([]river.InsertManyParams{{Args: store.PromotedArgs{RegistrationID: id}}}, reminder(now, m, id)...)
-	return id, v.insertJobs(ctx, jobs...)
-}
-
-// reminder is the reminder job of registration id: none when its time has
-// already passed.
-func reminder(now time.Time, m store.Seminar, id int64) []river.InsertManyParams {
-	if !store.ReminderAt(m).After(now) {
-		return nil
-	}
-	return []river.InsertManyParams{{Args: store.ReminderArgs{RegistrationID: id}, InsertOpts: store.ReminderOpts(m)}}
 }
 
 func (v view) Registration(ctx context.Context, id int64) (store.Registration, error) {
@@ -272,11 +228,11 @@ func (v view) SeminarRegistrations(ctx context.Context, seminarID string) ([]sto
 // seminarDest is where a row of seminarColumns goes.
 func seminarDest(m *store.Seminar) []any {
 	return []any{&m.ID, &m.Title, timeDest{&m.StartsAt}, timeDest{&m.EndsAt}, &m.Venue, &m.OnlineURL, &m.Capacity, &m.Booked,
-		&m.Fee, &m.Description}
+		&m.Fee, &m.Description, &m.Series}
 }
 
 // registrationDest is where a row of registrationSelect goes.
 func registrationDest(r *store.Registration) []any {
 	return append([]any{&r.ID, &r.SeminarID, &r.UserID, &r.Attendance, &r.Name, &r.Company, &r.Status,
-		timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt}}, seminarDest(&r.Seminar)...)
+		timeDest{&r.CreatedAt}, timeDest{&r.UpdatedAt}, timeDest{&r.OfferExpiresAt}}, seminarDest(&r.Seminar)...)
 }

@@ -85,6 +85,10 @@ type Store struct {
 	jobs    *river.Client[*sql.Tx]
 	workers *river.Workers
 	queries sync.Map // SQL as written → SQL for the dialect
+	// reminders are the seminar reminders a registration schedules.
+	reminders []store.Reminder
+	// offerWindow is how long a seat offered to the waitlist is held.
+	offerWindow time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -97,7 +101,11 @@ func Open(ctx context.Context, db *sql.DB, d *Dialect, opts store.Options) (*Sto
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, d: d, workers: opts.Workers}
+	s := &Store{db: db, d: d, workers: opts.Workers, reminders: opts.Reminders}
+	if s.reminders == nil {
+		s.reminders = store.DefaultReminders
+	}
+	s.offerWindow = cmp.Or(opts.OfferWindow, store.DefaultOfferWindow)
 	s.view = view{s: s, q: db}
 	if err := s.migrate(ctx, logger); err != nil {
 		return nil, err

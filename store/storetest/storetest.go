@@ -309,6 +309,8 @@ func (l *jobLog) workers() *river.Workers {
 	river.AddWorker(w, record[store.TurnArgs](l))
 	river.AddWorker(w, record[store.ReminderArgs](l))
 	river.AddWorker(w, record[store.PromotedArgs](l))
+	river.AddWorker(w, record[store.OfferArgs](l))
+	river.AddWorker(w, record[store.OfferExpiryArgs](l))
 	river.AddWorker(w, record[store.PushArgs](l))
 	river.AddWorker(w, record[store.HandoffAlertArgs](l))
 	river.AddWorker(w, record[store.HandoffThreadArgs](l))
@@ -662,8 +664,8 @@ func testCancelFreesSeat(t *testing.T, open Opener) {
 	e.seminar("s", 72*time.Hour, 1)
 	r := e.register(e.req("s", "u1", store.Venue), store.Confirmed)
 	res := e.cancel(r, e.now)
-	if res.Promoted != nil {
-		t.Errorf("Promoted = %+v, want nil", res.Promoted)
+	if res.Offered != nil {
+		t.Errorf("Offered = %+v, want nil", res.Offered)
 	}
 	if res.Cancelled.SeminarID != "s" || res.Cancelled.UserID != "u1" {
 		t.Errorf("Cancelled = %+v", res.Cancelled)
@@ -688,20 +690,23 @@ func testCancelPromotes(t *testing.T, open Opener) {
 	e.booked("s", 1)
 
 	res := e.cancel(r, e.now.Add(time.Hour))
-	if res.Promoted == nil {
-		t.Fatal("Promoted = nil, want the first waitlisted")
+	if res.Offered == nil {
+		t.Fatal("Offered = nil, want the first waitlisted")
 	}
-	p := *res.Promoted
-	if p.ID != waiting[0].ID || p.Status != store.Confirmed || p.UserID != "w1" || p.Attendance != store.Venue {
-		t.Errorf("Promoted = %+v, want registration %d confirmed", p, waiting[0].ID)
+	p := *res.Offered
+	if p.ID != waiting[0].ID || !p.HoldsOffer() || p.UserID != "w1" || p.Attendance != store.Venue {
+		t.Errorf("Offered = %+v, want registration %d holding the seat", p, waiting[0].ID)
+	}
+	e.booked("s", 1) // held for w1
+	if p, err := e.s.ClaimOffer(e.ctx, "w1", p.ID, e.now.Add(2*time.Hour)); err != nil || p.Status != store.Confirmed {
+		t.Fatalf("ClaimOffer: %+v, %v; want confirmed", p, err)
 	}
 	e.booked("s", 1)
-	e.status(waiting[0].ID, store.Confirmed)
 	e.status(waiting[2].ID, store.Waitlisted)
 
 	res = e.cancel(p, e.now.Add(time.Hour))
-	if res.Promoted == nil || res.Promoted.ID != waiting[2].ID {
-		t.Errorf("second promotion: %+v, want registration %d", res.Promoted, waiting[2].ID)
+	if res.Offered == nil || res.Offered.ID != waiting[2].ID {
+		t.Errorf("second offer: %+v, want registration %d", res.Offered, waiting[2].ID)
 	}
 	e.booked("s", 1)
 }
@@ -715,11 +720,11 @@ func testCancelNoSeatFreed(t *testing.T, open Opener) {
 	req.Waitlist = true
 	w := e.register(req, store.Waitlisted)
 
-	if res := e.cancel(online, e.now); res.Promoted != nil {
-		t.Errorf("cancelling online promoted %+v", res.Promoted)
+	if res := e.cancel(online, e.now); res.Offered != nil {
+		t.Errorf("cancelling online offered %+v", res.Offered)
 	}
-	if res := e.cancel(w, e.now); res.Promoted != nil {
-		t.Errorf("cancelling a waitlisted registration promoted %+v", res.Promoted)
+	if res := e.cancel(w, e.now); res.Offered != nil {
+		t.Errorf("cancelling a waitlisted registration offered %+v", res.Offered)
 	}
 	e.booked("s", 1)
 }
@@ -744,7 +749,7 @@ func testCancelNotFound(t *testing.T, open Opener) {
 }
 
 // testCancelConcurrent cancels the same registration at once (a double
-// click): one cancellation, one seat freed, one promotion.
+// click): one cancellation, one seat freed, one offer.
 func testCancelConcurrent(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	e.seminar("s", 72*time.Hour, 1)
@@ -764,7 +769,7 @@ func testCancelConcurrent(t *testing.T, open Opener) {
 	e.booked("s", 1)
 	rs, err := e.s.UserRegistrations(e.ctx, "w2", e.now)
 	if err != nil || len(rs) != 1 || rs[0].Status != store.Waitlisted {
-		t.Errorf("w2 after one promotion: %+v, %v; want still waitlisted", rs, err)
+		t.Errorf("w2 after one offer: %+v, %v; want still waitlisted", rs, err)
 	}
 }
 
@@ -885,13 +890,17 @@ func testReminders(t *testing.T, open Opener) {
 	// The reminder time (23 hours ago) is not after now: no reminder.
 	e.register(e.req("other", "u5", store.Venue), store.Confirmed)
 	// Inserting the same reminder again is a no-op (unique by args).
-	if err := e.s.InsertJob(e.ctx, store.ReminderArgs{RegistrationID: venue.ID}, store.ReminderOpts(s)); err != nil {
+	day := 24 * time.Hour
+	if err := e.s.InsertJob(e.ctx, store.ReminderArgs{RegistrationID: venue.ID, Before: day}, store.ReminderOpts(s, day)); err != nil {
 		t.Fatalf("InsertJob(reminder again): %v", err)
 	}
 
+	// Of the default reminders, three days before had passed at past; the
+	// hour before goes to online attendees alone.
 	checkJobs(t, e.drain(),
-		store.ReminderArgs{RegistrationID: venue.ID},
-		store.ReminderArgs{RegistrationID: online.ID},
+		store.ReminderArgs{RegistrationID: venue.ID, Before: day},
+		store.ReminderArgs{RegistrationID: online.ID, Before: day},
+		store.ReminderArgs{RegistrationID: online.ID, Before: time.Hour},
 	)
 }
 
@@ -913,8 +922,8 @@ func testPromotionJobs(t *testing.T, open Opener) {
 			now = past
 		}
 		res := e.cancel(first, now)
-		if res.Promoted == nil || res.Promoted.ID != w.ID {
-			t.Fatalf("cancel in %s: Promoted = %+v, want %d", id, res.Promoted, w.ID)
+		if res.Offered == nil || res.Offered.ID != w.ID {
+			t.Fatalf("cancel in %s: Offered = %+v, want %d", id, res.Offered, w.ID)
 		}
 		promoted = append(promoted, w.ID)
 	}
@@ -923,15 +932,19 @@ func testPromotionJobs(t *testing.T, open Opener) {
 		t.Fatalf("cancel someone else's: err = %v, want ErrNotFound", err)
 	}
 
+	// Both are asked; the window of the offer made at past (12 hours) has
+	// ended, and the one of soon ends when the seminar starts. Reminders
+	// wait for a claim.
 	checkJobs(t, e.drain(),
-		store.PromotedArgs{RegistrationID: promoted[0]},
-		store.PromotedArgs{RegistrationID: promoted[1]},
-		store.ReminderArgs{RegistrationID: promoted[1]},
+		store.OfferArgs{RegistrationID: promoted[0]},
+		store.OfferArgs{RegistrationID: promoted[1]},
+		store.OfferExpiryArgs{RegistrationID: promoted[1]},
 	)
 }
 
 // testMoreSeatsPromote raises a full seminar's capacity by re-importing it:
-// the new seats go to the waitlist in order, in the import's transaction.
+// the new seats are offered to the waitlist in order, in the import's
+// transaction.
 func testMoreSeatsPromote(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	e.startJobs()
@@ -948,14 +961,16 @@ func testMoreSeatsPromote(t *testing.T, open Opener) {
 	if err := e.s.UpsertSeminars(e.ctx, []store.Seminar{sem}); err != nil {
 		t.Fatalf("UpsertSeminars: %v", err)
 	}
-	e.booked("s", 3)
-	e.status(waiting[0].ID, store.Confirmed)
-	e.status(waiting[1].ID, store.Confirmed)
-	e.status(waiting[2].ID, store.Waitlisted)
-	// The reminders are scheduled two days on and do not run here.
+	e.booked("s", 3) // two seats held for the offers
+	for i, w := range waiting {
+		if r, err := e.s.Registration(e.ctx, w.ID); err != nil || r.HoldsOffer() != (i < 2) || r.Status != store.Waitlisted {
+			t.Errorf("waitlisted %d after the new seats: %+v, %v; want an offer for the first two", i, r, err)
+		}
+	}
+	// The offers' windows end in 12 hours.
 	checkJobs(t, e.drain(),
-		store.PromotedArgs{RegistrationID: waiting[0].ID},
-		store.PromotedArgs{RegistrationID: waiting[1].ID},
+		store.OfferArgs{RegistrationID: waiting[0].ID},
+		store.OfferArgs{RegistrationID: waiting[1].ID},
 	)
 }
 

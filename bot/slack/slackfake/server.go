@@ -78,6 +78,7 @@ type Server struct {
 	faults           map[string][]Fault
 	down             *Fault
 	socket           *socket
+	files            []*File // reserved by files.getUploadURLExternal
 }
 
 // Option configures a Server.
@@ -114,6 +115,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("POST /api/{method}", s.serveAPI)
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
 	mux.HandleFunc("GET /socket", s.socket.serve)
+	mux.HandleFunc("POST /upload/{id}", s.serveUpload)
 	s.http = httptest.NewServer(mux)
 	s.URL = s.http.URL
 	s.APIURL = s.URL + "/api/"
@@ -197,6 +199,9 @@ var methods = map[string]method{
 	"chat.postEphemeral":    (*Server).postEphemeral,
 	"conversations.history": (*Server).history,
 	"apps.connections.open": (*Server).openConnection,
+
+	"files.getUploadURLExternal":   (*Server).getUploadURL,
+	"files.completeUploadExternal": (*Server).completeUpload,
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,11 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestOffers(t *testing.T) {
+	storetest.RunOffers(t, storetest.OpenPostgres)
+}

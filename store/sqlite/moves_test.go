@@ -1,0 +1,11 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestMoves(t *testing.T) {
+	storetest.RunMoves(t, storetest.OpenSQLite)
+}
