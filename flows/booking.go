@@ -105,7 +105,9 @@ func startDecidedBooking(t *turn, introID string) ([]Reply, error) {
 	return startBooking(t)
 }
 
-// startRetry shows other candidates for a declined introduction's problem.
+// startRetry shows other candidates for a declined introduction's problem:
+// not those declined for it, and counted in the funnel with the problem,
+// not as a new one.
 func startRetry(t *turn, introID string) ([]Reply, error) {
 	id, err := strconv.ParseInt(introID, 10, 64)
 	if err != nil {
@@ -118,7 +120,14 @@ func startRetry(t *turn, introID string) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("introduction %d: %w", id, err)
 	}
-	return suggest(t, intro.Problem)
+	declined, err := t.bot.Intros.DeclinedTalents(t.ctx, t.UserID, intro.Problem)
+	if err != nil {
+		return nil, fmt.Errorf("declined talents: %w", err)
+	}
+	t.next = Session{Flow: "intake", Data: map[string]string{
+		"problem": intro.Problem, "declined": strings.Join(declined, "\n"), "shown": "1",
+	}}
+	return suggestAgain(t)
 }
 
 func modeText(s store.Slot) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -32,6 +33,7 @@ const (
 	inRequestLabel   = "依頼する"
 	inRequestedText  = "ご依頼を受け付けました。担当スタッフが内容を確認し、こちらでご連絡します。"
 	inAlreadyText    = "この方へのご紹介は、すでにご依頼いただいています。スタッフからのご連絡をお待ちください。"
+	inDeclinedText   = "申し訳ありません。この方へのご紹介は、今回は見送りとなりました。ほかの方からお選びください。"
 	consultLabel     = "相談する"
 	suggestionsShown = 5
 	maxProblemRunes  = 5000
@@ -53,6 +55,7 @@ type IntroStore interface {
 	Owner(ctx context.Context, userID string) (store.Owner, error)
 	SaveOwner(ctx context.Context, o store.Owner) error
 	RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error)
+	DeclinedTalents(ctx context.Context, userID, problem string) ([]string, error)
 }
 
 var intakeSteps = map[string]stepFunc{
@@ -93,10 +96,16 @@ func suggest(t *turn, text string) ([]Reply, error) {
 	text = truncate(strings.TrimSpace(text), maxProblemRunes)
 	t.next = Session{Flow: "intake", Data: map[string]string{"problem": text}}
 	t.record("problem_described")
+	return suggestAgain(t)
+}
+
+// suggestAgain searches for the session's problem, leaving out the
+// professionals staff declined for it.
+func suggestAgain(t *turn) ([]Reply, error) {
 	if t.bot.Matcher == nil {
 		return t.menu(inNoneText), nil
 	}
-	res := t.bot.Matcher.Search(text, suggestionsShown)
+	res := t.search(suggestionsShown)
 	if !res.Confident {
 		return clarify(t, res), nil
 	}
@@ -122,7 +131,7 @@ func pickCategory(t *turn) ([]Reply, error) {
 	if data, ok := t.selection(); ok {
 		if code, isCategory := strings.CutPrefix(data, categoryPrefix); isCategory {
 			t.set("category", code)
-			return showCandidates(t, t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, suggestionsShown), 0)
+			return showCandidates(t, t.search(suggestionsShown), 0)
 		}
 	}
 	if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
@@ -132,12 +141,27 @@ func pickCategory(t *turn) ([]Reply, error) {
 	return t.offStep(missText)
 }
 
-// search runs the owner's search again (for 他の候補), within the chosen field if any.
+// search runs the owner's search (again, for 他の候補), within the chosen
+// field if any, without the professionals staff declined for the problem.
 func (t *turn) search(k int) match.Result {
+	declined := t.declined()
+	var res match.Result
 	if code := t.next.Data["category"]; code != "" {
-		return t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, k)
+		res = t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, k+len(declined))
+	} else {
+		res = t.bot.Matcher.Search(t.next.Data["problem"], k+len(declined))
 	}
-	return t.bot.Matcher.Search(t.next.Data["problem"], k)
+	res.Candidates = slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool { return slices.Contains(declined, c.Talent.ID) })
+	res.Candidates = res.Candidates[:min(k, len(res.Candidates))]
+	return res
+}
+
+// declined lists the professionals staff declined for the session's problem.
+func (t *turn) declined() []string {
+	if t.next.Data["declined"] == "" {
+		return nil
+	}
+	return strings.Split(t.next.Data["declined"], "\n")
 }
 
 // showCandidates shows the candidates from offset on as cards.
@@ -149,8 +173,11 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 		}
 		return t.menu(inNoneText), nil
 	}
-	if offset == 0 {
+	// One problem counts once, whatever lists it shows (another field,
+	// another candidate after a decline).
+	if t.next.Data["shown"] == "" {
 		t.record("suggestions_shown")
+		t.set("shown", "1")
 	}
 	// Restate what was understood: the chosen field, or up to two the text
 	// is about (an owner often writes of several problems at once).
@@ -225,6 +252,9 @@ func pickTalent(t *turn) ([]Reply, error) {
 			return suggest(t, t.Input.Text) // a new problem, in other words
 		}
 		return t.offStep(missText)
+	}
+	if slices.Contains(t.declined(), id) { // from the list shown before the decline
+		return t.reprompt(inDeclinedText), nil
 	}
 	offset, _ := strconv.Atoi(t.next.Data["offset"])
 	for _, c := range t.search(offset + suggestionsShown).Candidates {

@@ -292,3 +292,12 @@ ON CONFLICT (id) DO UPDATE SET questions = excluded.questions, answer = excluded
 
 	selectQuestions = `SELECT user_id, text, kind, asked_at FROM questions ORDER BY asked_at, id`
 )
+
+const (
+	// selectDeclinedTalents: a problem erased by a deletion or the purge
+	// matches nothing, as no problem is empty.
+	selectDeclinedTalents = `
+SELECT talent_id FROM introductions
+WHERE user_id = $1 AND problem = $2 AND problem <> '' AND status = 'declined'
+ORDER BY id`
+)

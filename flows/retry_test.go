@@ -1,0 +1,68 @@
+package flows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/match"
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+// After staff decline an introduction, 別の候補を見る lists others for the
+// same problem: the declined professional is not among them, tapping their
+// card of the earlier list is refused politely, and the funnel counts the
+// problem and its suggestions once.
+func TestRetryAfterDecline(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t, store.Options{})
+	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
+		t.Fatal(err)
+	}
+	counts := funnel{}
+	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Funnel: counts, Loc: tokyo}
+	now := start
+	var s flows.Session
+	step := func(kind flows.InputKind, text string) []flows.Reply {
+		t.Helper()
+		next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: kind, Text: text}})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("%q: %v %v", text, replies, err)
+		}
+		next.LastActive = now
+		s, now = next, now.Add(time.Minute)
+		return replies
+	}
+	first := step(flows.Text, "ネットショップを始めたいけど、何から手をつければいいか分からない")
+	declinedCard := first[0].Cards[0].Buttons[0].Data
+	for _, in := range []string{"1", "同意する", "なし", "owner@example.jp", "依頼する"} {
+		step(flows.Text, in)
+	}
+	pending, err := st.PendingIntroductions(ctx)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending introductions: %v %v", pending, err)
+	}
+	intro, err := st.DecideIntroduction(ctx, pending[0].ID, store.Decision{Status: store.Declined, By: "森", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	push := bot.Decision(intro, "岡本 純一")
+	again := step(flows.Postback, push[0].Choices[0].Data)
+	for _, c := range again[0].Cards {
+		if c.Buttons[0].Data == declinedCard {
+			t.Errorf("別の候補 lists the declined professional again: %s", c.Title)
+		}
+	}
+	if len(again[0].Cards) != 5 {
+		t.Errorf("別の候補 lists %d professionals, want 5", len(again[0].Cards))
+	}
+	if got := step(flows.Postback, declinedCard)[0].Text; !strings.Contains(got, "見送り") {
+		t.Errorf("asking for the declined professional again: %q, want a polite refusal", got)
+	}
+	if counts["problem_described"] != 1 || counts["suggestions_shown"] != 1 {
+		t.Errorf("funnel %v, want the problem and its suggestions counted once", counts)
+	}
+}
