@@ -53,6 +53,7 @@ type BookingStore interface {
 var bookingSteps = map[string]stepFunc{
 	"pick":    pickSlot,
 	"consent": takeConsent,
+	"name":    takeOwnerName,
 	"company": takeOwnerCompany,
 	"contact": takeOwnerContact,
 	"confirm": confirmBooking,
@@ -134,7 +135,7 @@ func modeText(s store.Slot) string {
 	if s.Mode == store.ConsultOnline {
 		return "オンライン"
 	}
-	return "対面"
+	return "会場" // as staff read it in Slack, and as seminars say it
 }
 
 // pickSlot takes the slot chosen from the list: by button, number,
@@ -177,6 +178,8 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 		"日時: " + t.bot.when(s.StartsAt, s.EndsAt),
 		"方法: " + modeText(s),
 		"担当: " + s.Host,
+		"お名前: " + t.next.Data["name"],
+		"ご連絡先: " + t.next.Data["contact"],
 	}
 	return t.ask("confirm", Reply{Text: strings.Join(lines, "\n")}, Choice{Label: bkBookLabel, Data: choiceConfirm}), nil
 }
@@ -201,6 +204,9 @@ func confirmBooking(t *turn) ([]Reply, error) {
 		return t.menu(bkGoneText), nil
 	case err != nil:
 		return nil, fmt.Errorf("book slot: %w", err)
+	}
+	if err := saveOwner(t); err != nil {
+		return nil, err
 	}
 	t.record("consultation_booked")
 	lines := []string{bkBookedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}

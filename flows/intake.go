@@ -17,7 +17,8 @@ import (
 // What the intake flow says: an owner describes a problem and gets professionals.
 const (
 	inAskText        = "どんなことでお困りですか？ふだんの言葉で、できるだけ具体的に送ってください。\n例:「グーグルマップで店が出てこない」「後継ぎがいない」"
-	inUnderstood     = "「%s」のご相談ですね。"
+	inQuoted         = "「%s」のご相談ですね。"
+	inFields         = "「%s」の分野で、"
 	inFound          = "お力になれそうな方をご紹介します。"
 	inPickText       = "相談したい方の「この人に相談したい」を押すか、番号を送ってください。"
 	inClarifyText    = "ご相談の内容をもう少し教えてください。近いものを選ぶか、具体的なお困りごとを送ってください。"
@@ -26,7 +27,8 @@ const (
 	inConsultButton  = "この人に相談したい"
 	inMoreLabel      = "他の候補"
 	inOtherField     = "の方も見る"
-	inCompanyText    = "ご紹介の準備のため、会社名・屋号を送ってください。ない場合は「なし」を押してください。\n（いただいた情報は、ご紹介のためにだけ使います）"
+	inNameText       = "ご紹介の準備のため、お名前（フルネーム）を送ってください。\n（いただいた情報は、ご紹介のためにだけ使います）"
+	inCompanyText    = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
 	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
 	inConfirmText    = "次の方へのご紹介を、プログラムのスタッフに依頼します。よろしければ「依頼する」を押してください。"
@@ -63,6 +65,7 @@ var intakeSteps = map[string]stepFunc{
 	"clarify":  pickCategory,
 	"pick":     pickTalent,
 	"consent":  takeConsent,
+	"name":     takeOwnerName,
 	"company":  takeOwnerCompany,
 	"contact":  takeOwnerContact,
 	"confirm":  confirmIntroduction,
@@ -192,10 +195,12 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 		labels = append(labels, match.CategoryLabel(c))
 	}
 	t.set("offset", strconv.Itoa(offset))
-	r := Reply{Text: inFound + "\n" + inPickText}
+	// The owner's words are quoted once, here, not on every card.
+	found := inFound
 	if len(labels) > 0 {
-		r.Text = fmt.Sprintf(inUnderstood, strings.Join(labels, "」「")) + r.Text
+		found = fmt.Sprintf(inFields, strings.Join(labels, "」「")) + found
 	}
+	r := Reply{Text: fmt.Sprintf(inQuoted, quoteProblem(t.next.Data["problem"])) + "\n" + found + "\n" + inPickText}
 	var offered []Choice
 	for i, c := range cands {
 		data := talentPrefix + c.Talent.ID
@@ -225,7 +230,9 @@ func talentCard(n int, c match.Candidate, data string) Card {
 		"得意: " + strings.Join(skills[:min(len(skills), 3)], "・"),
 		fmt.Sprintf("経験%d年・%s", c.Talent.YearsExperience, workStyles[c.Talent.WorkStyle]),
 	}
-	if len(c.Reasons) > 0 {
+	// With matched skills, 得意 says why already; otherwise the reason does
+	// (the words the profile shares with the problem, say).
+	if len(c.MatchedSkills) == 0 && len(c.Reasons) > 0 {
 		lines = append(lines, c.Reasons[0])
 	}
 	return Card{
@@ -274,12 +281,31 @@ func askOwner(t *turn) ([]Reply, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("owner: %w", err)
 	}
-	if o.Contact == "" {
-		return askPersonal(t, "company")
+	if o.Name == "" || o.Contact == "" {
+		return askPersonal(t, "name")
 	}
+	t.set("name", o.Name)
 	t.set("company", o.Company)
 	t.set("contact", o.Contact)
 	return afterOwner(t)
+}
+
+func askOwnerName(t *turn) ([]Reply, error) {
+	return t.ask("name", Reply{Text: inNameText}), nil
+}
+
+func takeOwnerName(t *turn) ([]Reply, error) {
+	if t.Input.Kind != Text {
+		return t.reprompt(semNameBad), nil
+	}
+	name, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldName, t.Now, t.bot.Loc)
+	if !ok || utf8.RuneCountInString(name) > maxNameLen {
+		t.read = r
+		return t.offStep(semNameBad)
+	}
+	t.set("name", name)
+	t.set("new_owner", "1") // saved when the owner confirms the request
+	return t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
 }
 
 // afterOwner goes on once the owner's details are known: the intake and
@@ -310,12 +336,23 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 		return t.offStep(inContactBad)
 	}
 	t.set("contact", contact)
-	if err := t.bot.Intros.SaveOwner(t.ctx, store.Owner{
-		UserID: t.UserID, Company: t.next.Data["company"], Contact: contact, UpdatedAt: t.Now,
-	}); err != nil {
-		return nil, fmt.Errorf("save owner: %w", err)
-	}
 	return afterOwner(t)
+}
+
+// saveOwner keeps the details the owner gave in this flow, once they have
+// confirmed what the details are for; until then they are only the session's.
+func saveOwner(t *turn) error {
+	d := t.next.Data
+	if d["new_owner"] == "" {
+		return nil
+	}
+	err := t.bot.Intros.SaveOwner(t.ctx, store.Owner{
+		UserID: t.UserID, Name: d["name"], Company: d["company"], Contact: d["contact"], UpdatedAt: t.Now,
+	})
+	if err != nil {
+		return fmt.Errorf("save owner: %w", err)
+	}
+	return nil
 }
 
 func askIntroConfirm(t *turn) []Reply {
@@ -324,6 +361,7 @@ func askIntroConfirm(t *turn) []Reply {
 		inConfirmText, "",
 		"ご紹介先: " + d["talent_name"],
 		"ご相談: " + truncate(d["problem"], 100),
+		"お名前: " + d["name"],
 		"会社名: " + orElse(d["company"], noCompanyLabel),
 		"ご連絡先: " + d["contact"],
 	}
@@ -349,8 +387,17 @@ func confirmIntroduction(t *turn) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request introduction: %w", err)
 	}
+	if err := saveOwner(t); err != nil {
+		return nil, err
+	}
 	t.record("introduction_requested")
 	return t.menu(inRequestedText), nil
+}
+
+// quoteProblem is the owner's problem as the list quotes it: on one line,
+// cut to fit a phone's screen.
+func quoteProblem(s string) string {
+	return truncate(strings.Join(strings.Fields(s), " "), 60)
 }
 
 // truncate cuts s to n characters, marking the cut.

@@ -38,7 +38,7 @@ func TestRetryAfterDecline(t *testing.T) {
 	}
 	first := step(flows.Text, "ネットショップを始めたいけど、何から手をつければいいか分からない")
 	declinedCard := first[0].Cards[0].Buttons[0].Data
-	for _, in := range []string{"1", "同意する", "なし", "owner@example.jp", "依頼する"} {
+	for _, in := range []string{"1", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する"} {
 		step(flows.Text, in)
 	}
 	pending, err := st.PendingIntroductions(ctx)
@@ -64,5 +64,39 @@ func TestRetryAfterDecline(t *testing.T) {
 	}
 	if counts["problem_described"] != 1 || counts["suggestions_shown"] != 1 {
 		t.Errorf("funnel %v, want the problem and its suggestions counted once", counts)
+	}
+}
+
+// The owner's name, company and contact are kept when they confirm the
+// request, not before: an owner who stops at the confirmation leaves
+// nothing behind.
+func TestOwnerSavedOnConfirm(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t, store.Options{})
+	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
+		t.Fatal(err)
+	}
+	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Loc: tokyo}
+	now := start
+	var s flows.Session
+	say := func(texts ...string) {
+		t.Helper()
+		for _, text := range texts {
+			next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: flows.Text, Text: text}})
+			if err != nil || len(replies) == 0 {
+				t.Fatalf("%q: %v %v", text, replies, err)
+			}
+			next.LastActive = now
+			s, now = next, now.Add(time.Minute)
+		}
+	}
+	say("後継ぎがいなくて、店をどうするか悩んでいます", "1", "同意する", "奄美 花子", "喜界ごま店", "090-1234-5678", "キャンセル")
+	if o, err := st.Owner(ctx, "U1"); err == nil {
+		t.Fatalf("owner kept before confirming: %+v", o)
+	}
+	say("後継ぎがいなくて、店をどうするか悩んでいます", "1", "奄美 花子", "喜界ごま店", "090-1234-5678", "依頼する")
+	o, err := st.Owner(ctx, "U1")
+	if err != nil || o.Name != "奄美 花子" || o.Company != "喜界ごま店" || o.Contact != "090-1234-5678" {
+		t.Errorf("owner after confirming: %+v, %v", o, err)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -132,10 +130,8 @@ func (ix *Index) search(text, category string, k int) Result {
 
 // query is what was understood of an owner's text.
 type query struct {
-	sentences []string           // as the owner wrote them, for quoting in reasons
 	skills    map[string]float64 // skill → weight
 	cats      map[string]float64 // field → weight
-	from      map[string]int     // skill → sentence that asked for it
 	named     map[string]float64 // field → weight, before segment factors
 	words     []word             // content words that occur in the pool
 	evidence  float64            // total weight of the phrases that named skills
@@ -146,14 +142,12 @@ func (ix *Index) understand(text string) query {
 	q := query{
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
-		from:   make(map[string]int),
 		named:  make(map[string]float64),
 	}
 	segs := segments(norm.NFKC.String(text))
 	normal := make([]string, len(segs)) // normalised once, for phrases and words
 	keys := make([]string, len(segs))
 	for i, s := range segs {
-		q.sentences = append(q.sentences, s.text)
 		normal[i] = normalize(s.text)
 		keys[i] = matchKey(normal[i])
 	}
@@ -167,9 +161,6 @@ func (ix *Index) understand(text string) query {
 		per := w / math.Sqrt(float64(len(p.skills)))
 		for _, s := range p.skills {
 			q.skills[s] += per
-			if _, ok := q.from[s]; !ok {
-				q.from[s] = h.sentence
-			}
 		}
 		for i, c := range p.categories {
 			share := 1.0
@@ -223,23 +214,14 @@ func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
 
 // reasons explains to the owner why doc was suggested, strongest reason
 // first: the skills that answer what they wrote, then the professional's
-// field; failing both, the words their profile shares with the text.
+// field; failing both, the words their profile shares with the text. They
+// do not quote the owner's words: the list quotes them once, above all the
+// professionals.
 func (ix *Index) reasons(doc int32, matched []string, q *query) []string {
 	t := &ix.talents[doc]
 	var rs []string
-
-	// One reason per sentence of the owner's text that the skills answer.
-	bySentence := make(map[int][]string)
-	var order []int
-	for _, s := range matched {
-		si := q.from[s]
-		if _, ok := bySentence[si]; !ok {
-			order = append(order, si)
-		}
-		bySentence[si] = append(bySentence[si], s)
-	}
-	for _, si := range order {
-		rs = append(rs, fmt.Sprintf("%sの経験があります（「%s」へのご提案）", quoteAll(bySentence[si]), excerpt(q.sentences, si)))
+	if len(matched) > 0 {
+		rs = append(rs, fmt.Sprintf("%sの経験があります", quoteAll(matched[:min(len(matched), 3)])))
 	}
 
 	if main := mainCategory(t); main != "" && q.cats[main] > 0 {
@@ -284,26 +266,6 @@ func quoteAll(items []string) string {
 		b.WriteString("「" + s + "」")
 	}
 	return b.String()
-}
-
-// excerpt returns sentence i, shortened to fit a LINE card and without the
-// control and formatting characters a message may carry.
-func excerpt(sentences []string, i int) string {
-	const max = 30
-	if i < 0 || i >= len(sentences) {
-		return ""
-	}
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, sentences[i])
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max-1]) + "…"
-	}
-	return s
 }
 
 func truncateRunes(s string, n int) string {

@@ -65,7 +65,7 @@ func TestEveryCandidateHasReasons(t *testing.T) {
 		}
 	}
 	r := ix.Search("グーグルマップで店が出てこない", 1)
-	if want := "「MEO対策」の経験があります（「グーグルマップで店が出てこない」へのご提案）"; r.Candidates[0].Reasons[0] != want {
+	if want := "「MEO対策」の経験があります"; r.Candidates[0].Reasons[0] != want {
 		t.Errorf("first reason = %q, want %q", r.Candidates[0].Reasons[0], want)
 	}
 }

@@ -231,5 +231,5 @@ func slotDest(sl *store.Slot) []any {
 func bookingDest(b *store.Booking) []any {
 	o := &b.Owner
 	return append([]any{&b.ID, &b.SlotID, &b.UserID, &b.IntroductionID, &b.Status, timeDest{&b.CreatedAt}},
-		append(slotDest(&b.Slot), &o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt})...)
+		append(slotDest(&b.Slot), &o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt}, &o.Name)...)
 }

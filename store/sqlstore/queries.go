@@ -116,11 +116,11 @@ ON CONFLICT (id) DO UPDATE SET
 	selectTalents = `SELECT ` + talentColumns + ` FROM talents ORDER BY id`
 	selectTalent  = `SELECT ` + talentColumns + ` FROM talents WHERE id = $1`
 
-	selectOwner = `SELECT user_id, company, contact, updated_at FROM owners WHERE user_id = $1`
+	selectOwner = `SELECT user_id, company, contact, updated_at, name FROM owners WHERE user_id = $1`
 	upsertOwner = `
-INSERT INTO owners (user_id, company, contact, updated_at) VALUES ($1, $2, $3, $4)
+INSERT INTO owners (user_id, company, contact, updated_at, name) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (user_id) DO UPDATE SET
-    company = excluded.company, contact = excluded.contact, updated_at = excluded.updated_at`
+    company = excluded.company, contact = excluded.contact, updated_at = excluded.updated_at, name = excluded.name`
 
 	introductionColumns = `id, user_id, talent_id, problem, category, reasons, status, created_at`
 
@@ -149,7 +149,7 @@ const (
 	introductionDetail = `
 SELECT i.id, i.user_id, i.talent_id, i.problem, i.category, i.reasons, i.status, i.created_at,
     i.decided_by, i.decided_at, i.alert_channel, i.alert_ts,
-    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at, coalesce(o.name, '')
 FROM introductions i LEFT JOIN owners o ON o.user_id = i.user_id`
 
 	selectIntroduction = introductionDetail + ` WHERE i.id = $1`
@@ -203,7 +203,7 @@ WHERE id = $1 AND user_id = $2 AND status = 'booked'`
 	bookingDetail = `
 SELECT b.id, b.slot_id, b.user_id, coalesce(b.introduction_id, 0), b.status, b.created_at,
     ` + slotColumns + `,
-    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at, coalesce(o.name, '')
 FROM bookings b
 JOIN slots s ON s.id = b.slot_id
 LEFT JOIN owners o ON o.user_id = b.user_id`
