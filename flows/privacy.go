@@ -32,9 +32,9 @@ type PrivacyStore interface {
 // personalQuestions are the first personal questions of each flow: asked
 // only once the user has agreed to the notice.
 var personalQuestions = map[string]stepFunc{
-	"seminar/name":    askName,
-	"intake/name":     askOwnerName,
-	"booking/name":    askOwnerName,
+	"seminar/name": askName,
+	"intake/name":  askOwnerName,
+	"booking/name": askOwnerName,
 }
 
 // askPersonal asks the personal question at step of the current flow, after

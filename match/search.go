@@ -130,11 +130,11 @@ func (ix *Index) search(text, category string, k int) Result {
 
 // query is what was understood of an owner's text.
 type query struct {
-	skills    map[string]float64 // skill → weight
-	cats      map[string]float64 // field → weight
-	named     map[string]float64 // field → weight, before segment factors
-	words     []word             // content words that occur in the pool
-	evidence  float64            // total weight of the phrases that named skills
+	skills   map[string]float64 // skill → weight
+	cats     map[string]float64 // field → weight
+	named    map[string]float64 // field → weight, before segment factors
+	words    []word             // content words that occur in the pool
+	evidence float64            // total weight of the phrases that named skills
 }
 
 func (ix *Index) understand(text string) query {
