@@ -20,6 +20,7 @@ const (
 	inQuoted         = "「%s」のご相談ですね。"
 	inFields         = "「%s」の分野で、"
 	inFound          = "お力になれそうな方をご紹介します。"
+	inSecondRow      = "「%s」については、こちらの方もご紹介します。"
 	inPickText       = "相談したい方の「この人に相談したい」を押すか、番号を送ってください。"
 	inClarifyText    = "ご相談の内容をもう少し教えてください。近いものを選ぶか、具体的なお困りごとを送ってください。"
 	inNoneText       = "申し訳ありません。ご相談に合う方が見つかりませんでした。言い方を変えて、もう一度送っていただけますか？"
@@ -38,6 +39,7 @@ const (
 	inDeclinedText   = "申し訳ありません。この方へのご紹介は、今回は見送りとなりました。ほかの方からお選びください。"
 	consultLabel     = "相談する"
 	suggestionsShown = 5
+	secondRowShown   = 2 // of the five, for the second problem of a message that tells of two
 	maxProblemRunes  = 5000
 	maxContactRunes  = 100
 	talentPrefix     = "talent:"
@@ -112,6 +114,14 @@ func suggestAgain(t *turn) ([]Reply, error) {
 	if !res.Confident {
 		return clarify(t, res), nil
 	}
+	if len(res.Needs) >= 2 {
+		// Two problems: the strongest leads, the second gets its own row.
+		t.set("category", res.Needs[0])
+		t.set("second", res.Needs[1])
+		lead := t.search(suggestionsShown)
+		lead.Categories = res.Categories
+		return showCandidates(t, lead, 0)
+	}
 	return showCandidates(t, res, 0)
 }
 
@@ -159,6 +169,22 @@ func (t *turn) search(k int) match.Result {
 	return res
 }
 
+// secondRow is the row of the message's second problem, shown under the
+// first lead professionals: the best of its field, not already above.
+func (t *turn) secondRow(lead []match.Candidate) []match.Candidate {
+	code := t.next.Data["second"]
+	if code == "" {
+		return nil
+	}
+	skip := t.declined()
+	for _, c := range lead {
+		skip = append(skip, c.Talent.ID)
+	}
+	res := t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, secondRowShown+len(skip))
+	cands := slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool { return slices.Contains(skip, c.Talent.ID) })
+	return cands[:min(secondRowShown, len(cands))]
+}
+
 // declined lists the professionals staff declined for the session's problem.
 func (t *turn) declined() []string {
 	if t.next.Data["declined"] == "" {
@@ -190,11 +216,25 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	} else if len(understood) > 0 {
 		t.set("category", understood[0])
 	}
+	// A second problem has its own row on the first page only.
+	var second []match.Candidate
+	if offset == 0 && t.next.Data["second"] != "" {
+		cands = cands[:min(len(cands), suggestionsShown-secondRowShown)]
+		if second = t.secondRow(cands); len(second) > 0 {
+			understood = append(understood[:1], t.next.Data["second"])
+		}
+	}
 	var labels []string
 	for _, c := range understood {
 		labels = append(labels, match.CategoryLabel(c))
 	}
+	numbered := 0
+	if offset > 0 {
+		numbered, _ = strconv.Atoi(t.next.Data["numbered"])
+	}
 	t.set("offset", strconv.Itoa(offset))
+	t.set("next", strconv.Itoa(offset+len(cands)))
+	t.set("numbered", strconv.Itoa(numbered+len(cands)+len(second)))
 	// The owner's words are quoted once, here, not on every card.
 	found := inFound
 	if len(labels) > 0 {
@@ -202,10 +242,18 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	}
 	r := Reply{Text: fmt.Sprintf(inQuoted, quoteProblem(t.next.Data["problem"])) + "\n" + found + "\n" + inPickText}
 	var offered []Choice
-	for i, c := range cands {
+	card := func(c match.Candidate) Card {
 		data := talentPrefix + c.Talent.ID
-		r.Cards = append(r.Cards, talentCard(offset+i+1, c, data))
-		offered = append(offered, Choice{Label: strconv.Itoa(offset + i + 1), Data: data})
+		numbered++
+		offered = append(offered, Choice{Label: strconv.Itoa(numbered), Data: data})
+		return talentCard(numbered, c, data)
+	}
+	for _, c := range cands {
+		r.Cards = append(r.Cards, card(c))
+	}
+	row := Reply{Text: fmt.Sprintf(inSecondRow, match.CategoryLabel(t.next.Data["second"]))}
+	for _, c := range second {
+		row.Cards = append(row.Cards, card(c))
 	}
 	// 他の候補, and the other problems the message told of: the list holds
 	// the strongest one only.
@@ -215,7 +263,12 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 			r.Choices = append(r.Choices, Choice{Label: match.CategoryLabel(c) + inOtherField, Data: categoryPrefix + c})
 		}
 	}
-	return t.ask("pick", r, append(offered, r.Choices...)...), nil
+	replies := t.ask("pick", r, append(offered, r.Choices...)...)
+	if len(second) > 0 { // the buttons under the last row
+		row.Choices, replies[0].Choices = replies[0].Choices, nil
+		replies = append(replies, row)
+	}
+	return replies, nil
 }
 
 var workStyles = map[string]string{"remote": "リモート", "hybrid": "リモート＋現地", "onsite": "現地"}
@@ -244,13 +297,13 @@ func talentCard(n int, c match.Candidate, data string) Card {
 
 func pickTalent(t *turn) ([]Reply, error) {
 	if t.typed(inMoreLabel) {
-		offset, _ := strconv.Atoi(t.next.Data["offset"])
-		offset += suggestionsShown
-		return showCandidates(t, t.search(offset+suggestionsShown), offset)
+		next, _ := strconv.Atoi(t.next.Data["next"])
+		return showCandidates(t, t.search(next+suggestionsShown), next)
 	}
 	data, ok := t.selection()
 	if code, isCategory := strings.CutPrefix(data, categoryPrefix); ok && isCategory {
 		t.set("category", code)
+		delete(t.next.Data, "second")
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	id, isTalent := strings.CutPrefix(data, talentPrefix)
@@ -263,8 +316,9 @@ func pickTalent(t *turn) ([]Reply, error) {
 	if slices.Contains(t.declined(), id) { // from the list shown before the decline
 		return t.reprompt(inDeclinedText), nil
 	}
-	offset, _ := strconv.Atoi(t.next.Data["offset"])
-	for _, c := range t.search(offset + suggestionsShown).Candidates {
+	next, _ := strconv.Atoi(t.next.Data["next"])
+	lead := t.search(next).Candidates
+	for _, c := range append(lead, t.secondRow(lead[:min(len(lead), suggestionsShown-secondRowShown)])...) {
 		if c.Talent.ID == id {
 			t.set("talent", id)
 			t.set("talent_name", c.Talent.DisplayName)

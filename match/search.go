@@ -17,6 +17,10 @@ type Result struct {
 	Candidates []Candidate
 	Categories []string // field codes understood, best first
 	Skills     []string // skills understood, best first
+	// Needs are the fields the text asks for help in, each named by at
+	// least one clear phrase as its main field, strongest first: two or
+	// more when an owner writes of several problems at once.
+	Needs []string
 	// Confidence (0–1) says how clearly the text named a need: 0.5 for one
 	// clear phrase, towards 1 for several, and 0 when nothing in it met any
 	// profile, so that the candidates are only the pool's generalists.
@@ -107,6 +111,7 @@ func (ix *Index) search(text, category string, k int) Result {
 		Categories: sortedByWeight(q.cats),
 		Skills:     sortedByWeight(q.skills),
 		Confidence: q.confidence(),
+		Needs:      q.needs(),
 	}
 	if category != "" {
 		res.Confidence = 0
@@ -133,6 +138,7 @@ type query struct {
 	skills   map[string]float64 // skill → weight
 	cats     map[string]float64 // field → weight
 	named    map[string]float64 // field → weight, before segment factors
+	asked    map[string]float64 // field → weight of the phrases naming it first, before segment factors
 	words    []word             // content words that occur in the pool
 	evidence float64            // total weight of the phrases that named skills
 }
@@ -143,6 +149,7 @@ func (ix *Index) understand(text string) query {
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
 		named:  make(map[string]float64),
+		asked:  make(map[string]float64),
 	}
 	segs := segments(norm.NFKC.String(text))
 	normal := make([]string, len(segs)) // normalised once, for phrases and words
@@ -161,6 +168,9 @@ func (ix *Index) understand(text string) query {
 		per := w / math.Sqrt(float64(len(p.skills)))
 		for _, s := range p.skills {
 			q.skills[s] += per
+		}
+		if len(p.skills) > 0 && len(p.categories) > 0 {
+			q.asked[p.categories[0]] += p.weight
 		}
 		for i, c := range p.categories {
 			share := 1.0
@@ -196,6 +206,19 @@ func (q *query) confidence() float64 {
 		e = max(e, 1)
 	}
 	return e / (e + 1)
+}
+
+// needs lists the fields that a clear phrase (weight 1) named as its main
+// field, by their weight in the query (after segment factors, so that a
+// need the owner set aside comes after the one they stressed).
+func (q *query) needs() []string {
+	var ns []string
+	for _, c := range sortedByWeight(q.cats) {
+		if q.asked[c] >= 1 {
+			ns = append(ns, c)
+		}
+	}
+	return ns
 }
 
 // candidate makes doc a suggestion for q.

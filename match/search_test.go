@@ -278,3 +278,18 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// Needs lists the problems a message tells of, the stressed one first, and
+// none for a vague wish.
+func TestNeeds(t *testing.T) {
+	ix := demoIndex()
+	for text, want := range map[string][]string{
+		"民宿の予約管理がノートで限界、ついでにロゴも古い":         {"it_dx", "branding"},
+		"グーグルマップで店が出てこないし、インスタのフォロワーも増えない": {"marketing"},
+		"売上を上げたいです": nil,
+	} {
+		if got := ix.Search(text, 5).Needs; !slices.Equal(got, want) {
+			t.Errorf("Search(%q).Needs = %v, want %v", text, got, want)
+		}
+	}
+}
