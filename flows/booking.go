@@ -208,6 +208,9 @@ func confirmBooking(t *turn) ([]Reply, error) {
 	if err := saveOwner(t); err != nil {
 		return nil, err
 	}
+	if err := learnBooked(t, introID); err != nil {
+		return nil, err
+	}
 	t.record("consultation_booked")
 	lines := []string{bkBookedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
 	if b.Slot.Mode == store.ConsultOnline {
@@ -218,6 +221,22 @@ func confirmBooking(t *turn) ([]Reply, error) {
 		lines = append(lines, semReminderPromise)
 	}
 	return t.menu(strings.Join(append(lines, semSeeMine), "\n")), nil
+}
+
+// learnBooked records a booking after an approved introduction as a signal
+// that the professional suited the problem.
+func learnBooked(t *turn, introID int64) error {
+	if introID == 0 {
+		return nil
+	}
+	intro, err := t.bot.Bookings.Introduction(t.ctx, introID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && intro.UserID != t.UserID {
+		return nil // not this owner's: nothing to learn
+	}
+	if err != nil {
+		return fmt.Errorf("introduction %d: %w", introID, err)
+	}
+	return t.learn(store.Signal{Kind: store.SignalBooked, Problem: intro.Problem, Category: intro.Category, TalentID: intro.TalentID})
 }
 
 // Decision tells the owner what staff decided about an introduction.

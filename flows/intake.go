@@ -60,6 +60,7 @@ type IntroStore interface {
 	SaveOwner(ctx context.Context, o store.Owner) error
 	RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error)
 	DeclinedTalents(ctx context.Context, userID, problem string) ([]string, error)
+	RecordSignal(ctx context.Context, s store.Signal) error
 }
 
 var intakeSteps = map[string]stepFunc{
@@ -144,6 +145,9 @@ func pickCategory(t *turn) ([]Reply, error) {
 	if data, ok := t.selection(); ok {
 		if code, isCategory := strings.CutPrefix(data, categoryPrefix); isCategory {
 			t.set("category", code)
+			if err := t.learn(store.Signal{Kind: store.SignalField, Category: code}); err != nil {
+				return nil, err
+			}
 			return showCandidates(t, t.search(suggestionsShown), 0)
 		}
 	}
@@ -183,6 +187,22 @@ func (t *turn) secondRow(lead []match.Candidate) []match.Candidate {
 	res := t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, secondRowShown+len(skip))
 	cands := slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool { return slices.Contains(skip, c.Talent.ID) })
 	return cands[:min(secondRowShown, len(cands))]
+}
+
+// learn records, with the turn, what the owner's choice teaches the matcher
+// about their problem (the session's, unless s has one).
+func (t *turn) learn(s store.Signal) error {
+	s.UserID, s.At = t.UserID, t.Now
+	if s.Problem == "" {
+		s.Problem = t.next.Data["problem"]
+	}
+	if s.Problem == "" { // erased with the user's data
+		return nil
+	}
+	if err := t.bot.Intros.RecordSignal(t.ctx, s); err != nil {
+		return fmt.Errorf("record signal: %w", err)
+	}
+	return nil
 }
 
 // declined lists the professionals staff declined for the session's problem.
@@ -297,6 +317,9 @@ func talentCard(n int, c match.Candidate, data string) Card {
 
 func pickTalent(t *turn) ([]Reply, error) {
 	if t.typed(inMoreLabel) {
+		if err := t.learn(store.Signal{Kind: store.SignalMore, Category: t.next.Data["category"]}); err != nil {
+			return nil, err
+		}
 		next, _ := strconv.Atoi(t.next.Data["next"])
 		return showCandidates(t, t.search(next+suggestionsShown), next)
 	}
@@ -304,6 +327,9 @@ func pickTalent(t *turn) ([]Reply, error) {
 	if code, isCategory := strings.CutPrefix(data, categoryPrefix); ok && isCategory {
 		t.set("category", code)
 		delete(t.next.Data, "second")
+		if err := t.learn(store.Signal{Kind: store.SignalField, Category: code}); err != nil {
+			return nil, err
+		}
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	id, isTalent := strings.CutPrefix(data, talentPrefix)

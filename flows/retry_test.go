@@ -100,3 +100,66 @@ func TestOwnerSavedOnConfirm(t *testing.T) {
 		t.Errorf("owner after confirming: %+v, %v", o, err)
 	}
 }
+
+// What owners do teaches the matcher: a field picked instead of the one
+// restated, 他の候補, and a consultation booked after an approved
+// introduction are kept as signals with the owner's words.
+func TestSignalsFromUse(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t, store.Options{})
+	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpsertSlots(ctx, slots()); err != nil {
+		t.Fatal(err)
+	}
+	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Loc: tokyo}
+	now := start
+	var s flows.Session
+	step := func(kind flows.InputKind, text string) []flows.Reply {
+		t.Helper()
+		next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: kind, Text: text}})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("%q: %v %v", text, replies, err)
+		}
+		next.LastActive = now
+		s, now = next, now.Add(time.Minute)
+		return replies
+	}
+	const problem = "民宿の予約管理がノートで限界、ついでにロゴも古い"
+	step(flows.Text, problem)
+	step(flows.Postback, "category:tourism")
+	step(flows.Text, "他の候補")
+	for _, in := range []string{"6", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する"} {
+		step(flows.Text, in)
+	}
+	pending, err := st.PendingIntroductions(ctx)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending introductions: %v %v", pending, err)
+	}
+	intro, err := st.DecideIntroduction(ctx, pending[0].ID, store.Decision{Status: store.Approved, By: "森", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step(flows.Postback, bot.Decision(intro, "")[0].Choices[0].Data)
+	step(flows.Text, "1")
+	step(flows.Text, "予約する")
+
+	got, err := st.AllSignals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Signal{
+		{Kind: store.SignalField, Category: "tourism"},
+		{Kind: store.SignalMore, Category: "tourism"},
+		{Kind: store.SignalBooked, Category: "tourism", TalentID: intro.TalentID},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("signals %+v, want %+v", got, want)
+	}
+	for i, g := range got {
+		if g.UserID != "U1" || g.Problem != problem || g.Kind != want[i].Kind || g.Category != want[i].Category || g.TalentID != want[i].TalentID {
+			t.Errorf("signal %d = %+v, want %+v with the owner's problem", i, g, want[i])
+		}
+	}
+}

@@ -54,6 +54,11 @@ func (v view) DecideIntroduction(ctx context.Context, id int64, d store.Decision
 		if decided == 0 {
 			return store.ErrAlreadyDecided
 		}
+		if d.Status == store.Declined { // what the matcher can learn from
+			if _, err := tx.exec(ctx, insertDeclinedSignal, id, tx.t(d.Now)); err != nil {
+				return err
+			}
+		}
 		return tx.insertJobs(ctx,
 			river.InsertManyParams{Args: store.OwnerDecisionArgs{IntroductionID: id}},
 			river.InsertManyParams{Args: store.AlertUpdateArgs{IntroductionID: id}})

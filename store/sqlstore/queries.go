@@ -294,6 +294,20 @@ ON CONFLICT (id) DO UPDATE SET questions = excluded.questions, answer = excluded
 )
 
 const (
+	insertSignal = `
+INSERT INTO signals (user_id, kind, problem, category, talent_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`
+
+	// insertDeclinedSignal records a decline as a signal, in the decision's
+	// transaction.
+	insertDeclinedSignal = `
+INSERT INTO signals (user_id, kind, problem, category, talent_id, created_at)
+SELECT user_id, 'declined', problem, category, talent_id, $2 FROM introductions WHERE id = $1`
+
+	selectSignals = `SELECT user_id, kind, problem, category, talent_id, created_at FROM signals ORDER BY created_at, id`
+
+	deleteSignals = `DELETE FROM signals WHERE user_id = $1`
+	purgeSignals  = `DELETE FROM signals WHERE created_at < $1`
+
 	// selectDeclinedTalents: a problem erased by a deletion or the purge
 	// matches nothing, as no problem is empty.
 	selectDeclinedTalents = `
