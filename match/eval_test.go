@@ -311,7 +311,7 @@ func TestHoldout3(t *testing.T) {
 // 0.873, 7 below 0.3, none without candidates; not an unseen figure, as
 // its failures were read while the word groups were written.
 func TestHoldout4(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.83, p: 0.88, skill: 0.85})
+	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.85, p: 0.88, skill: 0.87})
 }
 
 // TestIdeaBatches runs the small batches written to try one idea each,
@@ -390,7 +390,8 @@ func TestHoldout5(t *testing.T) {
 // the matcher: money worries in everyday words, the object named louder than
 // the need, and two needs where the stressed one comes second. First
 // contact: nDCG@5 0.760 P@5 0.900 skill@5 0.782, 8 below 0.3, none
-// without candidates.
+// without candidates. After the stressed turns of segment.go (tuned on the
+// older sets): 0.773 / 0.900 / 0.800, 8 below 0.3.
 func TestHoldout6(t *testing.T) {
 	checkSet(t, filepath.Join("testdata", "holdout6_queries.jsonl"), metrics{ndcg: 0.74, p: 0.88, skill: 0.76})
 }

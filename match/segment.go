@@ -11,6 +11,11 @@ import "strings"
 // much they rank, never whether the text is understood (Result.Confidence).
 // (Weighing down an opening that says what the business is, 「観光バスの会社
 // です」, was tried too and changed nothing on fresh messages.)
+//
+// A turn that stresses (「…けど、それより何より人が足りない」「…。でも本当に
+// 困ってるのは…」) also sets aside what it turns from: measured on holdout6,
+// written before, it took nDCG@5 from 0.760 to 0.773 (holdout4 0.849 → 0.862,
+// holdout5 0.780 → 0.790, no older set lower).
 type segment struct {
 	text   string
 	factor float64
@@ -23,7 +28,13 @@ const (
 
 var (
 	// stressWords mark the need that matters most.
-	stressWords = []string{"一番", "いちばん", "何より", "なにより", "まずは", "まず", "とにかく", "特に", "最優先", "何としても", "せめて"}
+	stressWords = []string{"一番", "いちばん", "何より", "なにより", "まずは", "まず", "とにかく", "特に", "最優先", "何としても", "せめて",
+		"それより", "本当に困", "ほんとに困", "本当は", "ほんとは", "実は", "じつは"}
+	// contrastWords open a clause that turns from what came before (「…。
+	// でも本当に困ってるのは…」); contrastEnds close one that a turn follows
+	// (「ホームページも古いけど、」).
+	contrastWords = []string{"でも", "だけど", "けど", "ただ", "しかし", "それより"}
+	contrastEnds  = []string{"けど、", "けれど、", "けれども、", "のに、", "ものの、", "だけど、"}
 	// asideWords open a need that can wait; asideAnywhere say so wherever
 	// they stand (「ホームページもそのうち直したい」).
 	asideWords = []string{"あと", "それと", "それから", "ついでに", "できれば", "出来れば", "落ち着いたら", "余裕があれば",
@@ -40,7 +51,7 @@ func segments(text string) []segment {
 		cur := ""
 		for _, c := range strings.SplitAfter(s, "、") {
 			t := strings.TrimSpace(c)
-			if cur != "" && (hasPrefixAny(t, stressWords) || hasPrefixAny(t, asideWords)) {
+			if cur != "" && (hasPrefixAny(t, stressWords) || hasPrefixAny(t, asideWords) || hasSuffixAny(cur, contrastEnds)) {
 				out = append(out, newSegment(cur))
 				cur = ""
 			}
@@ -48,7 +59,25 @@ func segments(text string) []segment {
 		}
 		out = append(out, newSegment(cur))
 	}
+	// A stressed turn (「…けど、それより何より…」「…。でも本当に困ってるのは…」)
+	// sets aside what it turns from.
+	for i := 1; i < len(out); i++ {
+		t := strings.TrimSpace(out[i].text)
+		if out[i].factor == stressedFactor && out[i-1].factor == 1 &&
+			(hasPrefixAny(t, contrastWords) || hasSuffixAny(strings.TrimSpace(out[i-1].text), contrastEnds)) {
+			out[i-1].factor = asideFactor
+		}
+	}
 	return out
+}
+
+func hasSuffixAny(s string, list []string) bool {
+	for _, w := range list {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func newSegment(text string) segment {
