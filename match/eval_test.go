@@ -395,9 +395,10 @@ func TestHoldout5(t *testing.T) {
 // the need, and two needs where the stressed one comes second. First
 // contact: nDCG@5 0.760 P@5 0.900 skill@5 0.782, 8 below 0.3, none
 // without candidates. After the stressed turns of segment.go (tuned on the
-// older sets): 0.773 / 0.900 / 0.800, 8 below 0.3.
+// older sets): 0.773 / 0.900 / 0.800, 8 below 0.3; after the second word
+// groups, the same; after the も before a turn: 0.780 / 0.900 / 0.805.
 func TestHoldout6(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout6_queries.jsonl"), metrics{ndcg: 0.74, p: 0.88, skill: 0.76})
+	checkSet(t, filepath.Join("testdata", "holdout6_queries.jsonl"), metrics{ndcg: 0.76, p: 0.88, skill: 0.78})
 }
 
 // TestHoldout7 runs testdata/holdout7_queries.jsonl: 42 owner messages
@@ -415,6 +416,8 @@ func TestHoldout7(t *testing.T) {
 // (r01–r40), mostly two needs with the one that matters second, written
 // before the third change of this round. First contact: nDCG@5 0.738
 // P@5 0.985 skill@5 0.760, 9 below 0.3, none without candidates.
+// After a need told with も before a turn was set aside (segment.go, tuned
+// on the older sets): 0.780 / 0.975 / 0.815, 7 below 0.3.
 func TestHoldout8(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout8_queries.jsonl"), metrics{ndcg: 0.72, p: 0.96, skill: 0.74})
+	checkSet(t, filepath.Join("testdata", "holdout8_queries.jsonl"), metrics{ndcg: 0.76, p: 0.96, skill: 0.79})
 }
