@@ -53,6 +53,7 @@ type BookingStore interface {
 var bookingSteps = map[string]stepFunc{
 	"pick":    pickSlot,
 	"consent": takeConsent,
+	"name":    takeOwnerName,
 	"company": takeOwnerCompany,
 	"contact": takeOwnerContact,
 	"confirm": confirmBooking,
@@ -105,7 +106,9 @@ func startDecidedBooking(t *turn, introID string) ([]Reply, error) {
 	return startBooking(t)
 }
 
-// startRetry shows other candidates for a declined introduction's problem.
+// startRetry shows other candidates for a declined introduction's problem:
+// not those declined for it, and counted in the funnel with the problem,
+// not as a new one.
 func startRetry(t *turn, introID string) ([]Reply, error) {
 	id, err := strconv.ParseInt(introID, 10, 64)
 	if err != nil {
@@ -118,14 +121,21 @@ func startRetry(t *turn, introID string) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("introduction %d: %w", id, err)
 	}
-	return suggest(t, intro.Problem)
+	declined, err := t.bot.Intros.DeclinedTalents(t.ctx, t.UserID, intro.Problem)
+	if err != nil {
+		return nil, fmt.Errorf("declined talents: %w", err)
+	}
+	t.next = Session{Flow: "intake", Data: map[string]string{
+		"problem": intro.Problem, "declined": strings.Join(declined, "\n"), "shown": "1",
+	}}
+	return suggestAgain(t)
 }
 
 func modeText(s store.Slot) string {
 	if s.Mode == store.ConsultOnline {
 		return "オンライン"
 	}
-	return "対面"
+	return "会場" // as staff read it in Slack, and as seminars say it
 }
 
 // pickSlot takes the slot chosen from the list: by button, number,
@@ -168,6 +178,8 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 		"日時: " + t.bot.when(s.StartsAt, s.EndsAt),
 		"方法: " + modeText(s),
 		"担当: " + s.Host,
+		"お名前: " + t.next.Data["name"],
+		"ご連絡先: " + t.next.Data["contact"],
 	}
 	return t.ask("confirm", Reply{Text: strings.Join(lines, "\n")}, Choice{Label: bkBookLabel, Data: choiceConfirm}), nil
 }
@@ -193,6 +205,12 @@ func confirmBooking(t *turn) ([]Reply, error) {
 	case err != nil:
 		return nil, fmt.Errorf("book slot: %w", err)
 	}
+	if err := saveOwner(t); err != nil {
+		return nil, err
+	}
+	if err := learnBooked(t, introID); err != nil {
+		return nil, err
+	}
 	t.record("consultation_booked")
 	lines := []string{bkBookedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
 	if b.Slot.Mode == store.ConsultOnline {
@@ -203,6 +221,22 @@ func confirmBooking(t *turn) ([]Reply, error) {
 		lines = append(lines, semReminderPromise)
 	}
 	return t.menu(strings.Join(append(lines, semSeeMine), "\n")), nil
+}
+
+// learnBooked records a booking after an approved introduction as a signal
+// that the professional suited the problem.
+func learnBooked(t *turn, introID int64) error {
+	if introID == 0 {
+		return nil
+	}
+	intro, err := t.bot.Bookings.Introduction(t.ctx, introID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && intro.UserID != t.UserID {
+		return nil // not this owner's: nothing to learn
+	}
+	if err != nil {
+		return fmt.Errorf("introduction %d: %w", introID, err)
+	}
+	return t.learn(store.Signal{Kind: store.SignalBooked, Problem: intro.Problem, Category: intro.Category, TalentID: intro.TalentID})
 }
 
 // Decision tells the owner what staff decided about an introduction.

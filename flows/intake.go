@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,8 +17,10 @@ import (
 // What the intake flow says: an owner describes a problem and gets professionals.
 const (
 	inAskText        = "どんなことでお困りですか？ふだんの言葉で、できるだけ具体的に送ってください。\n例:「グーグルマップで店が出てこない」「後継ぎがいない」"
-	inUnderstood     = "「%s」のご相談ですね。"
+	inQuoted         = "「%s」のご相談ですね。"
+	inFields         = "「%s」の分野で、"
 	inFound          = "お力になれそうな方をご紹介します。"
+	inSecondRow      = "「%s」については、こちらの方もご紹介します。"
 	inPickText       = "相談したい方の「この人に相談したい」を押すか、番号を送ってください。"
 	inClarifyText    = "ご相談の内容をもう少し教えてください。近いものを選ぶか、具体的なお困りごとを送ってください。"
 	inNoneText       = "申し訳ありません。ご相談に合う方が見つかりませんでした。言い方を変えて、もう一度送っていただけますか？"
@@ -25,15 +28,18 @@ const (
 	inConsultButton  = "この人に相談したい"
 	inMoreLabel      = "他の候補"
 	inOtherField     = "の方も見る"
-	inCompanyText    = "ご紹介の準備のため、会社名・屋号を送ってください。ない場合は「なし」を押してください。\n（いただいた情報は、ご紹介のためにだけ使います）"
+	inNameText       = "ご紹介の準備のため、お名前（フルネーム）を送ってください。\n（いただいた情報は、ご紹介のためにだけ使います）"
+	inCompanyText    = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
 	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
 	inConfirmText    = "次の方へのご紹介を、プログラムのスタッフに依頼します。よろしければ「依頼する」を押してください。"
 	inRequestLabel   = "依頼する"
 	inRequestedText  = "ご依頼を受け付けました。担当スタッフが内容を確認し、こちらでご連絡します。"
 	inAlreadyText    = "この方へのご紹介は、すでにご依頼いただいています。スタッフからのご連絡をお待ちください。"
+	inDeclinedText   = "申し訳ありません。この方へのご紹介は、今回は見送りとなりました。ほかの方からお選びください。"
 	consultLabel     = "相談する"
 	suggestionsShown = 5
+	secondRowShown   = 2 // of the five, for the second problem of a message that tells of two
 	maxProblemRunes  = 5000
 	maxContactRunes  = 100
 	talentPrefix     = "talent:"
@@ -53,6 +59,8 @@ type IntroStore interface {
 	Owner(ctx context.Context, userID string) (store.Owner, error)
 	SaveOwner(ctx context.Context, o store.Owner) error
 	RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error)
+	DeclinedTalents(ctx context.Context, userID, problem string) ([]string, error)
+	RecordSignal(ctx context.Context, s store.Signal) error
 }
 
 var intakeSteps = map[string]stepFunc{
@@ -60,6 +68,7 @@ var intakeSteps = map[string]stepFunc{
 	"clarify":  pickCategory,
 	"pick":     pickTalent,
 	"consent":  takeConsent,
+	"name":     takeOwnerName,
 	"company":  takeOwnerCompany,
 	"contact":  takeOwnerContact,
 	"confirm":  confirmIntroduction,
@@ -93,12 +102,26 @@ func suggest(t *turn, text string) ([]Reply, error) {
 	text = truncate(strings.TrimSpace(text), maxProblemRunes)
 	t.next = Session{Flow: "intake", Data: map[string]string{"problem": text}}
 	t.record("problem_described")
+	return suggestAgain(t)
+}
+
+// suggestAgain searches for the session's problem, leaving out the
+// professionals staff declined for it.
+func suggestAgain(t *turn) ([]Reply, error) {
 	if t.bot.Matcher == nil {
 		return t.menu(inNoneText), nil
 	}
-	res := t.bot.Matcher.Search(text, suggestionsShown)
+	res := t.search(suggestionsShown)
 	if !res.Confident {
 		return clarify(t, res), nil
+	}
+	if len(res.Needs) >= 2 {
+		// Two problems: the strongest leads, the second gets its own row.
+		t.set("category", res.Needs[0])
+		t.set("second", res.Needs[1])
+		lead := t.search(suggestionsShown)
+		lead.Categories = res.Categories
+		return showCandidates(t, lead, 0)
 	}
 	return showCandidates(t, res, 0)
 }
@@ -122,7 +145,10 @@ func pickCategory(t *turn) ([]Reply, error) {
 	if data, ok := t.selection(); ok {
 		if code, isCategory := strings.CutPrefix(data, categoryPrefix); isCategory {
 			t.set("category", code)
-			return showCandidates(t, t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, suggestionsShown), 0)
+			if err := t.learn(store.Signal{Kind: store.SignalField, Category: code}); err != nil {
+				return nil, err
+			}
+			return showCandidates(t, t.search(suggestionsShown), 0)
 		}
 	}
 	if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
@@ -132,12 +158,59 @@ func pickCategory(t *turn) ([]Reply, error) {
 	return t.offStep(missText)
 }
 
-// search runs the owner's search again (for 他の候補), within the chosen field if any.
+// search runs the owner's search (again, for 他の候補), within the chosen
+// field if any, without the professionals staff declined for the problem.
 func (t *turn) search(k int) match.Result {
+	declined := t.declined()
+	var res match.Result
 	if code := t.next.Data["category"]; code != "" {
-		return t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, k)
+		res = t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, k+len(declined))
+	} else {
+		res = t.bot.Matcher.Search(t.next.Data["problem"], k+len(declined))
 	}
-	return t.bot.Matcher.Search(t.next.Data["problem"], k)
+	res.Candidates = slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool { return slices.Contains(declined, c.Talent.ID) })
+	res.Candidates = res.Candidates[:min(k, len(res.Candidates))]
+	return res
+}
+
+// secondRow is the row of the message's second problem, shown under the
+// first lead professionals: the best of its field, not already above.
+func (t *turn) secondRow(lead []match.Candidate) []match.Candidate {
+	code := t.next.Data["second"]
+	if code == "" {
+		return nil
+	}
+	skip := t.declined()
+	for _, c := range lead {
+		skip = append(skip, c.Talent.ID)
+	}
+	res := t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, secondRowShown+len(skip))
+	cands := slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool { return slices.Contains(skip, c.Talent.ID) })
+	return cands[:min(secondRowShown, len(cands))]
+}
+
+// learn records, with the turn, what the owner's choice teaches the matcher
+// about their problem (the session's, unless s has one).
+func (t *turn) learn(s store.Signal) error {
+	s.UserID, s.At = t.UserID, t.Now
+	if s.Problem == "" {
+		s.Problem = t.next.Data["problem"]
+	}
+	if s.Problem == "" { // erased with the user's data
+		return nil
+	}
+	if err := t.bot.Intros.RecordSignal(t.ctx, s); err != nil {
+		return fmt.Errorf("record signal: %w", err)
+	}
+	return nil
+}
+
+// declined lists the professionals staff declined for the session's problem.
+func (t *turn) declined() []string {
+	if t.next.Data["declined"] == "" {
+		return nil
+	}
+	return strings.Split(t.next.Data["declined"], "\n")
 }
 
 // showCandidates shows the candidates from offset on as cards.
@@ -149,8 +222,11 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 		}
 		return t.menu(inNoneText), nil
 	}
-	if offset == 0 {
+	// One problem counts once, whatever lists it shows (another field,
+	// another candidate after a decline).
+	if t.next.Data["shown"] == "" {
 		t.record("suggestions_shown")
+		t.set("shown", "1")
 	}
 	// Restate what was understood: the chosen field, or up to two the text
 	// is about (an owner often writes of several problems at once).
@@ -160,20 +236,44 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	} else if len(understood) > 0 {
 		t.set("category", understood[0])
 	}
+	// A second problem has its own row on the first page only.
+	var second []match.Candidate
+	if offset == 0 && t.next.Data["second"] != "" {
+		cands = cands[:min(len(cands), suggestionsShown-secondRowShown)]
+		if second = t.secondRow(cands); len(second) > 0 {
+			understood = append(understood[:1], t.next.Data["second"])
+		}
+	}
 	var labels []string
 	for _, c := range understood {
 		labels = append(labels, match.CategoryLabel(c))
 	}
-	t.set("offset", strconv.Itoa(offset))
-	r := Reply{Text: inFound + "\n" + inPickText}
-	if len(labels) > 0 {
-		r.Text = fmt.Sprintf(inUnderstood, strings.Join(labels, "」「")) + r.Text
+	numbered := 0
+	if offset > 0 {
+		numbered, _ = strconv.Atoi(t.next.Data["numbered"])
 	}
+	t.set("offset", strconv.Itoa(offset))
+	t.set("next", strconv.Itoa(offset+len(cands)))
+	t.set("numbered", strconv.Itoa(numbered+len(cands)+len(second)))
+	// The owner's words are quoted once, here, not on every card.
+	found := inFound
+	if len(labels) > 0 {
+		found = fmt.Sprintf(inFields, strings.Join(labels, "」「")) + found
+	}
+	r := Reply{Text: fmt.Sprintf(inQuoted, quoteProblem(t.next.Data["problem"])) + "\n" + found + "\n" + inPickText}
 	var offered []Choice
-	for i, c := range cands {
+	card := func(c match.Candidate) Card {
 		data := talentPrefix + c.Talent.ID
-		r.Cards = append(r.Cards, talentCard(offset+i+1, c, data))
-		offered = append(offered, Choice{Label: strconv.Itoa(offset + i + 1), Data: data})
+		numbered++
+		offered = append(offered, Choice{Label: strconv.Itoa(numbered), Data: data})
+		return talentCard(numbered, c, data)
+	}
+	for _, c := range cands {
+		r.Cards = append(r.Cards, card(c))
+	}
+	row := Reply{Text: fmt.Sprintf(inSecondRow, match.CategoryLabel(t.next.Data["second"]))}
+	for _, c := range second {
+		row.Cards = append(row.Cards, card(c))
 	}
 	// 他の候補, and the other problems the message told of: the list holds
 	// the strongest one only.
@@ -183,7 +283,12 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 			r.Choices = append(r.Choices, Choice{Label: match.CategoryLabel(c) + inOtherField, Data: categoryPrefix + c})
 		}
 	}
-	return t.ask("pick", r, append(offered, r.Choices...)...), nil
+	replies := t.ask("pick", r, append(offered, r.Choices...)...)
+	if len(second) > 0 { // the buttons under the last row
+		row.Choices, replies[0].Choices = replies[0].Choices, nil
+		replies = append(replies, row)
+	}
+	return replies, nil
 }
 
 var workStyles = map[string]string{"remote": "リモート", "hybrid": "リモート＋現地", "onsite": "現地"}
@@ -198,7 +303,9 @@ func talentCard(n int, c match.Candidate, data string) Card {
 		"得意: " + strings.Join(skills[:min(len(skills), 3)], "・"),
 		fmt.Sprintf("経験%d年・%s", c.Talent.YearsExperience, workStyles[c.Talent.WorkStyle]),
 	}
-	if len(c.Reasons) > 0 {
+	// With matched skills, 得意 says why already; otherwise the reason does
+	// (the words the profile shares with the problem, say).
+	if len(c.MatchedSkills) == 0 && len(c.Reasons) > 0 {
 		lines = append(lines, c.Reasons[0])
 	}
 	return Card{
@@ -210,13 +317,19 @@ func talentCard(n int, c match.Candidate, data string) Card {
 
 func pickTalent(t *turn) ([]Reply, error) {
 	if t.typed(inMoreLabel) {
-		offset, _ := strconv.Atoi(t.next.Data["offset"])
-		offset += suggestionsShown
-		return showCandidates(t, t.search(offset+suggestionsShown), offset)
+		if err := t.learn(store.Signal{Kind: store.SignalMore, Category: t.next.Data["category"]}); err != nil {
+			return nil, err
+		}
+		next, _ := strconv.Atoi(t.next.Data["next"])
+		return showCandidates(t, t.search(next+suggestionsShown), next)
 	}
 	data, ok := t.selection()
 	if code, isCategory := strings.CutPrefix(data, categoryPrefix); ok && isCategory {
 		t.set("category", code)
+		delete(t.next.Data, "second")
+		if err := t.learn(store.Signal{Kind: store.SignalField, Category: code}); err != nil {
+			return nil, err
+		}
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	id, isTalent := strings.CutPrefix(data, talentPrefix)
@@ -226,8 +339,12 @@ func pickTalent(t *turn) ([]Reply, error) {
 		}
 		return t.offStep(missText)
 	}
-	offset, _ := strconv.Atoi(t.next.Data["offset"])
-	for _, c := range t.search(offset + suggestionsShown).Candidates {
+	if slices.Contains(t.declined(), id) { // from the list shown before the decline
+		return t.reprompt(inDeclinedText), nil
+	}
+	next, _ := strconv.Atoi(t.next.Data["next"])
+	lead := t.search(next).Candidates
+	for _, c := range append(lead, t.secondRow(lead[:min(len(lead), suggestionsShown-secondRowShown)])...) {
 		if c.Talent.ID == id {
 			t.set("talent", id)
 			t.set("talent_name", c.Talent.DisplayName)
@@ -244,12 +361,31 @@ func askOwner(t *turn) ([]Reply, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("owner: %w", err)
 	}
-	if o.Contact == "" {
-		return askPersonal(t, "company")
+	if o.Name == "" || o.Contact == "" {
+		return askPersonal(t, "name")
 	}
+	t.set("name", o.Name)
 	t.set("company", o.Company)
 	t.set("contact", o.Contact)
 	return afterOwner(t)
+}
+
+func askOwnerName(t *turn) ([]Reply, error) {
+	return t.ask("name", Reply{Text: inNameText}), nil
+}
+
+func takeOwnerName(t *turn) ([]Reply, error) {
+	if t.Input.Kind != Text {
+		return t.reprompt(semNameBad), nil
+	}
+	name, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldName, t.Now, t.bot.Loc)
+	if !ok || utf8.RuneCountInString(name) > maxNameLen {
+		t.read = r
+		return t.offStep(semNameBad)
+	}
+	t.set("name", name)
+	t.set("new_owner", "1") // saved when the owner confirms the request
+	return t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
 }
 
 // afterOwner goes on once the owner's details are known: the intake and
@@ -280,12 +416,23 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 		return t.offStep(inContactBad)
 	}
 	t.set("contact", contact)
-	if err := t.bot.Intros.SaveOwner(t.ctx, store.Owner{
-		UserID: t.UserID, Company: t.next.Data["company"], Contact: contact, UpdatedAt: t.Now,
-	}); err != nil {
-		return nil, fmt.Errorf("save owner: %w", err)
-	}
 	return afterOwner(t)
+}
+
+// saveOwner keeps the details the owner gave in this flow, once they have
+// confirmed what the details are for; until then they are only the session's.
+func saveOwner(t *turn) error {
+	d := t.next.Data
+	if d["new_owner"] == "" {
+		return nil
+	}
+	err := t.bot.Intros.SaveOwner(t.ctx, store.Owner{
+		UserID: t.UserID, Name: d["name"], Company: d["company"], Contact: d["contact"], UpdatedAt: t.Now,
+	})
+	if err != nil {
+		return fmt.Errorf("save owner: %w", err)
+	}
+	return nil
 }
 
 func askIntroConfirm(t *turn) []Reply {
@@ -294,6 +441,7 @@ func askIntroConfirm(t *turn) []Reply {
 		inConfirmText, "",
 		"ご紹介先: " + d["talent_name"],
 		"ご相談: " + truncate(d["problem"], 100),
+		"お名前: " + d["name"],
 		"会社名: " + orElse(d["company"], noCompanyLabel),
 		"ご連絡先: " + d["contact"],
 	}
@@ -319,8 +467,17 @@ func confirmIntroduction(t *turn) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request introduction: %w", err)
 	}
+	if err := saveOwner(t); err != nil {
+		return nil, err
+	}
 	t.record("introduction_requested")
 	return t.menu(inRequestedText), nil
+}
+
+// quoteProblem is the owner's problem as the list quotes it: on one line,
+// cut to fit a phone's screen.
+func quoteProblem(s string) string {
+	return truncate(strings.Join(strings.Fields(s), " "), 60)
 }
 
 // truncate cuts s to n characters, marking the cut.

@@ -32,9 +32,9 @@ type PrivacyStore interface {
 // personalQuestions are the first personal questions of each flow: asked
 // only once the user has agreed to the notice.
 var personalQuestions = map[string]stepFunc{
-	"seminar/name":    askName,
-	"intake/company":  askCompany,
-	"booking/company": askCompany,
+	"seminar/name": askName,
+	"intake/name":  askOwnerName,
+	"booking/name": askOwnerName,
 }
 
 // askPersonal asks the personal question at step of the current flow, after
@@ -65,10 +65,6 @@ func takeConsent(t *turn) ([]Reply, error) {
 
 func askName(t *turn) ([]Reply, error) {
 	return t.ask("name", Reply{Text: semNameText}), nil
-}
-
-func askCompany(t *turn) ([]Reply, error) {
-	return t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel}), nil
 }
 
 var deleteSteps = map[string]stepFunc{

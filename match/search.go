@@ -7,8 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -19,6 +17,10 @@ type Result struct {
 	Candidates []Candidate
 	Categories []string // field codes understood, best first
 	Skills     []string // skills understood, best first
+	// Needs are the fields the text asks for help in, each named by at
+	// least one clear phrase as its main field, strongest first: two or
+	// more when an owner writes of several problems at once.
+	Needs []string
 	// Confidence (0–1) says how clearly the text named a need: 0.5 for one
 	// clear phrase, towards 1 for several, and 0 when nothing in it met any
 	// profile, so that the candidates are only the pool's generalists.
@@ -109,6 +111,7 @@ func (ix *Index) search(text, category string, k int) Result {
 		Categories: sortedByWeight(q.cats),
 		Skills:     sortedByWeight(q.skills),
 		Confidence: q.confidence(),
+		Needs:      q.needs(),
 	}
 	if category != "" {
 		res.Confidence = 0
@@ -132,13 +135,12 @@ func (ix *Index) search(text, category string, k int) Result {
 
 // query is what was understood of an owner's text.
 type query struct {
-	sentences []string           // as the owner wrote them, for quoting in reasons
-	skills    map[string]float64 // skill → weight
-	cats      map[string]float64 // field → weight
-	from      map[string]int     // skill → sentence that asked for it
-	named     map[string]float64 // field → weight, before segment factors
-	words     []word             // content words that occur in the pool
-	evidence  float64            // total weight of the phrases that named skills
+	skills   map[string]float64 // skill → weight
+	cats     map[string]float64 // field → weight
+	named    map[string]float64 // field → weight, before segment factors
+	asked    map[string]float64 // field → weight of the phrases naming it first, before segment factors
+	words    []word             // content words that occur in the pool
+	evidence float64            // total weight of the phrases that named skills
 }
 
 func (ix *Index) understand(text string) query {
@@ -146,14 +148,13 @@ func (ix *Index) understand(text string) query {
 	q := query{
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
-		from:   make(map[string]int),
 		named:  make(map[string]float64),
+		asked:  make(map[string]float64),
 	}
 	segs := segments(norm.NFKC.String(text))
 	normal := make([]string, len(segs)) // normalised once, for phrases and words
 	keys := make([]string, len(segs))
 	for i, s := range segs {
-		q.sentences = append(q.sentences, s.text)
 		normal[i] = normalize(s.text)
 		keys[i] = matchKey(normal[i])
 	}
@@ -167,9 +168,9 @@ func (ix *Index) understand(text string) query {
 		per := w / math.Sqrt(float64(len(p.skills)))
 		for _, s := range p.skills {
 			q.skills[s] += per
-			if _, ok := q.from[s]; !ok {
-				q.from[s] = h.sentence
-			}
+		}
+		if len(p.skills) > 0 && len(p.categories) > 0 {
+			q.asked[p.categories[0]] += p.weight
 		}
 		for i, c := range p.categories {
 			share := 1.0
@@ -207,6 +208,19 @@ func (q *query) confidence() float64 {
 	return e / (e + 1)
 }
 
+// needs lists the fields that a clear phrase (weight 1) named as its main
+// field, by their weight in the query (after segment factors, so that a
+// need the owner set aside comes after the one they stressed).
+func (q *query) needs() []string {
+	var ns []string
+	for _, c := range sortedByWeight(q.cats) {
+		if q.asked[c] >= 1 {
+			ns = append(ns, c)
+		}
+	}
+	return ns
+}
+
 // candidate makes doc a suggestion for q.
 func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
 	t := ix.talents[doc]
@@ -223,23 +237,14 @@ func (ix *Index) candidate(doc int32, score float64, q *query) Candidate {
 
 // reasons explains to the owner why doc was suggested, strongest reason
 // first: the skills that answer what they wrote, then the professional's
-// field; failing both, the words their profile shares with the text.
+// field; failing both, the words their profile shares with the text. They
+// do not quote the owner's words: the list quotes them once, above all the
+// professionals.
 func (ix *Index) reasons(doc int32, matched []string, q *query) []string {
 	t := &ix.talents[doc]
 	var rs []string
-
-	// One reason per sentence of the owner's text that the skills answer.
-	bySentence := make(map[int][]string)
-	var order []int
-	for _, s := range matched {
-		si := q.from[s]
-		if _, ok := bySentence[si]; !ok {
-			order = append(order, si)
-		}
-		bySentence[si] = append(bySentence[si], s)
-	}
-	for _, si := range order {
-		rs = append(rs, fmt.Sprintf("%sの経験があります（「%s」へのご提案）", quoteAll(bySentence[si]), excerpt(q.sentences, si)))
+	if len(matched) > 0 {
+		rs = append(rs, fmt.Sprintf("%sの経験があります", quoteAll(matched[:min(len(matched), 3)])))
 	}
 
 	if main := mainCategory(t); main != "" && q.cats[main] > 0 {
@@ -284,26 +289,6 @@ func quoteAll(items []string) string {
 		b.WriteString("「" + s + "」")
 	}
 	return b.String()
-}
-
-// excerpt returns sentence i, shortened to fit a LINE card and without the
-// control and formatting characters a message may carry.
-func excerpt(sentences []string, i int) string {
-	const max = 30
-	if i < 0 || i >= len(sentences) {
-		return ""
-	}
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, sentences[i])
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max-1]) + "…"
-	}
-	return s
 }
 
 func truncateRunes(s string, n int) string {

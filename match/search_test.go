@@ -65,7 +65,7 @@ func TestEveryCandidateHasReasons(t *testing.T) {
 		}
 	}
 	r := ix.Search("グーグルマップで店が出てこない", 1)
-	if want := "「MEO対策」の経験があります（「グーグルマップで店が出てこない」へのご提案）"; r.Candidates[0].Reasons[0] != want {
+	if want := "「MEO対策」の経験があります"; r.Candidates[0].Reasons[0] != want {
 		t.Errorf("first reason = %q, want %q", r.Candidates[0].Reasons[0], want)
 	}
 }
@@ -277,4 +277,19 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Needs lists the problems a message tells of, the stressed one first, and
+// none for a vague wish.
+func TestNeeds(t *testing.T) {
+	ix := demoIndex()
+	for text, want := range map[string][]string{
+		"民宿の予約管理がノートで限界、ついでにロゴも古い":         {"it_dx", "branding"},
+		"グーグルマップで店が出てこないし、インスタのフォロワーも増えない": {"marketing"},
+		"売上を上げたいです": nil,
+	} {
+		if got := ix.Search(text, 5).Needs; !slices.Equal(got, want) {
+			t.Errorf("Search(%q).Needs = %v, want %v", text, got, want)
+		}
+	}
 }

@@ -25,6 +25,7 @@ type Talents interface {
 // Owner is a business owner who asked for an introduction.
 type Owner struct {
 	UserID    string // LINE user ID
+	Name      string
 	Company   string
 	Contact   string // phone or e-mail, as the owner wrote it
 	UpdatedAt time.Time

@@ -45,6 +45,7 @@ type Records interface {
 	Handoffs
 	Offers
 	Moves
+	Signals
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
@@ -136,4 +137,17 @@ func (a *App) talent(ctx context.Context, id string) (match.Talent, error) {
 		return match.Talent{}, fmt.Errorf("slack: talent %q: %w", id, err)
 	}
 	return t, nil
+}
+
+// ownerText says who the owner is: the company with the owner's name, or the
+// name alone for an owner without one (「なし」); （未登録） when neither is known.
+func ownerText(o store.Owner) string {
+	name, company := field(strings.TrimSpace(o.Name)), field(strings.TrimSpace(o.Company))
+	switch {
+	case company != "" && name != "":
+		return company + "（" + name + "）"
+	case company != "":
+		return company
+	}
+	return orUnknown(name)
 }

@@ -55,7 +55,7 @@ func (m message) options() []slack.MsgOption {
 // 見送り buttons while it is pending, or the outcome once decided. A zero
 // talent (one no longer in the pool) is shown by ID.
 func alertMessage(in store.Introduction, t match.Talent, loc *time.Location) message {
-	company := orUnknown(field(in.Owner.Company))
+	company := ownerText(in.Owner)
 	name, professional := field(in.TalentID), fmt.Sprintf(talentMissing, field(in.TalentID))
 	if t.DisplayName != "" {
 		name = field(t.DisplayName)
@@ -119,7 +119,7 @@ func noticeMessage(b store.Booking, status store.BookingStatus, loc *time.Locati
 	if b.IntroductionID != 0 {
 		intro = "#" + strconv.FormatInt(b.IntroductionID, 10)
 	}
-	company := orUnknown(field(b.Owner.Company))
+	company := ownerText(b.Owner)
 	slot := flows.When(loc, b.Slot.StartsAt, b.Slot.EndsAt)
 	return message{
 		text: title + ": " + slot + " " + company,

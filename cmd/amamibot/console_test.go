@@ -75,6 +75,8 @@ func TestConsoleIntroductionInChromium(t *testing.T) {
 		chromedp.Click(`(//button[contains(@class,"fx-button")][normalize-space()="この人に相談したい"])[1]`),
 		botSays("個人情報の取り扱い"),
 		chip("同意する"),
+		botSays("お名前"),
+		say("奄美 太郎"),
 		botSays("会社名・屋号"),
 		say("奄美黒糖本舗"),
 		botSays("ご連絡先"),

@@ -8,6 +8,7 @@
 //	amamibot import faq FILE         create or update the FAQ from CSV
 //	amamibot export [--excel] registrations|bookings|matches|questions   write records as CSV to stdout
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
+//	amamibot lexicon suggest         propose lexicon rows from what owners and staff did
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
 //	amamibot richmenu apply          make the shipped rich menu the LINE channel's default
 //
@@ -38,6 +39,7 @@ const usage = `usage:
   amamibot export [--excel] matches        write all introduction requests and decisions as CSV to stdout
   amamibot export [--excel] questions      write the questions kept for staff as CSV to stdout
   amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
+  amamibot lexicon suggest [--min-owners 2]  propose lexicon rows from owners' choices and staff decisions
   amamibot healthcheck             exit 0 when the server on ADDR is alive
   amamibot richmenu apply          create the LINE rich menu and make it the default
 `
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = exportCmd(ctx, args, getenv, stdout, logger)
 	case "suggest":
 		err = suggest(args, stdin, stdout)
+	case "lexicon":
+		err = lexiconCmd(ctx, args, getenv, stdout, logger)
 	case "healthcheck":
 		err = healthcheck(ctx, getenv)
 	case "richmenu":

@@ -54,6 +54,11 @@ func (v view) DecideIntroduction(ctx context.Context, id int64, d store.Decision
 		if decided == 0 {
 			return store.ErrAlreadyDecided
 		}
+		if d.Status == store.Declined { // what the matcher can learn from
+			if _, err := tx.exec(ctx, insertDeclinedSignal, id, tx.t(d.Now)); err != nil {
+				return err
+			}
+		}
 		return tx.insertJobs(ctx,
 			river.InsertManyParams{Args: store.OwnerDecisionArgs{IntroductionID: id}},
 			river.InsertManyParams{Args: store.AlertUpdateArgs{IntroductionID: id}})
@@ -231,5 +236,5 @@ func slotDest(sl *store.Slot) []any {
 func bookingDest(b *store.Booking) []any {
 	o := &b.Owner
 	return append([]any{&b.ID, &b.SlotID, &b.UserID, &b.IntroductionID, &b.Status, timeDest{&b.CreatedAt}},
-		append(slotDest(&b.Slot), &o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt})...)
+		append(slotDest(&b.Slot), &o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt}, &o.Name)...)
 }

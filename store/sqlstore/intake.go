@@ -88,7 +88,7 @@ func (v view) TalentsVersion(ctx context.Context) (int64, error) {
 // Owner returns the owner's details, or ErrNotFound.
 func (v view) Owner(ctx context.Context, userID string) (store.Owner, error) {
 	var o store.Owner
-	if err := v.row(ctx, selectOwner, []any{userID}, &o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt}); err != nil {
+	if err := v.row(ctx, selectOwner, []any{userID}, &o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt}, &o.Name); err != nil {
 		return store.Owner{}, fmt.Errorf("owner: %w", err)
 	}
 	return o, nil
@@ -96,7 +96,7 @@ func (v view) Owner(ctx context.Context, userID string) (store.Owner, error) {
 
 // SaveOwner creates or updates the owner's details.
 func (v view) SaveOwner(ctx context.Context, o store.Owner) error {
-	if _, err := v.exec(ctx, upsertOwner, o.UserID, o.Company, o.Contact, v.t(o.UpdatedAt)); err != nil {
+	if _, err := v.exec(ctx, upsertOwner, o.UserID, o.Company, o.Contact, v.t(o.UpdatedAt), o.Name); err != nil {
 		return fmt.Errorf("save owner: %w", err)
 	}
 	return nil
@@ -180,5 +180,5 @@ func (v view) introductionDest(in *store.Introduction) []any {
 func (v view) introductionDetailDest(in *store.Introduction) []any {
 	o := &in.Owner
 	return append(v.introductionDest(in), &in.DecidedBy, timeDest{&in.DecidedAt}, &in.AlertChannel, &in.AlertTS,
-		&o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt})
+		&o.UserID, &o.Company, &o.Contact, timeDest{&o.UpdatedAt}, &o.Name)
 }

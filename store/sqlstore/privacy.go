@@ -31,12 +31,13 @@ func (v view) RecordConsent(ctx context.Context, userID string, at time.Time) er
 }
 
 // DeleteUserData erases the user's personal data in one transaction: the
-// owner record, the consent and the session go, names and companies of
-// registrations, problems and reasons of requests, texts and reply tokens
-// of events are emptied; the records themselves and their statuses stay.
+// owner record, the consent, the session, the questions and the matcher's
+// signals go; names and companies of registrations, problems and reasons of
+// requests, texts and reply tokens of events are emptied; the records
+// themselves and their statuses stay.
 func (v view) DeleteUserData(ctx context.Context, userID string) error {
 	err := v.inTx(ctx, func(tx view) error {
-		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions} {
+		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions, deleteSignals} {
 			if _, err := tx.exec(ctx, query, userID); err != nil {
 				return err
 			}
@@ -54,9 +55,10 @@ func (v view) DeleteUserData(ctx context.Context, userID string) error {
 }
 
 // PurgeBefore empties the problems and reasons of requests created before
-// cutoff and drops the handled events received before it, in one
-// transaction. Unhandled events stay as they are: they still need their
-// turn. It returns how many requests and events it changed.
+// cutoff and drops the handled events received before it, and the questions,
+// hand-off messages and signals recorded before it, in one transaction. Unhandled events stay
+// as they are: they still need their turn. It returns how many records it
+// changed.
 func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 	var n int64
 	err := v.inTx(ctx, func(tx view) error {
@@ -73,7 +75,11 @@ func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 			return err
 		}
 		handoffs, err := tx.purgeHandoffs(ctx, cutoff)
-		n = intros + events + questions + handoffs
+		if err != nil {
+			return err
+		}
+		signals, err := tx.exec(ctx, purgeSignals, tx.t(cutoff))
+		n = intros + events + questions + handoffs + signals
 		return err
 	})
 	if err != nil {

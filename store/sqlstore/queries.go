@@ -117,11 +117,11 @@ ON CONFLICT (id) DO UPDATE SET
 	selectTalents = `SELECT ` + talentColumns + ` FROM talents ORDER BY id`
 	selectTalent  = `SELECT ` + talentColumns + ` FROM talents WHERE id = $1`
 
-	selectOwner = `SELECT user_id, company, contact, updated_at FROM owners WHERE user_id = $1`
+	selectOwner = `SELECT user_id, company, contact, updated_at, name FROM owners WHERE user_id = $1`
 	upsertOwner = `
-INSERT INTO owners (user_id, company, contact, updated_at) VALUES ($1, $2, $3, $4)
+INSERT INTO owners (user_id, company, contact, updated_at, name) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (user_id) DO UPDATE SET
-    company = excluded.company, contact = excluded.contact, updated_at = excluded.updated_at`
+    company = excluded.company, contact = excluded.contact, updated_at = excluded.updated_at, name = excluded.name`
 
 	introductionColumns = `id, user_id, talent_id, problem, category, reasons, status, created_at`
 
@@ -150,7 +150,7 @@ const (
 	introductionDetail = `
 SELECT i.id, i.user_id, i.talent_id, i.problem, i.category, i.reasons, i.status, i.created_at,
     i.decided_by, i.decided_at, i.alert_channel, i.alert_ts,
-    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at, coalesce(o.name, '')
 FROM introductions i LEFT JOIN owners o ON o.user_id = i.user_id`
 
 	selectIntroduction = introductionDetail + ` WHERE i.id = $1`
@@ -204,7 +204,7 @@ WHERE id = $1 AND user_id = $2 AND status = 'booked'`
 	bookingDetail = `
 SELECT b.id, b.slot_id, b.user_id, coalesce(b.introduction_id, 0), b.status, b.created_at,
     ` + slotColumns + `,
-    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at
+    coalesce(o.user_id, ''), coalesce(o.company, ''), coalesce(o.contact, ''), o.updated_at, coalesce(o.name, '')
 FROM bookings b
 JOIN slots s ON s.id = b.slot_id
 LEFT JOIN owners o ON o.user_id = b.user_id`
@@ -292,4 +292,27 @@ ON CONFLICT (id) DO UPDATE SET questions = excluded.questions, answer = excluded
 	insertQuestion = `INSERT INTO questions (user_id, text, kind, asked_at) VALUES ($1, $2, $3, $4)`
 
 	selectQuestions = `SELECT user_id, text, kind, asked_at FROM questions ORDER BY asked_at, id`
+)
+
+const (
+	insertSignal = `
+INSERT INTO signals (user_id, kind, problem, category, talent_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`
+
+	// insertDeclinedSignal records a decline as a signal, in the decision's
+	// transaction.
+	insertDeclinedSignal = `
+INSERT INTO signals (user_id, kind, problem, category, talent_id, created_at)
+SELECT user_id, 'declined', problem, category, talent_id, $2 FROM introductions WHERE id = $1`
+
+	selectSignals = `SELECT user_id, kind, problem, category, talent_id, created_at FROM signals ORDER BY created_at, id`
+
+	deleteSignals = `DELETE FROM signals WHERE user_id = $1`
+	purgeSignals  = `DELETE FROM signals WHERE created_at < $1`
+
+	// selectDeclinedTalents: a problem erased by a deletion or the purge
+	// matches nothing, as no problem is empty.
+	selectDeclinedTalents = `
+SELECT talent_id FROM introductions
+WHERE user_id = $1 AND problem = $2 AND problem <> '' AND status = 'declined'
+ORDER BY id`
 )

@@ -75,7 +75,7 @@ func newConsultEnv(t *testing.T, open Opener) *consultEnv {
 // owner saves an owner and returns it.
 func (e *consultEnv) owner(userID string) store.Owner {
 	e.t.Helper()
-	o := store.Owner{UserID: userID, Company: "奄美ﾏﾙｼｪ " + userID, Contact: "0997-00-0000", UpdatedAt: e.now.Add(-time.Hour)}
+	o := store.Owner{UserID: userID, Name: "奄美 " + userID, Company: "奄美ﾏﾙｼｪ " + userID, Contact: "0997-00-0000", UpdatedAt: e.now.Add(-time.Hour)}
 	if err := e.s.SaveOwner(e.ctx, o); err != nil {
 		e.t.Fatalf("SaveOwner: %v", err)
 	}
@@ -163,7 +163,7 @@ func checkSlot(t *testing.T, got, want store.Slot) {
 // Owner stands for an owner who never gave details.
 func checkOwnerFilled(t *testing.T, got, want store.Owner) {
 	t.Helper()
-	if got.UserID != want.UserID || got.Company != want.Company || got.Contact != want.Contact {
+	if got.UserID != want.UserID || got.Name != want.Name || got.Company != want.Company || got.Contact != want.Contact {
 		t.Errorf("Owner = %+v, want %+v", got, want)
 	}
 	if want.UpdatedAt.IsZero() {

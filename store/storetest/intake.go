@@ -259,7 +259,7 @@ func testOwnerSave(t *testing.T, open Opener) {
 	ctx := t.Context()
 	jst := time.FixedZone("JST", 9*60*60)
 	at := time.Now().In(jst).Truncate(time.Second)
-	o := store.Owner{UserID: "U1", Company: "奄美ﾏﾙｼｪ 🌺", Contact: "0997-00-0000", UpdatedAt: at}
+	o := store.Owner{UserID: "U1", Name: "奄美 花子", Company: "奄美ﾏﾙｼｪ 🌺", Contact: "0997-00-0000", UpdatedAt: at}
 	other := store.Owner{UserID: "U2", Company: "喜界島商店", Contact: "owner@example.com", UpdatedAt: at}
 	for _, o := range []store.Owner{o, other} {
 		if err := s.SaveOwner(ctx, o); err != nil {
@@ -268,7 +268,7 @@ func testOwnerSave(t *testing.T, open Opener) {
 	}
 	checkOwner(t, s, o)
 
-	o.Company, o.Contact, o.UpdatedAt = "株式会社 奄美マルシェ", "info@example.com", at.Add(time.Hour)
+	o.Name, o.Company, o.Contact, o.UpdatedAt = "奄美 花子（店主）", "株式会社 奄美マルシェ", "info@example.com", at.Add(time.Hour)
 	if err := s.SaveOwner(ctx, o); err != nil {
 		t.Fatalf("SaveOwner (update): %v", err)
 	}
@@ -282,7 +282,7 @@ func checkOwner(t *testing.T, s store.Introductions, want store.Owner) {
 	if err != nil {
 		t.Fatalf("Owner(%s): %v", want.UserID, err)
 	}
-	if got.UserID != want.UserID || got.Company != want.Company || got.Contact != want.Contact {
+	if got.UserID != want.UserID || got.Name != want.Name || got.Company != want.Company || got.Contact != want.Contact {
 		t.Errorf("Owner(%s) = %+v, want %+v", want.UserID, got, want)
 	}
 	checkTime(t, "UpdatedAt", got.UpdatedAt, want.UpdatedAt)

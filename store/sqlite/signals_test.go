@@ -1,0 +1,11 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestSignals(t *testing.T) {
+	storetest.RunSignals(t, storetest.OpenSQLite)
+}
