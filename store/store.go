@@ -42,6 +42,7 @@ type Records interface {
 	Consultations
 	Privacy
 	Questions
+	Announcements
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.

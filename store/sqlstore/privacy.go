@@ -36,7 +36,8 @@ func (v view) RecordConsent(ctx context.Context, userID string, at time.Time) er
 // of events are emptied; the records themselves and their statuses stay.
 func (v view) DeleteUserData(ctx context.Context, userID string) error {
 	err := v.inTx(ctx, func(tx view) error {
-		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions} {
+		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions,
+			deleteUserTopics, deleteAnnounceUser, deleteUserRecipients} {
 			if _, err := tx.exec(ctx, query, userID); err != nil {
 				return err
 			}
@@ -66,7 +67,11 @@ func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 			return err
 		}
 		questions, err := tx.exec(ctx, purgeQuestions, tx.t(cutoff))
-		n = intros + events + questions
+		if err != nil {
+			return err
+		}
+		recipients, err := tx.exec(ctx, purgeRecipients, tx.t(cutoff))
+		n = intros + events + questions + recipients
 		return err
 	})
 	if err != nil {

@@ -1,0 +1,11 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestAnnouncements(t *testing.T) {
+	storetest.RunAnnouncements(t, storetest.OpenPostgres)
+}

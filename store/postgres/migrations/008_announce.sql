@@ -1,0 +1,54 @@
+-- Announcements: what each user wants to hear about, and the messages
+-- staff send to them in batches (LINE multicast, at most 500 users each).
+-- A batch's members are fixed when the announcement is created, and a batch
+-- is marked sent in the transaction that completes its job, so a crash
+-- never sends anyone the same announcement twice.
+
+CREATE TABLE announce_users (
+    user_id    text PRIMARY KEY,
+    asked_at   timestamptz,
+    blocked_at timestamptz
+);
+
+CREATE TABLE announce_topics (
+    user_id       text NOT NULL,
+    topic         text NOT NULL CHECK (topic <> ''),
+    subscribed_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, topic)
+);
+
+CREATE INDEX announce_topics_topic ON announce_topics (topic);
+
+CREATE TABLE announcements (
+    id           bigserial PRIMARY KEY,
+    topic        text NOT NULL,
+    text         text NOT NULL,
+    button_label text NOT NULL DEFAULT '',
+    button_data  text NOT NULL DEFAULT '',
+    created_by   text NOT NULL,
+    created_at   timestamptz NOT NULL,
+    send_at      timestamptz NOT NULL,
+    recipients   integer NOT NULL,
+    batches      integer NOT NULL
+);
+
+CREATE TABLE announcement_batches (
+    announcement_id bigint NOT NULL REFERENCES announcements (id),
+    batch           integer NOT NULL,
+    size            integer NOT NULL,
+    scheduled_at    timestamptz NOT NULL,
+    sent_at         timestamptz,
+    PRIMARY KEY (announcement_id, batch)
+);
+
+CREATE INDEX announcement_batches_unsent ON announcement_batches (scheduled_at) WHERE sent_at IS NULL;
+
+CREATE TABLE announcement_recipients (
+    announcement_id bigint NOT NULL,
+    batch           integer NOT NULL,
+    user_id         text NOT NULL,
+    PRIMARY KEY (announcement_id, user_id)
+);
+
+CREATE INDEX announcement_recipients_batch ON announcement_recipients (announcement_id, batch);
+CREATE INDEX announcement_recipients_user ON announcement_recipients (user_id);

@@ -1,0 +1,54 @@
+-- Announcements: what each user wants to hear about, and the messages
+-- staff send to them in batches (LINE multicast, at most 500 users each).
+-- A batch's members are fixed when the announcement is created, and a batch
+-- is marked sent in the transaction that completes its job, so a crash
+-- never sends anyone the same announcement twice.
+
+CREATE TABLE announce_users (
+    user_id    TEXT PRIMARY KEY,
+    asked_at   TEXT,
+    blocked_at TEXT
+) STRICT;
+
+CREATE TABLE announce_topics (
+    user_id       TEXT NOT NULL,
+    topic         TEXT NOT NULL CHECK (topic <> ''),
+    subscribed_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, topic)
+) STRICT;
+
+CREATE INDEX announce_topics_topic ON announce_topics (topic);
+
+CREATE TABLE announcements (
+    id           INTEGER PRIMARY KEY,
+    topic        TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    button_label TEXT NOT NULL DEFAULT '',
+    button_data  TEXT NOT NULL DEFAULT '',
+    created_by   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    send_at      TEXT NOT NULL,
+    recipients   INTEGER NOT NULL,
+    batches      INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE announcement_batches (
+    announcement_id INTEGER NOT NULL REFERENCES announcements (id),
+    batch           INTEGER NOT NULL,
+    size            INTEGER NOT NULL,
+    scheduled_at    TEXT NOT NULL,
+    sent_at         TEXT,
+    PRIMARY KEY (announcement_id, batch)
+) STRICT;
+
+CREATE INDEX announcement_batches_unsent ON announcement_batches (scheduled_at) WHERE sent_at IS NULL;
+
+CREATE TABLE announcement_recipients (
+    announcement_id INTEGER NOT NULL,
+    batch           INTEGER NOT NULL,
+    user_id         TEXT NOT NULL,
+    PRIMARY KEY (announcement_id, user_id)
+) STRICT;
+
+CREATE INDEX announcement_recipients_batch ON announcement_recipients (announcement_id, batch);
+CREATE INDEX announcement_recipients_user ON announcement_recipients (user_id);
