@@ -75,5 +75,8 @@ func (r *Runner) Turn(ctx context.Context, tx store.Tx, now time.Time, e store.E
 func bind(b *flows.Bot, tx store.Tx) *flows.Bot {
 	turn := *b
 	turn.Seminars, turn.Intros, turn.Bookings, turn.Privacy, turn.FAQ = tx, tx, tx, tx, tx
+	if b.Announce != nil {
+		turn.Announce = tx
+	}
 	return &turn
 }

@@ -69,6 +69,9 @@ type Bot struct {
 	// FAQ answers questions from the staff's FAQ and keeps the questions it
 	// cannot answer for staff; nil: no FAQ, and no question is kept.
 	FAQ FAQStore
+	// Announce keeps what each user wants to hear about; nil: no
+	// announcements, and the greeting asks nothing.
+	Announce AnnounceStore
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -108,6 +111,7 @@ func init() {
 		"switch":   switchSteps,
 		"unsure":   unsureSteps,
 		"question": questionSteps,
+		"announce": announceSteps,
 	} {
 		for step, f := range fs {
 			steps[flow+"/"+step] = f
@@ -136,8 +140,10 @@ func (b *Bot) Step(ctx context.Context, in Turn) (Session, []Reply, error) {
 
 func (t *turn) dispatch() ([]Reply, error) {
 	if t.Input.Kind == Follow {
-		t.next = Session{}
-		return []Reply{{Text: greetText, Choices: menuChoices}}, nil
+		return t.followed([]Reply{{Text: greetText, Choices: menuChoices}})
+	}
+	if t.Input.Kind == Unfollow {
+		return t.unfollowed()
 	}
 	t.read = understand.Reading{}
 	if t.Input.Kind == Text {
@@ -164,6 +170,10 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.start("intake", startIntake)
 		case t.typed(myRegsLabel):
 			return t.start("myregs", startMyRegs)
+		case t.typed(settingsLabel):
+			return t.start("announce", startSettings)
+		case t.typed(stopAllLabel):
+			return stopAll(t)
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
@@ -174,8 +184,12 @@ func (t *turn) dispatch() ([]Reply, error) {
 		switch {
 		case strings.HasPrefix(data, bookPrefix):
 			return startDecidedBooking(t, strings.TrimPrefix(data, bookPrefix))
+		case strings.HasPrefix(data, subscribePrefix):
+			return subscribe(t, strings.TrimPrefix(data, subscribePrefix))
 		case strings.HasPrefix(data, retryPrefix):
 			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
+		case !ok && strings.HasPrefix(data, announcePrefix):
+			return announceTap(t, data)
 		case !ok && strings.HasPrefix(data, seminarPrefix):
 			t.next = Session{Flow: "seminar"}
 			return pickSeminar(t)

@@ -199,7 +199,8 @@ func replay(t *testing.T, script string) string {
 		faq: faq,
 		bot: &flows.Bot{
 			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
-			Loc: tokyo, Retention: 180 * 24 * time.Hour,
+			Announce: st,
+			Loc:      tokyo, Retention: 180 * 24 * time.Hour,
 		},
 		now:      start,
 		sessions: map[string]flows.Session{},
