@@ -199,8 +199,7 @@ func replay(t *testing.T, script string) string {
 		faq: faq,
 		bot: &flows.Bot{
 			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
-			Announce: st,
-			Loc:      tokyo, Retention: 180 * 24 * time.Hour,
+			Loc: tokyo, Retention: 180 * 24 * time.Hour, Announce: st,
 		},
 		now:      start,
 		sessions: map[string]flows.Session{},
