@@ -99,6 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
 		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
+		Announce: st,
 	}
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {
