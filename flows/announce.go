@@ -3,10 +3,12 @@ package flows
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
@@ -87,13 +89,76 @@ func TopicOf(s string) (string, bool) {
 }
 
 // Announcement is the message an announcement sends, with the way to stop
-// them under it.
+// them under it. A link is written into the text (LINE makes it tappable);
+// a seminar's sign-up is a button.
 func Announcement(a store.Announcement) []Reply {
-	r := Reply{Text: a.Text + "\n\n" + announceFooter}
-	if a.ButtonLabel != "" {
+	text := a.Text
+	if isLink(a.ButtonData) {
+		text += "\n\n" + a.ButtonLabel + ": " + a.ButtonData
+	}
+	r := Reply{Text: text + "\n\n" + announceFooter}
+	if a.ButtonData != "" && !isLink(a.ButtonData) {
 		r.Choices = []Choice{{Label: a.ButtonLabel, Data: a.ButtonData}}
 	}
 	return []Reply{r}
+}
+
+// SignUpButton is the button of an announcement that opens a seminar's
+// sign-up.
+func SignUpButton(seminarID string) Choice {
+	return Choice{Label: semApplyButton, Data: seminarPrefix + seminarID}
+}
+
+func isLink(data string) bool {
+	return strings.HasPrefix(data, "https://") || strings.HasPrefix(data, "http://")
+}
+
+// LINE's limits an announcement must fit (the text message's 5,000 UTF-16
+// units, the button's 20 characters), and a link's length.
+const (
+	maxAnnounceUnits = 5000
+	maxButtonLabel   = 20
+	maxLink          = 1000
+)
+
+// AnnouncementProblem says, for staff, what keeps an announcement from
+// being sent: an empty text, a text or button over LINE's limits, a link
+// that is not a web address. Empty: none.
+func AnnouncementProblem(a store.Announcement) string {
+	if strings.TrimSpace(a.Text) == "" {
+		return "本文が空です。お知らせする内容を入力してください。"
+	}
+	if !utf8.ValidString(a.Text) || strings.ContainsRune(a.Text, 0) {
+		return "本文に使えない文字が含まれています。"
+	}
+	if n := utf16Units(Announcement(a)[0].Text); n > maxAnnounceUnits {
+		return fmt.Sprintf("本文が長すぎます（LINEの上限%d文字を%d文字超えています。リンクと配信停止の案内を含みます）。", maxAnnounceUnits, n-maxAnnounceUnits)
+	}
+	if a.ButtonData == "" {
+		return ""
+	}
+	if l := utf8.RuneCountInString(a.ButtonLabel); l == 0 || l > maxButtonLabel {
+		return fmt.Sprintf("ボタンの文字は1〜%d文字にしてください。", maxButtonLabel)
+	}
+	if isLink(a.ButtonData) || !strings.HasPrefix(a.ButtonData, seminarPrefix) {
+		u, err := url.Parse(a.ButtonData)
+		if err != nil || u.Scheme != "https" || u.Host == "" || len(a.ButtonData) > maxLink || strings.ContainsAny(a.ButtonData, " \n\t") {
+			return "リンクは https:// で始まるURLにしてください。"
+		}
+	}
+	return ""
+}
+
+// utf16Units counts s as LINE does: a character outside the BMP counts two.
+func utf16Units(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
 }
 
 // AnnounceStore is what the announcement settings read and commit.
@@ -134,9 +199,12 @@ func (t *turn) followed(greeting []Reply) ([]Reply, error) {
 	}
 	asked, err := showSettings(t, askTopicsText)
 	// The question leaves the user free: its buttons work out of any flow,
-	// and whatever else they send is read as usual.
+	// the menu's are offered with them (LINE shows the last message's
+	// only), and whatever else they send is read as usual.
 	t.next = Session{}
-	asked[0].Choices = slices.DeleteFunc(asked[0].Choices, func(c Choice) bool { return c.Data == cancelLabel })
+	asked[0].Choices = append(slices.DeleteFunc(asked[0].Choices, func(c Choice) bool {
+		return c.Data == cancelLabel || c.Data == doneData
+	}), menuChoices...)
 	return append(greeting, asked...), err
 }
 

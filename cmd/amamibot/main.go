@@ -10,6 +10,7 @@
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
 //	amamibot richmenu apply          make the shipped rich menu the LINE channel's default
+//	amamibot announce --topic T --text-file F [--dry-run]  send an announcement to the topic's subscribers
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -40,6 +41,9 @@ const usage = `usage:
   amamibot suggest --talents FILE [--k 5] < queries.jsonl > results.jsonl
   amamibot healthcheck             exit 0 when the server on ADDR is alive
   amamibot richmenu apply          create the LINE rich menu and make it the default
+  amamibot announce --topic TOPIC --text-file FILE [--link URL [--link-label L] | --seminar ID] [--at TIME] [--dry-run]
+                                   send an announcement to the users who chose TOPIC
+                                   (セミナー, 求人・副業案件, ツアー・現地交流 or a business field)
 `
 
 func main() {
@@ -77,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = healthcheck(ctx, getenv)
 	case "richmenu":
 		err = richmenuCmd(ctx, args, getenv, stdout)
+	case "announce":
+		err = announceCmd(ctx, args, getenv, stdout, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
