@@ -11,10 +11,12 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/amamibot/amamibot/bot"
 	"github.com/amamibot/amamibot/bot/line"
 	"github.com/amamibot/amamibot/bot/line/linetest"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/storetest"
 )
 
 // announce subscribes n fresh users to topic and announces to them, batches
@@ -174,4 +176,51 @@ func crashAnnounceHarness(t *testing.T, open opener) (*harness, *atomic.Bool) {
 		t.Fatalf("start jobs: %v", err)
 	}
 	return &harness{st: st, srv: srv, client: client, flows: fb, logs: logs}, killed
+}
+
+// TestUnfollowIsSkippedUntilFollowAgain: a user who blocks the account
+// (LINE's unfollow event) is out of the next announcement's audience, and
+// back in once they add the account again; nothing is sent to answer the
+// unfollow.
+func TestUnfollowIsSkippedUntilFollowAgain(t *testing.T) {
+	logger, logs := newLogger()
+	srv := linetest.NewServer(t)
+	workers := river.NewWorkers()
+	st := storetest.OpenSQLite(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger})
+	client := line.NewClient(srv.Token, srv.URL, nil)
+	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Announce: st, Loc: tokyo}
+	line.AddWorkers(workers, st, &bot.Runner{Flows: fb, Logger: logger}, client, logger)
+	if err := st.StartJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{st: st, srv: srv, client: client, flows: fb, logs: logs, hook: &line.Webhook{Secret: secret, Inbox: st, Logger: logger}}
+	ctx := context.Background()
+	user := newUser()
+	if err := st.SetTopics(ctx, user, []string{store.TopicSeminar}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	audience := func(want int) {
+		t.Helper()
+		deadline := time.Now().Add(wait)
+		for {
+			n, err := st.Audience(ctx, store.TopicSeminar)
+			if err == nil && n == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("audience = %d (%v), want %d", n, err, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	audience(1)
+	h.send(t, evWith(newID(), user, "unfollow", "", time.Now(), ""))
+	audience(0)
+	h.say(t, user, "follow", `,"follow":{"isUnblocked":true}`)
+	audience(1)
+	for _, m := range srv.Messages(user) {
+		if m.Via != "reply" {
+			t.Errorf("sent %q by %s, want only the greeting's reply", m.Text, m.Via)
+		}
+	}
 }
