@@ -47,10 +47,13 @@ type Announcement struct {
 	ButtonLabel string // optional button under the text …
 	ButtonData  string // … with a URL (https://…) or a postback (a seminar's sign-up)
 	CreatedBy   string // staff member, or "cli"
-	CreatedAt   time.Time
-	SendAt      time.Time // the first batch's time
-	Recipients  int       // fixed at creation
-	Batches     int
+	// SlackChannel and SlackTS are the staff's thread about it, where each
+	// batch sent is told (an AnnounceProgressArgs job); empty: none.
+	SlackChannel, SlackTS string
+	CreatedAt             time.Time
+	SendAt                time.Time // the first batch's time
+	Recipients            int       // fixed at creation
+	Batches               int
 	// Sent counts the recipients of the batches sent so far, and SentBatches
 	// those batches; filled by reads.
 	Sent, SentBatches int
@@ -103,7 +106,8 @@ type Announcements interface {
 	// CompleteBatch marks the job's batch sent and completes the job in the
 	// same transaction (it must be called from the job's worker), so that a
 	// batch is recorded sent exactly when its job is done and a rerun of the
-	// job after a crash finds it sent.
+	// job after a crash finds it sent. An announcement with a Slack thread
+	// gets an AnnounceProgressArgs job in the same transaction.
 	CompleteBatch(ctx context.Context, job *river.Job[AnnounceBatchArgs], now time.Time) error
 }
 
@@ -114,3 +118,12 @@ type AnnounceBatchArgs struct {
 }
 
 func (AnnounceBatchArgs) Kind() string { return "announce_batch" }
+
+// AnnounceProgressArgs tells staff, in the announcement's Slack thread,
+// that one more batch went out (and, after the last, the final counts).
+type AnnounceProgressArgs struct {
+	AnnouncementID int64 `json:"announcement_id"`
+	Batch          int   `json:"batch"`
+}
+
+func (AnnounceProgressArgs) Kind() string { return "announce_progress" }

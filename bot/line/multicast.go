@@ -50,9 +50,6 @@ type AnnounceWorker struct {
 	Store  AnnounceStore
 	Client *Client
 	Logger *slog.Logger
-	// Sent hears of each batch sent, with the announcement's progress (for
-	// staff); nil: nobody.
-	Sent func(ctx context.Context, a store.Announcement)
 }
 
 func (w *AnnounceWorker) Work(ctx context.Context, job *river.Job[store.AnnounceBatchArgs]) error {
@@ -82,10 +79,5 @@ func (w *AnnounceWorker) Work(ctx context.Context, job *river.Job[store.Announce
 		return err
 	}
 	w.Logger.InfoContext(ctx, "line multicast: batch sent", "announcement", id, "batch", batch, "users", len(b.UserIDs))
-	if w.Sent != nil {
-		if a, err := w.Store.Announcement(ctx, id); err == nil {
-			w.Sent(ctx, a)
-		}
-	}
 	return nil
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -34,6 +35,13 @@ func (a *App) Actions() http.Handler {
 		if err != nil {
 			http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 			return
+		}
+		if ic.Type == slack.InteractionTypeViewSubmission {
+			if resp := a.viewSubmission(r.Context(), ic); resp != nil {
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(resp)
+			}
+			return // an empty 200 closes the modal
 		}
 		reply := a.interaction(r.Context(), ic)
 		w.WriteHeader(http.StatusOK)

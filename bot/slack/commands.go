@@ -66,6 +66,8 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 			text, err = a.bookings(ctx)
 		case "questions":
 			text, err = a.questions(ctx)
+		case "announce":
+			text, err = a.openAnnounce(ctx, cmd.TriggerID)
 		default:
 			text = usage
 		}

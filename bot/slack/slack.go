@@ -31,6 +31,7 @@ import (
 // Store is what the Slack channel reads and writes.
 type Store interface {
 	store.Staffing
+	AnnounceStore
 	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]store.Seminar, error)
 	Seminar(ctx context.Context, id string) (store.Seminar, error)
 	Booking(ctx context.Context, id int64) (store.Booking, error)
@@ -137,4 +138,5 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &alertUpdateWorker{App: a})
 	river.AddWorker(workers, &noticeWorker{App: a})
 	river.AddWorker(workers, &mentionWorker{App: a})
+	river.AddWorker(workers, &progressWorker{App: a})
 }

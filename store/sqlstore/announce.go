@@ -32,8 +32,8 @@ FROM announce_topics t LEFT JOIN announce_users u ON u.user_id = t.user_id
 WHERE t.topic = $1 AND u.blocked_at IS NULL`
 	countAudience      = `SELECT count(*) ` + audience
 	insertAnnouncement = `
-INSERT INTO announcements (topic, text, button_label, button_data, created_by, created_at, send_at, recipients, batches)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0)
+INSERT INTO announcements (topic, text, button_label, button_data, created_by, created_at, send_at, recipients, batches, slack_channel, slack_ts)
+VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9)
 RETURNING id`
 	// insertRecipients fixes the audience, in batches of $3 by user ID.
 	insertRecipients = `
@@ -45,10 +45,11 @@ SELECT $2, (row_number() OVER (ORDER BY t.user_id) - 1) / $3, t.user_id ` + audi
 	sizeAnnouncement   = `UPDATE announcements SET send_at = $2, recipients = $3, batches = $4 WHERE id = $1`
 	selectAnnouncement = `
 SELECT a.id, a.topic, a.text, a.button_label, a.button_data, a.created_by, a.created_at, a.send_at, a.recipients, a.batches,
-       COALESCE(sum(b.size), 0), count(b.batch)
+       a.slack_channel, a.slack_ts, COALESCE(sum(b.size), 0), count(b.batch)
 FROM announcements a LEFT JOIN announcement_batches b ON b.announcement_id = a.id AND b.sent_at IS NOT NULL
 WHERE a.id = $1
-GROUP BY a.id, a.topic, a.text, a.button_label, a.button_data, a.created_by, a.created_at, a.send_at, a.recipients, a.batches`
+GROUP BY a.id, a.topic, a.text, a.button_label, a.button_data, a.created_by, a.created_at, a.send_at, a.recipients, a.batches,
+         a.slack_channel, a.slack_ts`
 	selectBatch = `SELECT sent_at FROM announcement_batches WHERE announcement_id = $1 AND batch = $2`
 	// selectBatchMembers are the batch's members still reachable: a member
 	// who has since blocked the account or dropped the topic is skipped.
@@ -60,6 +61,7 @@ LEFT JOIN announce_users u ON u.user_id = r.user_id
 WHERE r.announcement_id = $1 AND r.batch = $2 AND u.blocked_at IS NULL
 ORDER BY r.user_id`
 	markBatchSent = `UPDATE announcement_batches SET sent_at = $3 WHERE announcement_id = $1 AND batch = $2 AND sent_at IS NULL`
+	hasThread     = `SELECT count(*) FROM announcements WHERE id = $1 AND slack_ts <> ''`
 
 	deleteAnnounceUser   = `DELETE FROM announce_users WHERE user_id = $1`
 	deleteUserRecipients = `DELETE FROM announcement_recipients WHERE user_id = $1`
@@ -146,7 +148,7 @@ func (v view) CreateAnnouncement(ctx context.Context, req store.NewAnnouncement)
 	}
 	err := v.inTx(ctx, func(tx view) error {
 		err := tx.row(ctx, insertAnnouncement, []any{a.Topic, a.Text, a.ButtonLabel, a.ButtonData, a.CreatedBy,
-			tx.t(a.CreatedAt), tx.t(a.SendAt)}, &a.ID)
+			tx.t(a.CreatedAt), tx.t(a.SendAt), a.SlackChannel, a.SlackTS}, &a.ID)
 		if err != nil {
 			return err
 		}
@@ -198,7 +200,7 @@ func (v view) CreateAnnouncement(ctx context.Context, req store.NewAnnouncement)
 func (v view) Announcement(ctx context.Context, id int64) (store.Announcement, error) {
 	a, err := one(ctx, v, func(a *store.Announcement) []any {
 		return []any{&a.ID, &a.Topic, &a.Text, &a.ButtonLabel, &a.ButtonData, &a.CreatedBy, timeDest{&a.CreatedAt},
-			timeDest{&a.SendAt}, &a.Recipients, &a.Batches, &a.Sent, &a.SentBatches}
+			timeDest{&a.SendAt}, &a.Recipients, &a.Batches, &a.SlackChannel, &a.SlackTS, &a.Sent, &a.SentBatches}
 	}, selectAnnouncement, id)
 	if err != nil {
 		return a, fmt.Errorf("announcement %d: %w", id, err)
@@ -228,10 +230,21 @@ func (v view) AnnouncementBatch(ctx context.Context, id int64, batch int) (store
 func (v view) CompleteBatch(ctx context.Context, job *river.Job[store.AnnounceBatchArgs], now time.Time) error {
 	id, batch := job.Args.AnnouncementID, job.Args.Batch
 	err := v.inTx(ctx, func(tx view) error {
-		if _, err := tx.exec(ctx, markBatchSent, id, batch, tx.t(now)); err != nil {
+		marked, err := tx.exec(ctx, markBatchSent, id, batch, tx.t(now))
+		if err != nil {
 			return err
 		}
-		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx.tx, job)
+		var thread int
+		if err := tx.row(ctx, hasThread, []any{id}, &thread); err != nil {
+			return err
+		}
+		if marked > 0 && thread > 0 {
+			progress := river.InsertManyParams{Args: store.AnnounceProgressArgs{AnnouncementID: id, Batch: batch}}
+			if err := tx.insertJobs(ctx, progress); err != nil {
+				return err
+			}
+		}
+		_, err = river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx.tx, job)
 		return err
 	})
 	if err != nil {

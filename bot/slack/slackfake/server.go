@@ -78,6 +78,8 @@ type Server struct {
 	faults           map[string][]Fault
 	down             *Fault
 	socket           *socket
+	views            []View
+	seq              int
 }
 
 // Option configures a Server.
@@ -197,6 +199,7 @@ var methods = map[string]method{
 	"chat.postEphemeral":    (*Server).postEphemeral,
 	"conversations.history": (*Server).history,
 	"apps.connections.open": (*Server).openConnection,
+	"views.open":            (*Server).openView,
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {

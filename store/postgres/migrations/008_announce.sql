@@ -29,7 +29,10 @@ CREATE TABLE announcements (
     created_at   timestamptz NOT NULL,
     send_at      timestamptz NOT NULL,
     recipients   integer NOT NULL,
-    batches      integer NOT NULL
+    batches      integer NOT NULL,
+    -- the staff's Slack thread, where progress is posted; empty: none
+    slack_channel text NOT NULL DEFAULT '',
+    slack_ts      text NOT NULL DEFAULT ''
 );
 
 CREATE TABLE announcement_batches (

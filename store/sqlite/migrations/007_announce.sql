@@ -29,7 +29,10 @@ CREATE TABLE announcements (
     created_at   TEXT NOT NULL,
     send_at      TEXT NOT NULL,
     recipients   INTEGER NOT NULL,
-    batches      INTEGER NOT NULL
+    batches      INTEGER NOT NULL,
+    -- the staff's Slack thread, where progress is posted; empty: none
+    slack_channel TEXT NOT NULL DEFAULT '',
+    slack_ts      TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
 CREATE TABLE announcement_batches (

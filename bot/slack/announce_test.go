@@ -1,0 +1,91 @@
+package slack_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amamibot/amamibot/bot/slack/slackfake"
+	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+// submit submits view v filled in with values and returns what the modal
+// shows next (errors, or the updated view), as Slack would.
+func (h *harness) submit(t *testing.T, v slackfake.View, values map[string]string) (slackfake.View, map[string]string, bool) {
+	t.Helper()
+	body := slackfake.Form(h.srv.Submit(t, v, yamada, values))
+	w := send(h.actions, "/slack/actions", body, slackfake.Sign(secret, time.Now(), body))
+	if w.Code != 200 {
+		t.Fatalf("view_submission answered %d %s", w.Code, w.Body)
+	}
+	return h.srv.Answered(t, v, w.Body.Bytes())
+}
+
+// TestAnnounceFromSlack: /amami announce opens the modal; what cannot be
+// sent is refused next to the field, with the reason; a good one shows its
+// reach and preview, and 「送信」 sends it, with progress and the final
+// count in the thread.
+func TestAnnounceFromSlack(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{batches: true})
+	ctx := t.Context()
+	at := time.Now().Add(48 * time.Hour)
+	if err := h.st.UpsertSeminars(ctx, []store.Seminar{{ID: "dx-0115", Title: "観光DXセミナー", StartsAt: at, EndsAt: at.Add(time.Hour), OnlineURL: "https://meet.example.jp/dx"}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := h.st.SetTopics(ctx, fmt.Sprintf("U%d", i), []string{store.TopicSeminar}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := h.command(t, h.srv.Channel, "announce"); !strings.Contains(got, "開きました") {
+		t.Errorf("/amami announce answered %q", got)
+	}
+	views := h.srv.Views()
+	if len(views) != 1 {
+		t.Fatalf("%d views opened, want the composer", len(views))
+	}
+	compose := views[0]
+
+	_, errs, _ := h.submit(t, compose, map[string]string{"topic": store.TopicTours, "text": " ", "link": "javascript:alert(1)"})
+	want := map[string]string{"topic": "受け取る人はいません", "text": "本文が空です", "link": "https://"}
+	for block, reason := range want {
+		if !strings.Contains(errs[block], reason) {
+			t.Errorf("errors[%s] = %q, want one saying %q (all: %v)", block, errs[block], reason, errs)
+		}
+	}
+	_, errs, _ = h.submit(t, compose, map[string]string{"topic": store.TopicSeminar, "text": strings.Repeat("あ", 2501), "at": "明日の朝"})
+	if !strings.Contains(errs["text"], "2500文字まで") || !strings.Contains(errs["at"], "12/10 9:00") || errs["topic"] != "" {
+		t.Errorf("errors = %v, want the text too long for Slack and the time unreadable", errs)
+	}
+	_, errs, _ = h.submit(t, compose, map[string]string{"topic": store.TopicSeminar, "text": "x", "link": "https://amami.example.jp", "seminar": "dx-0115"})
+	if !strings.Contains(errs["link"], "どちらか一つ") {
+		t.Errorf("errors = %v, want a link and a seminar refused together", errs)
+	}
+
+	preview, errs, _ := h.submit(t, compose, map[string]string{"topic": store.TopicSeminar, "text": "1月のセミナーの受付を始めました。", "seminar": "dx-0115"})
+	if errs != nil {
+		t.Fatalf("a good announcement was refused: %v", errs)
+	}
+	if shown := preview.Text(); !strings.Contains(shown, "届く人数: 3人") || !strings.Contains(shown, "1月のセミナーの受付を始めました。") ||
+		!strings.Contains(shown, "[申し込む]") || !strings.Contains(shown, "配信停止") {
+		t.Errorf("the preview shows:\n%s\nwant the reach, the text, the button and the way to stop", shown)
+	}
+	if msgs := h.srv.Messages(h.srv.Channel); len(msgs) != 0 {
+		t.Fatalf("something was posted before 「送信」: %+v", msgs)
+	}
+
+	if _, _, closed := h.submit(t, preview, nil); !closed {
+		t.Fatal("「送信」 did not close the modal")
+	}
+	msgs := h.srv.WaitMessages(t, h.srv.Channel, 2, wait)
+	head := msgs[0]
+	if !strings.Contains(head.Text, "お知らせを送信します（セミナー・3人・") {
+		t.Errorf("the thread starts with %q", head.Text)
+	}
+	last := msgs[len(msgs)-1]
+	if last.ThreadTS != head.TS || !strings.Contains(last.Text, "送信が完了しました（3人）") {
+		t.Errorf("the thread ends with %+v, want the final count in the thread", last)
+	}
+}
