@@ -11,7 +11,9 @@ import (
 )
 
 func modal(title string, blocks ...slack.Block) slack.ModalViewRequest {
-	text := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	text := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	return slack.ModalViewRequest{Type: slack.VTModal, Title: text(title), Submit: text("送信"), Blocks: slack.Blocks{BlockSet: blocks}}
 }
 
