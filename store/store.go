@@ -43,6 +43,7 @@ type Records interface {
 	Privacy
 	Questions
 	Announcements
+	Followups
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.

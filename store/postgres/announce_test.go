@@ -9,3 +9,7 @@ import (
 func TestAnnouncements(t *testing.T) {
 	storetest.RunAnnouncements(t, storetest.OpenPostgres)
 }
+
+func TestFollowups(t *testing.T) {
+	storetest.RunFollowups(t, storetest.OpenPostgres)
+}

@@ -37,7 +37,7 @@ func (v view) RecordConsent(ctx context.Context, userID string, at time.Time) er
 func (v view) DeleteUserData(ctx context.Context, userID string) error {
 	err := v.inTx(ctx, func(tx view) error {
 		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions,
-			deleteUserTopics, deleteAnnounceUser, deleteUserRecipients} {
+			deleteUserTopics, deleteAnnounceUser, deleteUserRecipients, deleteUserFollowups, deleteUserAttendance} {
 			if _, err := tx.exec(ctx, query, userID); err != nil {
 				return err
 			}
@@ -71,7 +71,11 @@ func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 			return err
 		}
 		recipients, err := tx.exec(ctx, purgeRecipients, tx.t(cutoff))
-		n = intros + events + questions + recipients
+		if err != nil {
+			return err
+		}
+		followups, err := tx.exec(ctx, purgeFollowups, tx.t(cutoff))
+		n = intros + events + questions + recipients + followups
 		return err
 	})
 	if err != nil {

@@ -55,3 +55,30 @@ CREATE TABLE announcement_recipients (
 
 CREATE INDEX announcement_recipients_batch ON announcement_recipients (announcement_id, batch);
 CREATE INDEX announcement_recipients_user ON announcement_recipients (user_id);
+
+-- Follow-ups: the day after a seminar (thanks and a rating, or the next
+-- dates to a no-show) and a week after a consultation (has the work
+-- started?), each created once, with the user's answer.
+
+CREATE TABLE attendance (
+    registration_id bigint PRIMARY KEY,
+    attended        boolean NOT NULL,
+    marked_by       text NOT NULL,
+    marked_at       timestamptz NOT NULL
+);
+
+CREATE TABLE followups (
+    id              bigserial PRIMARY KEY,
+    kind            text NOT NULL CHECK (kind IN ('seminar', 'consultation')),
+    ref             bigint NOT NULL,
+    user_id         text NOT NULL,
+    introduction_id bigint,
+    title           text NOT NULL,
+    attended        boolean NOT NULL,
+    sent_at         timestamptz NOT NULL,
+    answer          text NOT NULL DEFAULT '',
+    answered_at     timestamptz,
+    UNIQUE (kind, ref)
+);
+
+CREATE INDEX followups_user ON followups (user_id, sent_at);

@@ -55,3 +55,30 @@ CREATE TABLE announcement_recipients (
 
 CREATE INDEX announcement_recipients_batch ON announcement_recipients (announcement_id, batch);
 CREATE INDEX announcement_recipients_user ON announcement_recipients (user_id);
+
+-- Follow-ups: the day after a seminar (thanks and a rating, or the next
+-- dates to a no-show) and a week after a consultation (has the work
+-- started?), each created once, with the user's answer.
+
+CREATE TABLE attendance (
+    registration_id INTEGER PRIMARY KEY,
+    attended        INTEGER NOT NULL CHECK (attended IN (0, 1)),
+    marked_by       TEXT NOT NULL,
+    marked_at       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE followups (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('seminar', 'consultation')),
+    ref             INTEGER NOT NULL,
+    user_id         TEXT NOT NULL,
+    introduction_id INTEGER,
+    title           TEXT NOT NULL,
+    attended        INTEGER NOT NULL CHECK (attended IN (0, 1)),
+    sent_at         TEXT NOT NULL,
+    answer          TEXT NOT NULL DEFAULT '',
+    answered_at     TEXT,
+    UNIQUE (kind, ref)
+) STRICT;
+
+CREATE INDEX followups_user ON followups (user_id, sent_at);
