@@ -78,5 +78,8 @@ func bind(b *flows.Bot, tx store.Tx) *flows.Bot {
 	if b.Announce != nil {
 		turn.Announce = tx
 	}
+	if b.Followups != nil {
+		turn.Followups = tx
+	}
 	return &turn
 }

@@ -72,6 +72,8 @@ type Bot struct {
 	// Announce keeps what each user wants to hear about; nil: no
 	// announcements, and the greeting asks nothing.
 	Announce AnnounceStore
+	// Followups takes the answers to follow-ups; nil: none are taken.
+	Followups FollowupStore
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -184,6 +186,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 		switch {
 		case strings.HasPrefix(data, bookPrefix):
 			return startDecidedBooking(t, strings.TrimPrefix(data, bookPrefix))
+		case strings.HasPrefix(data, followPrefix):
+			return tappedFollowup(t, data)
 		case strings.HasPrefix(data, subscribePrefix):
 			return subscribe(t, strings.TrimPrefix(data, subscribePrefix))
 		case strings.HasPrefix(data, retryPrefix):
@@ -206,6 +210,9 @@ func (t *turn) dispatch() ([]Reply, error) {
 	case t.Input.Kind == Media:
 		return t.menu(mediaText), nil
 	case t.Input.Kind == Text:
+		if replies, answered, err := t.typedFollowup(); answered || err != nil {
+			return replies, err
+		}
 		return t.readFreely()
 	}
 	return t.menu(menuText), nil

@@ -3,11 +3,14 @@ package flows_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -177,6 +180,10 @@ type conversation struct {
 	last     map[string][]flows.Reply
 	out      strings.Builder
 	answered bool // the bot has answered since the last blank line
+	// followups are those created so far, by user, for "(push to user:
+	// followups)" and "(staff reads follow-ups)".
+	followups map[string][]store.Followup
+	pushed    map[int64]bool
 }
 
 var userLine = regexp.MustCompile(`^(user\d*): (.*)$`)
@@ -199,7 +206,7 @@ func replay(t *testing.T, script string) string {
 		faq: faq,
 		bot: &flows.Bot{
 			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
-			Loc: tokyo, Retention: 180 * 24 * time.Hour, Announce: st,
+			Loc: tokyo, Retention: 180 * 24 * time.Hour, Announce: st, Followups: st,
 		},
 		now:      start,
 		sessions: map[string]flows.Session{},
@@ -213,7 +220,9 @@ func replay(t *testing.T, script string) string {
 		decision, isDecision := staffDecisions[line]
 		pushTo, isPush := strings.CutPrefix(line, "(push to ")
 		isQuestions := line == "(staff reads questions)"
-		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !strings.HasPrefix(line, "#") {
+		isFollowups := line == "(staff reads follow-ups)"
+		checkIn, isCheckIn := strings.CutPrefix(line, "(staff checks in ")
+		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !isFollowups && !isCheckIn && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -237,6 +246,12 @@ func replay(t *testing.T, script string) string {
 		case isPush:
 			user, kind, _ := strings.Cut(strings.TrimSuffix(pushTo, ")"), ": ")
 			c.push(user, kind)
+			c.answered = true
+		case isFollowups:
+			c.readFollowups()
+			c.answered = true
+		case isCheckIn:
+			c.checkIn(strings.TrimSuffix(checkIn, ")"))
 			c.answered = true
 		case isQuestions:
 			for _, q := range c.faq.questions {
@@ -344,6 +359,24 @@ func (c *conversation) push(user, kind string) {
 		for _, b := range bookings {
 			replies = append(replies, c.bot.BookingReminder(b)...)
 		}
+	case "followups":
+		created, err := c.st.DueFollowups(ctx, c.now)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if c.followups == nil {
+			c.followups, c.pushed = map[string][]store.Followup{}, map[int64]bool{}
+		}
+		for _, f := range created {
+			c.followups[f.UserID] = append(c.followups[f.UserID], f)
+		}
+		for _, f := range c.followups["U"+user] {
+			if !c.pushed[f.ID] {
+				c.pushed[f.ID] = true
+				replies = append(replies, flows.Followup(f)...)
+			}
+		}
+		c.last[user] = replies
 	case "promoted":
 		for _, r := range regs {
 			if r.Status == store.Confirmed && r.Attendance == store.Venue {
@@ -351,10 +384,47 @@ func (c *conversation) push(user, kind string) {
 			}
 		}
 	default:
-		c.t.Fatalf("push of %q: want reminders or promoted", kind)
+		c.t.Fatalf("push of %q: want reminders, promoted or followups", kind)
 	}
 	for _, r := range replies {
 		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))
+	}
+}
+
+// readFollowups shows the follow-ups created so far and their answers, as
+// staff would see them.
+func (c *conversation) readFollowups() {
+	for _, user := range slices.Sorted(maps.Keys(c.followups)) {
+		for _, f := range c.followups[user] {
+			got, err := c.st.Followup(context.Background(), f.ID)
+			answer := got.Answer
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				answer = "(deleted with the user's data)"
+			case err != nil:
+				c.t.Fatal(err)
+			case answer == "":
+				answer = "(no answer)"
+			}
+			fmt.Fprintf(&c.out, "follow-up: %s %s: %s\n", strings.TrimPrefix(user, "U"), f.Kind, answer)
+		}
+	}
+}
+
+// checkIn marks the user present at every seminar they registered for, as
+// staff do with /amami checkin.
+func (c *conversation) checkIn(user string) {
+	regs, err := c.st.AllRegistrations(context.Background())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, r := range regs {
+		if r.UserID == "U"+user && r.Status == store.Confirmed {
+			if err := c.st.MarkAttendance(context.Background(), r.ID, true, "森", c.now); err != nil {
+				c.t.Fatal(err)
+			}
+			fmt.Fprintf(&c.out, "checked in: %s at %s\n", user, r.SeminarID)
+		}
 	}
 }
 

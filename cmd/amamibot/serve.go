@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/bot/line"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -51,7 +52,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	}
 	workers := river.NewWorkers()
 	st, err := openStore(ctx, c, store.Options{
-		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
+		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob(), line.FollowupScanJob()},
 	})
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	flow := &flows.Bot{
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
 		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention,
-		Announce: st,
+		Announce: st, Followups: st,
 	}
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {
