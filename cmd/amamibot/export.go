@@ -23,7 +23,7 @@ var (
 	}
 	matchColumns = []string{
 		"introduction_id", "requested_at", "company", "contact", "problem", "category", "talent_id", "talent_name",
-		"reasons", "status", "decided_by", "decided_at",
+		"reasons", "status", "decided_by", "decided_at", "outcome",
 	}
 )
 
@@ -107,6 +107,10 @@ func exportMatches(ctx context.Context, st store.Store, loc *time.Location) ([]s
 	if err != nil {
 		return nil, nil, err
 	}
+	outcomes, err := st.Outcomes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	names := map[string]string{}
 	var rows [][]string
 	for _, in := range intros {
@@ -121,7 +125,7 @@ func exportMatches(ctx context.Context, st store.Store, loc *time.Location) ([]s
 		rows = append(rows, []string{
 			strconv.FormatInt(in.ID, 10), timeIn(in.CreatedAt, loc), in.Owner.Company, in.Owner.Contact,
 			in.Problem, in.Category, in.TalentID, name, strings.Join(in.Reasons, " / "),
-			string(in.Status), in.DecidedBy, timeIn(in.DecidedAt, loc),
+			string(in.Status), in.DecidedBy, timeIn(in.DecidedAt, loc), outcomes[in.ID],
 		})
 	}
 	return matchColumns, rows, nil

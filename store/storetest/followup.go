@@ -14,6 +14,7 @@ func RunFollowups(t *testing.T, open Opener) {
 	runAll(t, open, []contract{
 		{"Followups/DueOnce", testFollowupsDueOnce},
 		{"Followups/Answer", testFollowupsAnswer},
+		{"Followups/OutcomeOfTheIntroduction", testFollowupOutcome},
 	})
 }
 
@@ -97,5 +98,26 @@ func testFollowupsAnswer(t *testing.T, open Opener) {
 	}
 	if _, err := e.s.AnswerFollowup(e.ctx, "U2", byUser["U2"].ID, "4", e.now); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("answering after the data was deleted: err = %v, want ErrNotFound (not recorded)", err)
+	}
+}
+
+func testFollowupOutcome(t *testing.T, open Opener) {
+	e := newConsultEnv(t, open)
+	upsertTalents(t, e.s, talent("a"))
+	e.owner("U1")
+	in := request(t, e.s, introReq("U1", "a", e.now.Add(-10*24*time.Hour)))
+	e.slot("s", -7*24*time.Hour-2*time.Hour)
+	if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "s", UserID: "U1", IntroductionID: in.ID, Now: e.now.Add(-9 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.s.DueFollowups(e.ctx, e.now)
+	if err != nil || len(fs) != 1 || fs[0].IntroductionID != in.ID {
+		t.Fatalf("DueFollowups = %+v, %v; want one for introduction %d", fs, err, in.ID)
+	}
+	if _, err := e.s.AnswerFollowup(e.ctx, "U1", fs[0].ID, store.OutcomeStarted, e.now); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.s.Outcomes(e.ctx); err != nil || len(got) != 1 || got[in.ID] != store.OutcomeStarted {
+		t.Errorf("Outcomes = %v, %v; want introduction %d started", got, err, in.ID)
 	}
 }
