@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -64,6 +65,9 @@ func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (re
 		return refusal
 	}
 	for _, act := range ic.ActionCallback.BlockActions {
+		if strings.HasPrefix(act.ActionID, actionCheckin+"-") {
+			return a.checkedIn(ctx, act, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
+		}
 		status, ok := decisions[act.ActionID]
 		if !ok {
 			continue

@@ -23,6 +23,7 @@ type AnnounceStore interface {
 	Audience(ctx context.Context, topic string) (int, error)
 	CreateAnnouncement(ctx context.Context, a store.NewAnnouncement) (store.Announcement, error)
 	Announcement(ctx context.Context, id int64) (store.Announcement, error)
+	MarkAttendance(ctx context.Context, registrationID int64, attended bool, by string, now time.Time) error
 }
 
 // What staff see when they announce from Slack (/amami announce).

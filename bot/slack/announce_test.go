@@ -89,3 +89,46 @@ func TestAnnounceFromSlack(t *testing.T) {
 		t.Errorf("the thread ends with %+v, want the final count in the thread", last)
 	}
 }
+
+// TestCheckin: /amami checkin posts the roster with a 「出席」 button per
+// attendee; a click marks them present, and the next day's follow-up tells
+// the others apart as no-shows.
+func TestCheckin(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{})
+	ctx := t.Context()
+	at := time.Now().Add(2 * time.Hour)
+	if err := h.st.UpsertSeminars(ctx, []store.Seminar{{ID: "dx", Title: "観光DXセミナー", StartsAt: at, EndsAt: at.Add(time.Hour), Venue: "奄美市", Capacity: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"U1", "U2"} {
+		if _, err := h.st.Register(ctx, store.RegisterRequest{SeminarID: "dx", UserID: u, Attendance: store.Venue, Name: "名前" + u, Company: "会社" + u, Now: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := h.command(t, h.srv.Channel, "checkin"); !strings.Contains(got, "セミナーIDを指定") {
+		t.Errorf("/amami checkin without an ID answered %q", got)
+	}
+	if got := h.command(t, h.srv.Channel, "checkin dx"); !strings.Contains(got, "出席簿を投稿しました") {
+		t.Fatalf("/amami checkin dx answered %q", got)
+	}
+	roster := h.srv.WaitMessages(t, h.srv.Channel, 1, wait)[0]
+	buttons := roster.Buttons()
+	if len(buttons) != 2 || buttons[0].Text != "出席: 名前U1（会社U1）" {
+		t.Fatalf("the roster shows %+v, want a 出席 button per attendee", buttons)
+	}
+	if w := h.click(h.srv.Click(t, roster, buttons[0].ActionID, yamada)); w.Code != 200 {
+		t.Fatalf("click answered %d", w.Code)
+	}
+	if r := h.srv.WaitResponses(t, 1, wait); !strings.Contains(r[0].Text, "名前U1（会社U1）さんを出席にしました") {
+		t.Errorf("the click was answered %q", r[0].Text)
+	}
+	fs, err := h.st.DueFollowups(ctx, at.Add(26*time.Hour))
+	if err != nil || len(fs) != 2 {
+		t.Fatalf("DueFollowups = %+v, %v", fs, err)
+	}
+	for _, f := range fs {
+		if f.Attended != (f.UserID == "U1") {
+			t.Errorf("follow-up of %s: attended %v, want only U1, who was checked in", f.UserID, f.Attended)
+		}
+	}
+}

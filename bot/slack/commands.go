@@ -68,6 +68,8 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 			text, err = a.questions(ctx)
 		case "announce":
 			text, err = a.openAnnounce(ctx, cmd.TriggerID)
+		case "checkin":
+			text, err = a.checkin(ctx, args[1:])
 		default:
 			text = usage
 		}

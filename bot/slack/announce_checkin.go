@@ -1,0 +1,85 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/store"
+)
+
+// What staff see when they mark attendance (/amami checkin <seminar>).
+const (
+	actionCheckin    = "checkin"
+	checkinNoID      = "セミナーIDを指定してください。例: `/amami checkin セミナーID`（IDは `/amami seminars` で確認できます）"
+	checkinPosted    = "出席簿を投稿しました。来た人の「出席」を押してください。押されなかった人には、翌日「次回のご案内」が届きます。"
+	checkinNone      = "このセミナーには、出席を付けられるお申し込みがありません。"
+	checkinHeader    = "*出席簿: %s*（%s・%d人）\n来た人の「出席」を押してください。"
+	checkinButton    = "出席: %s"
+	checkinDone      = "%sさんを出席にしました。"
+	checkinFailed    = "出席を記録できませんでした。もう一度お試しください。"
+	checkinsPerRow   = 25 // buttons in one actions block
+	checkinMaxPeople = checkinsPerRow * 40
+)
+
+// checkin posts the seminar's confirmed attendees with a 「出席」 button
+// each, in the staff channel.
+func (a *App) checkin(ctx context.Context, args []string) (string, error) {
+	if len(args) == 0 {
+		return checkinNoID, nil
+	}
+	sem, err := a.store.Seminar(ctx, args[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Sprintf(rosterNotFound, field(args[0])), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	regs, err := a.store.SeminarRegistrations(ctx, sem.ID)
+	if err != nil {
+		return "", err
+	}
+	var buttons []slack.BlockElement
+	for _, r := range regs {
+		if r.Status != store.Confirmed || len(buttons) == checkinMaxPeople {
+			continue
+		}
+		who := strings.TrimSpace(r.Name)
+		if r.Company != "" {
+			who += "（" + r.Company + "）"
+		}
+		buttons = append(buttons, slack.NewButtonBlockElement(actionCheckin+"-"+strconv.FormatInt(r.ID, 10),
+			strconv.FormatInt(r.ID, 10), plain(clip(fmt.Sprintf(checkinButton, who), 75))))
+	}
+	if len(buttons) == 0 {
+		return checkinNone, nil
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(checkinHeader, field(sem.Title), flows.When(a.loc, sem.StartsAt, sem.EndsAt), len(buttons))), nil, nil)}
+	for i := 0; i < len(buttons); i += checkinsPerRow {
+		blocks = append(blocks, slack.NewActionBlock("", buttons[i:min(i+checkinsPerRow, len(buttons))]...))
+	}
+	if _, _, err := a.client.PostMessageContext(ctx, a.channel, slack.MsgOptionText(fmt.Sprintf("出席簿: %s", sem.Title), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		return "", err
+	}
+	return checkinPosted, nil
+}
+
+// checkedIn records a 「出席」 click.
+func (a *App) checkedIn(ctx context.Context, act *slack.BlockAction, by string) string {
+	id, err := strconv.ParseInt(act.Value, 10, 64)
+	if err != nil {
+		return ""
+	}
+	if err := a.store.MarkAttendance(ctx, id, true, by, time.Now()); err != nil {
+		a.logger.ErrorContext(ctx, "slack: mark attendance", "registration", id, "err", err)
+		return checkinFailed
+	}
+	name, _ := strings.CutPrefix(act.Text.Text, strings.TrimSuffix(checkinButton, "%s"))
+	return fmt.Sprintf(checkinDone, name)
+}
