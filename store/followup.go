@@ -63,7 +63,8 @@ type Followups interface {
 	OpenFollowup(ctx context.Context, userID string, since time.Time) (Followup, error)
 	// AnswerFollowup records the user's answer: ErrNotFound when the
 	// follow-up is not theirs or their data was deleted, ErrAnswered when
-	// it was answered before.
+	// it was answered before. The answer to a consultation's follow-up
+	// inserts an OutcomeNoticeArgs job in the same transaction.
 	AnswerFollowup(ctx context.Context, userID string, id int64, answer string, now time.Time) (Followup, error)
 	// MarkAttendance records whether a registered attendee came.
 	MarkAttendance(ctx context.Context, registrationID int64, attended bool, by string, now time.Time) error
@@ -83,3 +84,11 @@ func (FollowupArgs) Kind() string { return "followup" }
 type FollowupScanArgs struct{}
 
 func (FollowupScanArgs) Kind() string { return "followup_scan" }
+
+// OutcomeNoticeArgs tells staff in Slack what an owner answered a week
+// after the consultation; AnswerFollowup inserts it with the answer.
+type OutcomeNoticeArgs struct {
+	FollowupID int64 `json:"followup_id"`
+}
+
+func (OutcomeNoticeArgs) Kind() string { return "outcome_notice" }

@@ -24,6 +24,7 @@ type AnnounceStore interface {
 	CreateAnnouncement(ctx context.Context, a store.NewAnnouncement) (store.Announcement, error)
 	Announcement(ctx context.Context, id int64) (store.Announcement, error)
 	MarkAttendance(ctx context.Context, registrationID int64, attended bool, by string, now time.Time) error
+	Followup(ctx context.Context, id int64) (store.Followup, error)
 }
 
 // What staff see when they announce from Slack (/amami announce).

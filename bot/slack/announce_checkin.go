@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
 	"github.com/amamibot/amamibot/flows"
@@ -82,4 +83,40 @@ func (a *App) checkedIn(ctx context.Context, act *slack.BlockAction, by string) 
 	}
 	name, _ := strings.CutPrefix(act.Text.Text, strings.TrimSuffix(checkinButton, "%s"))
 	return fmt.Sprintf(checkinDone, name)
+}
+
+// outcomeLine tells staff what an owner answered a week after the
+// consultation.
+const (
+	outcomeLine      = ":speech_balloon: 個別相談のその後（%s・担当 %s）: *%s*"
+	outcomeIntroLine = "（紹介依頼 #%d）"
+)
+
+// outcomeWorker posts an owner's answer to the consultation's follow-up
+// (store.OutcomeNoticeArgs) in the staff channel.
+type outcomeWorker struct {
+	river.WorkerDefaults[store.OutcomeNoticeArgs]
+	*App
+}
+
+func (w *outcomeWorker) Work(ctx context.Context, job *river.Job[store.OutcomeNoticeArgs]) error {
+	f, err := w.store.Followup(ctx, job.Args.FollowupID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // erased with the user's data
+	}
+	if err != nil {
+		return err
+	}
+	company := orUnknown("")
+	if b, err := w.store.Booking(ctx, f.Ref); err == nil {
+		company = orUnknown(field(b.Owner.Company))
+	}
+	text := fmt.Sprintf(outcomeLine, company, field(f.Title), flows.OutcomeLabel(f.Answer))
+	if f.IntroductionID != 0 {
+		text += fmt.Sprintf(outcomeIntroLine, f.IntroductionID)
+	}
+	if _, _, err := w.client.PostMessageContext(ctx, w.channel, slack.MsgOptionText(text, false)); err != nil {
+		return w.failed(ctx, "slack outcome: chat.postMessage", err)
+	}
+	return nil
 }

@@ -132,3 +132,32 @@ func TestCheckin(t *testing.T) {
 		}
 	}
 }
+
+// TestOutcomeInSlack: what an owner answers a week after the consultation
+// is posted in the staff channel.
+func TestOutcomeInSlack(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{})
+	ctx := t.Context()
+	now := time.Now()
+	at := now.Add(-7*24*time.Hour - 2*time.Hour)
+	if err := h.st.UpsertSlots(ctx, []store.Slot{{ID: "c1", StartsAt: at, EndsAt: at.Add(45 * time.Minute), Host: "田中", Mode: store.ConsultVenue}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.SaveOwner(ctx, store.Owner{UserID: "U1", Company: "喜界ごま店", Contact: "09012345678", UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.st.BookSlot(ctx, store.BookRequest{SlotID: "c1", UserID: "U1", Now: at.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := h.st.DueFollowups(ctx, now)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("DueFollowups = %+v, %v", fs, err)
+	}
+	if _, err := h.st.AnswerFollowup(ctx, "U1", fs[0].ID, store.OutcomeStarted, now); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.srv.WaitMessages(t, h.srv.Channel, 2, wait) // the booking's notice, then the outcome
+	if got := msgs[len(msgs)-1]; got.Text != ":speech_balloon: 個別相談のその後（喜界ごま店・担当 田中）: *始まった*" {
+		t.Errorf("staff were told %q", got.Text)
+	}
+}

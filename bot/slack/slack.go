@@ -139,4 +139,5 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &noticeWorker{App: a})
 	river.AddWorker(workers, &mentionWorker{App: a})
 	river.AddWorker(workers, &progressWorker{App: a})
+	river.AddWorker(workers, &outcomeWorker{App: a})
 }

@@ -111,7 +111,10 @@ func (v view) AnswerFollowup(ctx context.Context, userID string, id int64, answe
 		if n == 0 {
 			return store.ErrAnswered
 		}
-		return nil
+		if f.Kind != store.FollowConsultation {
+			return nil
+		}
+		return tx.insertJobs(ctx, river.InsertManyParams{Args: store.OutcomeNoticeArgs{FollowupID: id}})
 	})
 	if err != nil {
 		return f, fmt.Errorf("answer follow-up %d: %w", id, err)
