@@ -28,6 +28,12 @@ func FieldOf(topic string) (code string, ok bool) {
 	return "", false
 }
 
+// Refusals of ApproveAnnouncement.
+var (
+	ErrSameStaff = errors.New("the author cannot approve their own announcement")
+	ErrApproved  = errors.New("announcement already approved")
+)
+
 // ErrNoAudience: nobody is subscribed to the announcement's topic, so
 // nothing was created and nothing will be sent.
 var ErrNoAudience = errors.New("no subscribers")
@@ -50,10 +56,12 @@ type Announcement struct {
 	// SlackChannel and SlackTS are the staff's thread about it, where each
 	// batch sent is told (an AnnounceProgressArgs job); empty: none.
 	SlackChannel, SlackTS string
-	CreatedAt             time.Time
-	SendAt                time.Time // the first batch's time
-	Recipients            int       // fixed at creation
-	Batches               int
+	// ApprovedBy let it go out; empty: it waits for a second staff member.
+	ApprovedBy string
+	CreatedAt  time.Time
+	SendAt     time.Time // the first batch's time
+	Recipients int       // fixed at creation
+	Batches    int
 	// Sent counts the recipients of the batches sent so far, and SentBatches
 	// those batches; filled by reads.
 	Sent, SentBatches int
@@ -76,6 +84,9 @@ type NewAnnouncement struct {
 	Announcement
 	BatchSize int           // ≤ MaxBatch; 0: MaxBatch
 	Pace      time.Duration // between two batches of any announcement, across replicas
+	// SecondStaff: fix the audience now, send only once another staff
+	// member than CreatedBy approves (ApproveAnnouncement).
+	SecondStaff bool
 }
 
 // Announcements keeps what users want to hear about and the announcements
@@ -99,6 +110,11 @@ type Announcements interface {
 	// scheduled Pace apart from SendAt, after any batch still waiting, so
 	// that every replica keeps one pace. No audience: ErrNoAudience.
 	CreateAnnouncement(ctx context.Context, a NewAnnouncement) (Announcement, error)
+	// ApproveAnnouncement lets an announcement made with SecondStaff go
+	// out, scheduled as CreateAnnouncement schedules (from now at the
+	// earliest): ErrSameStaff from its author, ErrApproved when it was
+	// approved before (by anyone: two clicks at once send it once).
+	ApproveAnnouncement(ctx context.Context, id int64, by string, now time.Time, pace time.Duration) (Announcement, error)
 	// Announcement returns one announcement with its progress.
 	Announcement(ctx context.Context, id int64) (Announcement, error)
 	// AnnouncementBatch returns a batch and its reachable members.

@@ -68,6 +68,9 @@ func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (re
 		if strings.HasPrefix(act.ActionID, actionCheckin+"-") {
 			return a.checkedIn(ctx, act, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
 		}
+		if act.ActionID == actionAnnounce {
+			return a.approveAnnouncement(ctx, act.Value, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
+		}
 		status, ok := decisions[act.ActionID]
 		if !ok {
 			continue

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +23,7 @@ import (
 type AnnounceStore interface {
 	Audience(ctx context.Context, topic string) (int, error)
 	CreateAnnouncement(ctx context.Context, a store.NewAnnouncement) (store.Announcement, error)
+	ApproveAnnouncement(ctx context.Context, id int64, by string, now time.Time, pace time.Duration) (store.Announcement, error)
 	Announcement(ctx context.Context, id int64) (store.Announcement, error)
 	MarkAttendance(ctx context.Context, registrationID int64, attended bool, by string, now time.Time) error
 	Followup(ctx context.Context, id int64) (store.Followup, error)
@@ -56,6 +58,12 @@ const (
 	progressLine    = "送信中: %d / %d人（%d / %d回目）"
 	doneLine        = ":white_check_mark: 送信が完了しました（%d人）"
 	goneLine        = "受け取る人がいなくなったため、送信しませんでした。"
+	approvalLine    = "作成した人とは別のスタッフが「送信」を押すと送信します。"
+	approvalButton  = "送信"
+	actionAnnounce  = "announce_send"
+	approvedReply   = "送信を開始しました（%d人）。進み具合はスレッドでお知らせします。"
+	sameStaffReply  = "作成した本人は送信できません。別のスタッフが「送信」を押してください。"
+	approvedBefore  = "このお知らせは、すでに送信を始めています。"
 )
 
 // maxSlackText bounds the text of an announcement made in Slack: the draft
@@ -270,7 +278,7 @@ func (a *App) send(ctx context.Context, d draft, by string) *slack.ViewSubmissio
 	ann := d.announcement()
 	ann.CreatedBy, ann.CreatedAt, ann.SendAt = by, now, cmp.Or(d.At, now)
 	ann.SlackChannel, ann.SlackTS = a.channel, ts
-	created, err := a.store.CreateAnnouncement(ctx, store.NewAnnouncement{Announcement: ann, Pace: AnnouncePace})
+	created, err := a.store.CreateAnnouncement(ctx, store.NewAnnouncement{Announcement: ann, Pace: AnnouncePace, SecondStaff: a.secondStaff})
 	if err != nil {
 		reply := commandFailed
 		if errors.Is(err, store.ErrNoAudience) {
@@ -282,7 +290,36 @@ func (a *App) send(ctx context.Context, d draft, by string) *slack.ViewSubmissio
 		return nil
 	}
 	a.logger.InfoContext(ctx, "slack: announcement created", "announcement", created.ID, "recipients", created.Recipients)
+	if a.secondStaff {
+		button := slack.NewButtonBlockElement(actionAnnounce, strconv.FormatInt(created.ID, 10), plain(approvalButton))
+		button.Style = slack.StylePrimary
+		_, _, err := a.client.PostMessageContext(ctx, a.channel, slack.MsgOptionTS(ts), slack.MsgOptionText(approvalLine, false),
+			slack.MsgOptionBlocks(slack.NewSectionBlock(mrkdwn(approvalLine), nil, nil), slack.NewActionBlock("", button)))
+		if err != nil {
+			a.logger.ErrorContext(ctx, "slack: post an announcement's 送信 button", "announcement", created.ID, "err", err)
+		}
+	}
 	return nil
+}
+
+// approveAnnouncement is a second staff member's 「送信」.
+func (a *App) approveAnnouncement(ctx context.Context, value, by string) string {
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return ""
+	}
+	ann, err := a.store.ApproveAnnouncement(ctx, id, by, time.Now(), AnnouncePace)
+	switch {
+	case err == nil:
+		a.logger.InfoContext(ctx, "slack: announcement approved", "announcement", id)
+		return fmt.Sprintf(approvedReply, ann.Recipients)
+	case errors.Is(err, store.ErrSameStaff):
+		return sameStaffReply
+	case errors.Is(err, store.ErrApproved):
+		return approvedBefore
+	}
+	a.logger.ErrorContext(ctx, "slack: approve an announcement", "announcement", id, "err", err)
+	return commandFailed
 }
 
 // notSent shows why nothing was sent, in the modal.

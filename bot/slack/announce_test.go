@@ -161,3 +161,38 @@ func TestOutcomeInSlack(t *testing.T) {
 		t.Errorf("staff were told %q", got.Text)
 	}
 }
+
+// TestAnnounceNeedsASecondStaffMember: configured so, the author's 「送信」
+// only posts the announcement with a 「送信」 button that another staff
+// member must press.
+func TestAnnounceNeedsASecondStaffMember(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{batches: true, second: true})
+	if err := h.st.SetTopics(t.Context(), "U1", []string{store.TopicJobs}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.command(t, h.srv.Channel, "announce")
+	preview, errs, _ := h.submit(t, h.srv.Views()[0], map[string]string{"topic": store.TopicJobs, "text": "副業案件を募集しています。"})
+	if errs != nil {
+		t.Fatalf("refused: %v", errs)
+	}
+	if _, _, closed := h.submit(t, preview, nil); !closed {
+		t.Fatal("「送信」 did not close the modal")
+	}
+	msgs := h.srv.WaitMessages(t, h.srv.Channel, 2, wait)
+	ask := msgs[1]
+	if ask.ThreadTS != msgs[0].TS || !strings.Contains(ask.Text, "別のスタッフ") {
+		t.Fatalf("the thread shows %+v, want the second staff member asked", ask)
+	}
+	h.click(h.srv.Click(t, ask, "announce_send", yamada))
+	if r := h.srv.WaitResponses(t, 1, wait); !strings.Contains(r[0].Text, "作成した本人は送信できません") {
+		t.Errorf("the author's click was answered %q", r[0].Text)
+	}
+	h.click(h.srv.Click(t, ask, "announce_send", slackfake.User{ID: "U0MORI", Name: "森"}))
+	if r := h.srv.WaitResponses(t, 2, wait); !strings.Contains(r[1].Text, "送信を開始しました（1人）") {
+		t.Errorf("the second staff member's click was answered %q", r[1].Text)
+	}
+	msgs = h.srv.WaitMessages(t, h.srv.Channel, 3, wait)
+	if last := msgs[len(msgs)-1]; !strings.Contains(last.Text, "送信が完了しました（1人）") {
+		t.Errorf("the thread ends with %q", last.Text)
+	}
+}

@@ -51,6 +51,7 @@ type options struct {
 	stopped bool                           // leave the jobs stopped
 	workers int                            // jobs worked at once; 0: one, so that settle works
 	batches bool                           // mark announcement batches sent, as LINE's worker does
+	second  bool                           // announcements wait for a second staff member
 }
 
 func newHarness(t *testing.T, open opener, opt options) *harness {
@@ -76,6 +77,7 @@ func newHarness(t *testing.T, open opener, opt options) *harness {
 	}
 	app, err := slackbot.New(t.Context(), slackbot.Config{
 		BotToken: srv.Token, SigningSecret: secret, ChannelID: srv.Channel, APIURL: srv.APIURL, Logger: logger,
+		AnnounceSecondStaff: opt.second,
 	}, seen)
 	if err != nil {
 		t.Fatalf("slack app: %v", err)

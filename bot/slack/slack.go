@@ -58,6 +58,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger logs; nil means slog.Default().
 	Logger *slog.Logger
+	// AnnounceSecondStaff: an announcement made with /amami announce goes
+	// out only when another staff member than its author presses 「送信」
+	// in its thread; false: the author's own 「送信」 sends it.
+	AnnounceSecondStaff bool
 }
 
 // App is the Slack channel of one workspace. Its methods are safe for
@@ -70,6 +74,8 @@ type App struct {
 	team    string // the workspace the bot token belongs to
 	loc     *time.Location
 	logger  *slog.Logger
+	// secondStaff: announcements wait for a second staff member's 「送信」.
+	secondStaff bool
 
 	token, apiURL string       // for RunSocketMode's own client
 	http          *http.Client // shared by both clients
@@ -87,14 +93,15 @@ func New(ctx context.Context, cfg Config, st Store) (*App, error) {
 		return nil, fmt.Errorf("slack: the API URL %q must end in /", cfg.APIURL)
 	}
 	a := &App{
-		store:   st,
-		channel: cfg.ChannelID,
-		secret:  cfg.SigningSecret,
-		loc:     cfg.Location,
-		logger:  cfg.Logger,
-		token:   cfg.BotToken,
-		apiURL:  cfg.APIURL,
-		http:    cfg.HTTPClient,
+		store:       st,
+		channel:     cfg.ChannelID,
+		secret:      cfg.SigningSecret,
+		loc:         cfg.Location,
+		logger:      cfg.Logger,
+		secondStaff: cfg.AnnounceSecondStaff,
+		token:       cfg.BotToken,
+		apiURL:      cfg.APIURL,
+		http:        cfg.HTTPClient,
 	}
 	if a.apiURL == "" {
 		a.apiURL = slack.APIURL

@@ -28,6 +28,9 @@ type config struct {
 	SlackChannelID     string
 	SlackAPIURL        string
 	SlackAppToken      string
+	// AnnounceSecondStaff: /amami announce needs a second staff member's
+	// 「送信」 (ANNOUNCE_APPROVAL=second).
+	AnnounceSecondStaff bool
 
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
@@ -93,6 +96,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("RETENTION_DAYS %q must be a number of days between 1 and 3650 (how long problem texts are kept)", getenv("RETENTION_DAYS")))
 	}
 	c.Retention = time.Duration(days) * 24 * time.Hour
+	switch approval := getenv("ANNOUNCE_APPROVAL"); approval {
+	case "", "author":
+	case "second":
+		c.AnnounceSecondStaff = true
+	default:
+		errs = append(errs, fmt.Errorf("ANNOUNCE_APPROVAL %q must be author (the author's own 「送信」 sends an announcement) or second (another staff member's)", approval))
+	}
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TZ_DISPLAY %q is not a time zone name such as Asia/Tokyo", getenv("TZ_DISPLAY")))

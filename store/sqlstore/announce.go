@@ -32,24 +32,30 @@ FROM announce_topics t LEFT JOIN announce_users u ON u.user_id = t.user_id
 WHERE t.topic = $1 AND u.blocked_at IS NULL`
 	countAudience      = `SELECT count(*) ` + audience
 	insertAnnouncement = `
-INSERT INTO announcements (topic, text, button_label, button_data, created_by, created_at, send_at, recipients, batches, slack_channel, slack_ts)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9)
+INSERT INTO announcements (topic, text, button_label, button_data, created_by, created_at, send_at, recipients, batches, slack_channel, slack_ts, approved_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9, $10)
 RETURNING id`
 	// insertRecipients fixes the audience, in batches of $3 by user ID.
 	insertRecipients = `
 INSERT INTO announcement_recipients (announcement_id, batch, user_id)
 SELECT $2, (row_number() OVER (ORDER BY t.user_id) - 1) / $3, t.user_id ` + audience
-	countBatches       = `SELECT batch, count(*) FROM announcement_recipients WHERE announcement_id = $1 GROUP BY batch ORDER BY batch`
-	lastWaitingBatch   = `SELECT max(scheduled_at) FROM announcement_batches WHERE sent_at IS NULL`
+	countBatches     = `SELECT batch, count(*) FROM announcement_recipients WHERE announcement_id = $1 GROUP BY batch ORDER BY batch`
+	lastWaitingBatch = `
+SELECT max(b.scheduled_at) FROM announcement_batches b JOIN announcements a ON a.id = b.announcement_id
+WHERE b.sent_at IS NULL AND a.approved_by <> '' AND a.id <> $1`
+	selectBatchSizes   = `SELECT batch, size FROM announcement_batches WHERE announcement_id = $1 ORDER BY batch`
+	scheduleBatch      = `UPDATE announcement_batches SET scheduled_at = $3 WHERE announcement_id = $1 AND batch = $2`
+	approve            = `UPDATE announcements SET approved_by = $2 WHERE id = $1 AND approved_by = '' AND created_by <> $2`
 	insertBatch        = `INSERT INTO announcement_batches (announcement_id, batch, size, scheduled_at) VALUES ($1, $2, $3, $4)`
-	sizeAnnouncement   = `UPDATE announcements SET send_at = $2, recipients = $3, batches = $4 WHERE id = $1`
+	sizeAnnouncement   = `UPDATE announcements SET recipients = $2, batches = $3 WHERE id = $1`
+	setSendAt          = `UPDATE announcements SET send_at = $2 WHERE id = $1`
 	selectAnnouncement = `
 SELECT a.id, a.topic, a.text, a.button_label, a.button_data, a.created_by, a.created_at, a.send_at, a.recipients, a.batches,
-       a.slack_channel, a.slack_ts, COALESCE(sum(b.size), 0), count(b.batch)
+       a.slack_channel, a.slack_ts, a.approved_by, COALESCE(sum(b.size), 0), count(b.batch)
 FROM announcements a LEFT JOIN announcement_batches b ON b.announcement_id = a.id AND b.sent_at IS NOT NULL
 WHERE a.id = $1
 GROUP BY a.id, a.topic, a.text, a.button_label, a.button_data, a.created_by, a.created_at, a.send_at, a.recipients, a.batches,
-         a.slack_channel, a.slack_ts`
+         a.slack_channel, a.slack_ts, a.approved_by`
 	selectBatch = `SELECT sent_at FROM announcement_batches WHERE announcement_id = $1 AND batch = $2`
 	// selectBatchMembers are the batch's members still reachable: a member
 	// who has since blocked the account or dropped the topic is skipped.
@@ -142,13 +148,17 @@ func (v view) Audience(ctx context.Context, topic string) (int, error) {
 // CreateAnnouncement fixes the audience in batches and schedules their jobs.
 func (v view) CreateAnnouncement(ctx context.Context, req store.NewAnnouncement) (store.Announcement, error) {
 	a := req.Announcement
+	a.ApprovedBy = a.CreatedBy
+	if req.SecondStaff {
+		a.ApprovedBy = ""
+	}
 	size := req.BatchSize
 	if size <= 0 || size > store.MaxBatch {
 		size = store.MaxBatch
 	}
 	err := v.inTx(ctx, func(tx view) error {
 		err := tx.row(ctx, insertAnnouncement, []any{a.Topic, a.Text, a.ButtonLabel, a.ButtonData, a.CreatedBy,
-			tx.t(a.CreatedAt), tx.t(a.SendAt), a.SlackChannel, a.SlackTS}, &a.ID)
+			tx.t(a.CreatedAt), tx.t(a.SendAt), a.SlackChannel, a.SlackTS, a.ApprovedBy}, &a.ID)
 		if err != nil {
 			return err
 		}
@@ -162,30 +172,20 @@ func (v view) CreateAnnouncement(ctx context.Context, req store.NewAnnouncement)
 		if len(sizes) == 0 {
 			return store.ErrNoAudience
 		}
-		// One pace for all: the first batch waits for those still waiting,
-		// whichever replica sends them.
-		var last time.Time
-		if err := tx.row(ctx, lastWaitingBatch, nil, timeDest{&last}); err != nil {
-			return err
-		}
-		if !last.IsZero() && last.Add(req.Pace).After(a.SendAt) {
-			a.SendAt = last.Add(req.Pace)
-		}
-		jobs := make([]river.InsertManyParams, len(sizes))
-		for i, b := range sizes {
-			at := a.SendAt.Add(time.Duration(i) * req.Pace)
-			if _, err := tx.exec(ctx, insertBatch, a.ID, b[0], b[1], tx.t(at)); err != nil {
+		for _, b := range sizes {
+			if _, err := tx.exec(ctx, insertBatch, a.ID, b[0], b[1], tx.t(a.SendAt)); err != nil {
 				return err
 			}
 			a.Recipients += b[1]
-			jobs[i] = river.InsertManyParams{Args: store.AnnounceBatchArgs{AnnouncementID: a.ID, Batch: b[0]},
-				InsertOpts: &river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
 		}
 		a.Batches = len(sizes)
-		if _, err := tx.exec(ctx, sizeAnnouncement, a.ID, tx.t(a.SendAt), a.Recipients, a.Batches); err != nil {
+		if _, err := tx.exec(ctx, sizeAnnouncement, a.ID, a.Recipients, a.Batches); err != nil {
 			return err
 		}
-		return tx.insertJobs(ctx, jobs...)
+		if req.SecondStaff {
+			return nil
+		}
+		return tx.schedule(ctx, &a, req.Pace)
 	})
 	if errors.Is(err, store.ErrNoAudience) {
 		return store.Announcement{}, fmt.Errorf("announce to %q: %w", a.Topic, err)
@@ -196,11 +196,70 @@ func (v view) CreateAnnouncement(ctx context.Context, req store.NewAnnouncement)
 	return a, nil
 }
 
+// schedule schedules the batches of a, pace apart from its SendAt, and
+// their jobs. One pace for all: the first batch waits for those of other
+// announcements still waiting, whichever replica sends them.
+func (tx view) schedule(ctx context.Context, a *store.Announcement, pace time.Duration) error {
+	var last time.Time
+	if err := tx.row(ctx, lastWaitingBatch, []any{a.ID}, timeDest{&last}); err != nil {
+		return err
+	}
+	if !last.IsZero() && last.Add(pace).After(a.SendAt) {
+		a.SendAt = last.Add(pace)
+	}
+	sizes, err := list(ctx, tx, func(b *[2]int) []any { return []any{&b[0], &b[1]} }, selectBatchSizes, a.ID)
+	if err != nil {
+		return err
+	}
+	jobs := make([]river.InsertManyParams, len(sizes))
+	for i, b := range sizes {
+		at := a.SendAt.Add(time.Duration(i) * pace)
+		if _, err := tx.exec(ctx, scheduleBatch, a.ID, b[0], tx.t(at)); err != nil {
+			return err
+		}
+		jobs[i] = river.InsertManyParams{Args: store.AnnounceBatchArgs{AnnouncementID: a.ID, Batch: b[0]},
+			InsertOpts: &river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
+	}
+	if _, err := tx.exec(ctx, setSendAt, a.ID, tx.t(a.SendAt)); err != nil {
+		return err
+	}
+	return tx.insertJobs(ctx, jobs...)
+}
+
+// ApproveAnnouncement lets an announcement that waits for a second staff
+// member go out.
+func (v view) ApproveAnnouncement(ctx context.Context, id int64, by string, now time.Time, pace time.Duration) (store.Announcement, error) {
+	var a store.Announcement
+	err := v.inTx(ctx, func(tx view) error {
+		n, err := tx.exec(ctx, approve, id, by)
+		if err != nil {
+			return err
+		}
+		if a, err = tx.Announcement(ctx, id); err != nil {
+			return err
+		}
+		switch {
+		case n == 0 && a.ApprovedBy != "":
+			return store.ErrApproved
+		case n == 0:
+			return store.ErrSameStaff
+		}
+		if a.SendAt.Before(now) {
+			a.SendAt = now
+		}
+		return tx.schedule(ctx, &a, pace)
+	})
+	if err != nil {
+		return a, fmt.Errorf("approve announcement %d: %w", id, err)
+	}
+	return a, nil
+}
+
 // Announcement returns one announcement with its progress.
 func (v view) Announcement(ctx context.Context, id int64) (store.Announcement, error) {
 	a, err := one(ctx, v, func(a *store.Announcement) []any {
 		return []any{&a.ID, &a.Topic, &a.Text, &a.ButtonLabel, &a.ButtonData, &a.CreatedBy, timeDest{&a.CreatedAt},
-			timeDest{&a.SendAt}, &a.Recipients, &a.Batches, &a.SlackChannel, &a.SlackTS, &a.Sent, &a.SentBatches}
+			timeDest{&a.SendAt}, &a.Recipients, &a.Batches, &a.SlackChannel, &a.SlackTS, &a.ApprovedBy, &a.Sent, &a.SentBatches}
 	}, selectAnnouncement, id)
 	if err != nil {
 		return a, fmt.Errorf("announcement %d: %w", id, err)

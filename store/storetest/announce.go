@@ -26,6 +26,7 @@ func RunAnnouncements(t *testing.T, open Opener) {
 		{"Announcement/OnePace", testAnnouncementPace},
 		{"Announcement/CompleteOnce", testAnnouncementComplete},
 		{"Announcement/ErasedWithTheUser", testAnnouncementErased},
+		{"Announcement/SecondStaff", testAnnouncementSecondStaff},
 	})
 }
 
@@ -235,5 +236,31 @@ func testAnnouncementErased(t *testing.T, open Opener) {
 	}
 	if got := e.members(a.ID, 0); len(got) != 0 {
 		t.Errorf("members after the purge = %q, want none", got)
+	}
+}
+
+func testAnnouncementSecondStaff(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	e.startJobs()
+	e.subscribe("U1", store.TopicSeminar)
+	a, err := e.s.CreateAnnouncement(e.ctx, store.NewAnnouncement{
+		Announcement: store.Announcement{Topic: store.TopicSeminar, Text: "お知らせ", CreatedBy: "森", CreatedAt: e.now, SendAt: e.now},
+		SecondStaff:  true,
+	})
+	if err != nil || a.ApprovedBy != "" || a.Recipients != 1 {
+		t.Fatalf("CreateAnnouncement(SecondStaff) = %+v, %v; want one recipient, waiting", a, err)
+	}
+	if _, err := e.s.ApproveAnnouncement(e.ctx, a.ID, "森", e.now, time.Second); !errors.Is(err, store.ErrSameStaff) {
+		t.Errorf("the author's approval: err = %v, want ErrSameStaff", err)
+	}
+	won, refused := Race(t, 4, store.ErrApproved, func(int) error {
+		_, err := e.s.ApproveAnnouncement(e.ctx, a.ID, "田中", e.now, time.Second)
+		return err
+	})
+	if won != 1 || refused != 3 {
+		t.Errorf("4 approvals at once: %d won, %d refused; want 1 and 3", won, refused)
+	}
+	if got, _ := e.s.Announcement(e.ctx, a.ID); got.ApprovedBy != "田中" {
+		t.Errorf("ApprovedBy = %q, want 田中", got.ApprovedBy)
 	}
 }

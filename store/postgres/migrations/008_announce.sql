@@ -32,7 +32,10 @@ CREATE TABLE announcements (
     batches      integer NOT NULL,
     -- the staff's Slack thread, where progress is posted; empty: none
     slack_channel text NOT NULL DEFAULT '',
-    slack_ts      text NOT NULL DEFAULT ''
+    slack_ts      text NOT NULL DEFAULT '',
+    -- who let it go out: its author, or a second staff member; empty: it
+    -- waits for a second staff member's 「送信」, its batches unscheduled
+    approved_by   text NOT NULL DEFAULT ''
 );
 
 CREATE TABLE announcement_batches (
