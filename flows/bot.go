@@ -48,7 +48,9 @@ type SeminarStore interface {
 
 // Recorder counts the steps of the programme funnel ("problem_described",
 // "suggestions_shown", "introduction_requested", "consultation_booked",
-// "seminar_seat_filled", "seminar_online", "seminar_waitlisted").
+// "seminar_seat_filled", "seminar_online", "seminar_waitlisted",
+// "seminar_rated", "consultation_started", "consultation_considering",
+// "consultation_dropped").
 type Recorder interface {
 	Record(stage string)
 }

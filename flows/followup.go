@@ -135,7 +135,11 @@ func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
 	case err != nil:
 		return nil, err
 	}
-	t.record("followup_answered")
+	if f.Kind == store.FollowConsultation {
+		t.record("consultation_" + answer) // consultation_started: an engagement began
+	} else {
+		t.record("seminar_rated")
+	}
 	for _, o := range outcomeNames {
 		if f.Kind == store.FollowConsultation && o.outcome == answer {
 			return t.menu(o.reply), nil

@@ -18,15 +18,17 @@ type Privacy interface {
 	// DeleteUserData erases the user's personal data everywhere, in one
 	// transaction: the owner record, names and companies on registrations,
 	// problem texts and reasons on introduction requests, the texts of
-	// inbox events, the consent and the session. Records that staff count
+	// inbox events, the consent and the session, the announcement topics
+	// and recipient lists, the follow-ups and attendance marks. Records that staff count
 	// (a registration, a booking, a request and its status) stay, without
 	// personal data. Cancelling what is still active is the caller's job,
 	// through the usual methods, so seats and slots are freed as usual.
 	DeleteUserData(ctx context.Context, userID string) error
 	// PurgeBefore erases problem texts and reasons of introduction requests
 	// created before the cutoff, the texts of inbox events received before
-	// it, and drops handled inbox events older than it. It returns how many
-	// records it changed.
+	// it, and drops handled inbox events older than it, the recipient lists
+	// of announcements and the follow-ups from before it. It returns how
+	// many records it changed.
 	PurgeBefore(ctx context.Context, cutoff time.Time) (int, error)
 }
 
