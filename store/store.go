@@ -44,6 +44,7 @@ type Records interface {
 	Questions
 	Announcements
 	Followups
+	Reports
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.

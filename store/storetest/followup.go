@@ -15,6 +15,7 @@ func RunFollowups(t *testing.T, open Opener) {
 		{"Followups/DueOnce", testFollowupsDueOnce},
 		{"Followups/Answer", testFollowupsAnswer},
 		{"Followups/OutcomeOfTheIntroduction", testFollowupOutcome},
+		{"Reports/Months", testReportMonths},
 	})
 }
 
@@ -119,5 +120,56 @@ func testFollowupOutcome(t *testing.T, open Opener) {
 	}
 	if got, err := e.s.Outcomes(e.ctx); err != nil || len(got) != 1 || got[in.ID] != store.OutcomeStarted {
 		t.Errorf("Outcomes = %v, %v; want introduction %d started", got, err, in.ID)
+	}
+}
+
+func testReportMonths(t *testing.T, open Opener) {
+	e := newConsultEnv(t, open)
+	regs := e.pastSeminar("s", "U1", "U2", "U3")
+	if err := e.s.MarkAttendance(e.ctx, regs[0].ID, true, "森", e.now); err != nil {
+		t.Fatal(err)
+	}
+	upsertTalents(t, e.s, talent("a"))
+	e.owner("U4")
+	in := request(t, e.s, introReq("U4", "a", e.now.Add(-10*24*time.Hour)))
+	e.decide(in.ID, store.Approved, "森", e.now.Add(-9*24*time.Hour))
+	e.slot("c", -7*24*time.Hour-2*time.Hour)
+	if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: "c", UserID: "U4", IntroductionID: in.ID, Now: e.now.Add(-9 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.s.DueFollowups(e.ctx, e.now)
+	if err != nil || len(fs) != 4 {
+		t.Fatalf("DueFollowups = %+v, %v", fs, err)
+	}
+	for _, f := range fs {
+		answer := "4"
+		if f.Kind == store.FollowConsultation {
+			answer = store.OutcomeStarted
+		}
+		if f.UserID != "U3" {
+			if _, err := e.s.AnswerFollowup(e.ctx, f.UserID, f.ID, answer, e.now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	months, err := e.s.Months(e.ctx, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total store.Month
+	for _, m := range months {
+		total.Requests += m.Requests
+		total.Approved += m.Approved
+		total.Consultations += m.Consultations
+		total.Started += m.Started
+		total.Registrations += m.Registrations
+		total.Attended += m.Attended
+		total.NoShows += m.NoShows
+		total.Asked += m.Asked
+		total.Answered += m.Answered
+	}
+	want := store.Month{Requests: 1, Approved: 1, Consultations: 1, Started: 1, Registrations: 3, Attended: 1, NoShows: 2, Asked: 4, Answered: 3}
+	if total != want {
+		t.Errorf("figures summed over %d months = %+v, want %+v", len(months), total, want)
 	}
 }
