@@ -11,6 +11,7 @@
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
 //	amamibot richmenu apply          make the shipped rich menu the LINE channel's default
 //	amamibot announce --topic T --text-file F [--dry-run]  send an announcement to the topic's subscribers
+//	amamibot report [--png FILE]     the programme's figures by month, and the funnel as a chart
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -44,6 +45,7 @@ const usage = `usage:
   amamibot announce --topic TOPIC --text-file FILE [--link URL [--link-label L] | --seminar ID] [--at TIME] [--dry-run]
                                    send an announcement to the users who chose TOPIC
                                    (セミナー, 求人・副業案件, ツアー・現地交流 or a business field)
+  amamibot report [--png FILE]     print the programme's figures by month; --png draws the funnel
 `
 
 func main() {
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = richmenuCmd(ctx, args, getenv, stdout)
 	case "announce":
 		err = announceCmd(ctx, args, getenv, stdout, logger)
+	case "report":
+		err = reportCmd(ctx, args, getenv, stdout, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
