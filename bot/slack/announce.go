@@ -27,6 +27,7 @@ type AnnounceStore interface {
 	Announcement(ctx context.Context, id int64) (store.Announcement, error)
 	MarkAttendance(ctx context.Context, registrationID int64, attended bool, by string, now time.Time) error
 	Followup(ctx context.Context, id int64) (store.Followup, error)
+	Months(ctx context.Context, loc *time.Location) ([]store.Month, error)
 }
 
 // What staff see when they announce from Slack (/amami announce).

@@ -120,3 +120,26 @@ func (w *outcomeWorker) Work(ctx context.Context, job *river.Job[store.OutcomeNo
 	}
 	return nil
 }
+
+// What /amami report says: the programme's figures by month.
+const (
+	reportHeader = "*プログラムの数字*（月ごと。図は `amamibot report --png FILE`）"
+	reportNone   = "まだ数える記録がありません。"
+	reportLine   = "*%s* 紹介依頼 %d → 承認 %d → 個別相談 %d → 始まった %d ｜ セミナー申込 %d・出席 %d・欠席 %d ｜ フォローへの回答 %d/%d"
+)
+
+func (a *App) report(ctx context.Context) (string, error) {
+	months, err := a.store.Months(ctx, a.loc)
+	if err != nil {
+		return "", err
+	}
+	if len(months) == 0 {
+		return reportNone, nil
+	}
+	lines := make([]string, len(months))
+	for i, m := range months {
+		lines[len(months)-1-i] = fmt.Sprintf(reportLine, m.Month, m.Requests, m.Approved, m.Consultations, m.Started,
+			m.Registrations, m.Attended, m.NoShows, m.Answered, m.Asked)
+	}
+	return answer(reportHeader, lines), nil
+}

@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -160,6 +161,11 @@ func TestOutcomeInSlack(t *testing.T) {
 	if got := msgs[len(msgs)-1]; got.Text != ":speech_balloon: 個別相談のその後（喜界ごま店・担当 田中）: *始まった*" {
 		t.Errorf("staff were told %q", got.Text)
 	}
+	month := now.In(tokyoLoc(t)).Format("2006-01")
+	// The booking may fall in the month before; the answer is this month's.
+	if got := h.command(t, h.srv.Channel, "report"); !regexp.MustCompile(`\*`+month+`\* 紹介依頼 0 → 承認 0 → 個別相談 [01] → 始まった 1 `).MatchString(got) {
+		t.Errorf("/amami report answered %q, want this month's engagement started", got)
+	}
 }
 
 // TestAnnounceNeedsASecondStaffMember: configured so, the author's 「送信」
@@ -195,4 +201,12 @@ func TestAnnounceNeedsASecondStaffMember(t *testing.T) {
 	if last := msgs[len(msgs)-1]; !strings.Contains(last.Text, "送信が完了しました（1人）") {
 		t.Errorf("the thread ends with %q", last.Text)
 	}
+}
+
+func tokyoLoc(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
