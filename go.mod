@@ -18,6 +18,7 @@ require (
 	github.com/riverqueue/river/riverdriver/riversqlite v0.51.1
 	github.com/riverqueue/river/rivertype v0.51.1
 	github.com/slack-go/slack v0.35.0
+	golang.org/x/image v0.23.0
 	golang.org/x/text v0.43.0
 	modernc.org/sqlite v1.62.0
 )

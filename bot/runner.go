@@ -78,5 +78,11 @@ func bind(b *flows.Bot, tx store.Tx) *flows.Bot {
 	if turn.Handoffs != nil {
 		turn.Handoffs = tx
 	}
+	if b.Announce != nil {
+		turn.Announce = tx
+	}
+	if b.Followups != nil {
+		turn.Followups = tx
+	}
 	return &turn
 }

@@ -23,6 +23,7 @@ type Source interface {
 	AllIntroductions(ctx context.Context) ([]store.Introduction, error)
 	Talent(ctx context.Context, id string) (match.Talent, error)
 	AllQuestions(ctx context.Context) ([]store.Question, error)
+	Outcomes(ctx context.Context) (map[int64]string, error)
 }
 
 // Table is an export: a header and rows.
@@ -53,7 +54,7 @@ var (
 	}
 	MatchColumns = []string{
 		"introduction_id", "requested_at", "company", "contact", "problem", "category", "talent_id", "talent_name",
-		"reasons", "status", "decided_by", "decided_at",
+		"reasons", "status", "decided_by", "decided_at", "outcome",
 	}
 	QuestionColumns = []string{"asked_at", "kind", "text", "user_id"}
 )
@@ -146,6 +147,10 @@ func Matches(ctx context.Context, src Source, loc *time.Location, _ string) (Tab
 	if err != nil {
 		return Table{}, err
 	}
+	outcomes, err := src.Outcomes(ctx)
+	if err != nil {
+		return Table{}, err
+	}
 	names := map[string]string{}
 	t := Table{Header: MatchColumns}
 	for _, in := range intros {
@@ -160,7 +165,7 @@ func Matches(ctx context.Context, src Source, loc *time.Location, _ string) (Tab
 		t.Rows = append(t.Rows, []string{
 			strconv.FormatInt(in.ID, 10), timeIn(in.CreatedAt, loc), in.Owner.Company, in.Owner.Contact,
 			in.Problem, in.Category, in.TalentID, name, strings.Join(in.Reasons, " / "),
-			string(in.Status), in.DecidedBy, timeIn(in.DecidedAt, loc),
+			string(in.Status), in.DecidedBy, timeIn(in.DecidedAt, loc), outcomes[in.ID],
 		})
 	}
 	return t, nil

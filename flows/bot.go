@@ -52,7 +52,9 @@ type SeminarStore interface {
 
 // Recorder counts the steps of the programme funnel ("problem_described",
 // "suggestions_shown", "introduction_requested", "consultation_booked",
-// "seminar_seat_filled", "seminar_online", "seminar_waitlisted").
+// "seminar_seat_filled", "seminar_online", "seminar_waitlisted",
+// "seminar_rated", "consultation_started", "consultation_considering",
+// "consultation_dropped").
 type Recorder interface {
 	Record(stage string)
 }
@@ -85,6 +87,11 @@ type Bot struct {
 	// Calendar signs the .ics links of 「カレンダーに追加」 (zero: the
 	// Google Calendar link alone).
 	Calendar calendar.Links
+	// Announce keeps what each user wants to hear about; nil: no
+	// announcements, and the greeting asks nothing.
+	Announce AnnounceStore
+	// Followups takes the answers to follow-ups; nil: none are taken.
+	Followups FollowupStore
 }
 
 // Turn is one step's input: the time, who, where they are, and what they did.
@@ -126,6 +133,7 @@ func init() {
 		"question": questionSteps,
 		"offer":    offerSteps,
 		"move":     moveSteps,
+		"announce": announceSteps,
 	} {
 		for step, f := range fs {
 			steps[flow+"/"+step] = f
@@ -154,8 +162,10 @@ func (b *Bot) Step(ctx context.Context, in Turn) (Session, []Reply, error) {
 
 func (t *turn) dispatch() ([]Reply, error) {
 	if t.Input.Kind == Follow {
-		t.next = Session{}
-		return []Reply{{Text: greetText, Choices: menuChoices}}, nil
+		return t.followed([]Reply{{Text: greetText, Choices: menuChoices}})
+	}
+	if t.Input.Kind == Unfollow {
+		return t.unfollowed()
 	}
 	t.read = understand.Reading{}
 	if t.Input.Kind == Text {
@@ -193,6 +203,10 @@ func (t *turn) dispatch() ([]Reply, error) {
 			if replies, ok, err := typedOffer(t); ok || err != nil {
 				return replies, err
 			}
+		case t.typed(settingsLabel):
+			return t.start("announce", startSettings)
+		case t.typed(stopAllLabel):
+			return stopAll(t)
 		}
 	}
 	step, ok := steps[t.next.Flow+"/"+t.next.Step]
@@ -203,6 +217,10 @@ func (t *turn) dispatch() ([]Reply, error) {
 		switch {
 		case strings.HasPrefix(data, bookPrefix):
 			return startDecidedBooking(t, strings.TrimPrefix(data, bookPrefix))
+		case strings.HasPrefix(data, followPrefix):
+			return tappedFollowup(t, data)
+		case strings.HasPrefix(data, subscribePrefix):
+			return subscribe(t, strings.TrimPrefix(data, subscribePrefix))
 		case strings.HasPrefix(data, retryPrefix):
 			return startRetry(t, strings.TrimPrefix(data, retryPrefix))
 		case strings.HasPrefix(data, offerPrefix):
@@ -211,6 +229,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return answerCalendar(t, strings.TrimPrefix(data, calPrefix))
 		case strings.HasPrefix(data, movePrefix):
 			return startMove(t, strings.TrimPrefix(data, movePrefix))
+		case !ok && strings.HasPrefix(data, announcePrefix):
+			return announceTap(t, data)
 		case !ok && strings.HasPrefix(data, seminarPrefix):
 			t.next = Session{Flow: "seminar"}
 			return pickSeminar(t)
@@ -227,6 +247,9 @@ func (t *turn) dispatch() ([]Reply, error) {
 	case t.Input.Kind == Media:
 		return t.menu(mediaText), nil
 	case t.Input.Kind == Text:
+		if replies, answered, err := t.typedFollowup(); answered || err != nil {
+			return replies, err
+		}
 		return t.readFreely()
 	}
 	return t.menu(menuText), nil

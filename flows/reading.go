@@ -45,6 +45,8 @@ var (
 		understand.Question:            "ご質問",
 		understand.Menu:                "メニュー",
 		understand.Reschedule:          "日程の変更",
+		understand.AnnounceSettings:    "お知らせ設定",
+		understand.AnnounceStop:        "お知らせの配信停止",
 	}
 	noLabels = map[understand.Intent]string{
 		understand.SeminarSignup:       "いいえ、セミナー申込です",
@@ -281,6 +283,9 @@ func (t *turn) offeredWithWayOut() []Choice {
 // and t.read its reading (for the details that come with the intent).
 func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	t.next = Session{}
+	if start, ok := announceIntents[intent]; ok {
+		return t.start("announce", start)
+	}
 	switch intent {
 	case understand.SeminarSignup:
 		return t.start("seminar", startSeminar)

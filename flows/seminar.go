@@ -76,7 +76,7 @@ func startSeminar(t *turn) ([]Reply, error) {
 		return nil, fmt.Errorf("list seminars: %w", err)
 	}
 	if len(seminars) == 0 {
-		return t.menu(semNoneText), nil
+		return noSeminars(t)
 	}
 	those, asked := t.seminarsOn(seminars)
 	switch n := t.read.Ordinal; {

@@ -3,11 +3,14 @@ package flows_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,6 +184,10 @@ type conversation struct {
 	out      strings.Builder
 	answered bool             // the bot has answered since the last blank line
 	handoffs map[string]int64 // each user's last hand-off
+	// followups are those created so far, by user, for "(push to user:
+	// followups)" and "(staff reads follow-ups)".
+	followups map[string][]store.Followup
+	pushed    map[int64]bool
 }
 
 var userLine = regexp.MustCompile(`^(user\d*): (.*)$`)
@@ -203,7 +210,7 @@ func replay(t *testing.T, script string) string {
 		faq: faq,
 		bot: &flows.Bot{
 			Seminars: withDetails{st}, Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), FAQ: faq,
-			Loc: tokyo, Retention: 180 * 24 * time.Hour,
+			Loc: tokyo, Retention: 180 * 24 * time.Hour, Announce: st, Followups: st,
 			Calendar: calendar.Links{Base: "https://bot.example.jp", Secret: []byte("the transcripts' secret")},
 		},
 		now:      start,
@@ -221,7 +228,9 @@ func replay(t *testing.T, script string) string {
 		isQuestions := line == "(staff reads questions)"
 		handoff := handoffDirective.FindStringSubmatch(line)
 		dateOf, isDate := strings.CutPrefix(line, "(staff adds a second date of ")
-		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !isDate && handoff == nil && !strings.HasPrefix(line, "#") {
+		isFollowups := line == "(staff reads follow-ups)"
+		checkIn, isCheckIn := strings.CutPrefix(line, "(staff checks in ")
+		if m == nil && !isWait && !isDecision && !isPush && !isQuestions && !isDate && handoff == nil && !isFollowups && !isCheckIn && !strings.HasPrefix(line, "#") {
 			continue
 		}
 		if c.answered {
@@ -251,6 +260,12 @@ func replay(t *testing.T, script string) string {
 			c.answered = true
 		case isDate:
 			c.secondDate(strings.TrimSuffix(dateOf, ")"))
+		case isFollowups:
+			c.readFollowups()
+			c.answered = true
+		case isCheckIn:
+			c.checkIn(strings.TrimSuffix(checkIn, ")"))
+			c.answered = true
 		case isQuestions:
 			for _, q := range c.faq.questions {
 				fmt.Fprintf(&c.out, "kept for staff: %s %s %s: %s\n", strings.TrimPrefix(q.UserID, "U"), q.Kind, q.AskedAt.In(tokyo).Format("01/02 15:04"), q.Text)
@@ -375,6 +390,24 @@ func (c *conversation) push(user, kind string) {
 		for _, b := range bookings {
 			replies = append(replies, c.bot.BookingReminder(b)...)
 		}
+	case "followups":
+		created, err := c.st.DueFollowups(ctx, c.now)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if c.followups == nil {
+			c.followups, c.pushed = map[string][]store.Followup{}, map[int64]bool{}
+		}
+		for _, f := range created {
+			c.followups[f.UserID] = append(c.followups[f.UserID], f)
+		}
+		for _, f := range c.followups["U"+user] {
+			if !c.pushed[f.ID] {
+				c.pushed[f.ID] = true
+				replies = append(replies, flows.Followup(f)...)
+			}
+		}
+		c.last[user] = replies
 	case "offer":
 		for _, r := range regs {
 			if r.HoldsOffer() {
@@ -383,10 +416,47 @@ func (c *conversation) push(user, kind string) {
 		}
 		c.last[user] = replies // its buttons are tapped next
 	default:
-		c.t.Fatalf("push of %q: want reminders or offer", kind)
+		c.t.Fatalf("push of %q: want reminders, offer or followups", kind)
 	}
 	for _, r := range replies {
 		c.out.WriteString("push to " + user + ":" + strings.TrimPrefix(render(r), "bot:"))
+	}
+}
+
+// readFollowups shows the follow-ups created so far and their answers, as
+// staff would see them.
+func (c *conversation) readFollowups() {
+	for _, user := range slices.Sorted(maps.Keys(c.followups)) {
+		for _, f := range c.followups[user] {
+			got, err := c.st.Followup(context.Background(), f.ID)
+			answer := got.Answer
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				answer = "(deleted with the user's data)"
+			case err != nil:
+				c.t.Fatal(err)
+			case answer == "":
+				answer = "(no answer)"
+			}
+			fmt.Fprintf(&c.out, "follow-up: %s %s: %s\n", strings.TrimPrefix(user, "U"), f.Kind, answer)
+		}
+	}
+}
+
+// checkIn marks the user present at every seminar they registered for, as
+// staff do with /amami checkin.
+func (c *conversation) checkIn(user string) {
+	regs, err := c.st.AllRegistrations(context.Background())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, r := range regs {
+		if r.UserID == "U"+user && r.Status == store.Confirmed {
+			if err := c.st.MarkAttendance(context.Background(), r.ID, true, "森", c.now); err != nil {
+				c.t.Fatal(err)
+			}
+			fmt.Fprintf(&c.out, "checked in: %s at %s\n", user, r.SeminarID)
+		}
 	}
 }
 

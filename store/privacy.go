@@ -18,8 +18,9 @@ type Privacy interface {
 	// DeleteUserData erases the user's personal data everywhere, in one
 	// transaction: the owner record, names and companies on registrations,
 	// problem texts and reasons on introduction requests, the texts of
-	// inbox events, the consent and the session, and their hand-offs with
-	// their messages. Records that staff count
+	// inbox events, the consent and the session, their hand-offs with their
+	// messages, the announcement topics and recipient lists, the follow-ups
+	// and attendance marks. Records that staff count
 	// (a registration, a booking, a request and its status) stay, without
 	// personal data. Cancelling what is still active is the caller's job,
 	// through the usual methods, so seats and slots are freed as usual.
@@ -27,8 +28,8 @@ type Privacy interface {
 	// PurgeBefore erases problem texts and reasons of introduction requests
 	// created before the cutoff, the texts of inbox events received before
 	// it, and drops handled inbox events older than it, delivered hand-off
-	// messages and ended hand-offs. It returns how many
-	// records it changed.
+	// messages and ended hand-offs, the recipient lists of announcements and
+	// the follow-ups from before it. It returns how many records it changed.
 	PurgeBefore(ctx context.Context, cutoff time.Time) (int, error)
 }
 

@@ -46,6 +46,9 @@ type Records interface {
 	Offers
 	Moves
 	Signals
+	Announcements
+	Followups
+	Reports
 
 	// InsertJob inserts a job outside of any effect (a push fallback, say);
 	// inside a turn, it commits with the turn.

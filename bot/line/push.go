@@ -52,7 +52,12 @@ func rawMessages(stored json.RawMessage) ([]messaging_api.MessageInterface, erro
 // 409 (already accepted under this retry key); snooze on 429; retry on 5xx
 // and time-outs; give up on any other 4xx, which a retry cannot fix.
 func push(ctx context.Context, c *Client, logger *slog.Logger, to string, msgs []messaging_api.MessageInterface, retryKey string) error {
-	err := c.Push(ctx, to, msgs, retryKey)
+	return settle(ctx, logger, "line push", c.Push(ctx, to, msgs, retryKey), "user", hashID(to))
+}
+
+// settle tells River what to do with a sending job after LINE's answer err
+// (see push); op and attrs name the send in logs.
+func settle(ctx context.Context, logger *slog.Logger, op string, err error, attrs ...any) error {
 	var apiErr *APIError
 	if err == nil || !errors.As(err, &apiErr) || apiErr.StatusCode/100 == 5 {
 		return err
@@ -62,10 +67,10 @@ func push(ctx context.Context, c *Client, logger *slog.Logger, to string, msgs [
 		if wait == 0 {
 			wait = time.Minute
 		}
-		logger.WarnContext(ctx, "line push: rate limited, snoozing", "user", hashID(to), "wait", wait)
+		logger.WarnContext(ctx, op+": rate limited, snoozing", append(attrs, "wait", wait)...)
 		return river.JobSnooze(wait)
 	}
-	logger.ErrorContext(ctx, "line push: rejected, giving up", "user", hashID(to), "status", apiErr.StatusCode, "err", err)
+	logger.ErrorContext(ctx, op+": rejected, giving up", append(attrs, "status", apiErr.StatusCode, "err", err)...)
 	return river.JobCancel(err)
 }
 

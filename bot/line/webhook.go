@@ -152,7 +152,11 @@ func event(ev webhook.EventInterface) (e store.Event, ignored string) {
 		src, mode = ev.Source, ev.Mode
 		input = flows.Follow
 	case webhook.UnfollowEvent:
-		return e, "the user blocked the account, nothing can be sent"
+		// Nothing can be sent to a user who blocked the account; the turn
+		// records it, so announcements skip them until they come back.
+		e = store.Event{ID: ev.WebhookEventId, OccurredAt: millis(ev.Timestamp)}
+		src, mode = ev.Source, ev.Mode
+		input = flows.Unfollow
 	case webhook.UnknownEvent:
 		return e, "unknown event type"
 	default:

@@ -10,8 +10,8 @@ import (
 )
 
 // AddWorkers adds the LINE channel's job workers to the store's bundle:
-// turns, their outbox, pushes, reminders, waitlist promotions and offers, staff decisions and
-// consultation reminders.
+// turns, their outbox, pushes, reminders, waitlist promotions and offers,
+// staff decisions, consultation reminders, announcements and follow-ups.
 func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) {
 	river.AddWorker(workers, &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger})
 	river.AddWorker(workers, &ReplyWorker{Client: client, Logger: logger})
@@ -22,4 +22,7 @@ func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, clie
 	river.AddWorker(workers, &OfferWorker{Notifier: n})
 	river.AddWorker(workers, &DecisionWorker{Store: st, Flows: runner.Flows, Funnel: runner.Flows.Funnel, Client: client, Logger: logger})
 	river.AddWorker(workers, &BookingReminderWorker{Bookings: st, Flows: runner.Flows, Client: client, Logger: logger})
+	river.AddWorker(workers, &AnnounceWorker{Store: st, Client: client, Logger: logger})
+	river.AddWorker(workers, &FollowupWorker{Store: st, Client: client, Logger: logger})
+	river.AddWorker(workers, &FollowupScanWorker{Store: st, Logger: logger})
 }

@@ -3,11 +3,13 @@ package slack
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -35,6 +37,13 @@ func (a *App) Actions() http.Handler {
 			http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 			return
 		}
+		if ic.Type == slack.InteractionTypeViewSubmission {
+			if resp := a.viewSubmission(r.Context(), ic); resp != nil {
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(resp)
+			}
+			return // an empty 200 closes the modal
+		}
 		reply := a.interaction(r.Context(), ic)
 		w.WriteHeader(http.StatusOK)
 		a.tell(ic, reply)
@@ -58,6 +67,12 @@ func (a *App) interaction(ctx context.Context, ic slack.InteractionCallback) (re
 	for _, act := range ic.ActionCallback.BlockActions {
 		if act.ActionID == actionClaim || act.ActionID == actionEnd {
 			return a.handoffClick(ctx, act.ActionID, act.Value, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
+		}
+		if strings.HasPrefix(act.ActionID, actionCheckin+"-") {
+			return a.checkedIn(ctx, act, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
+		}
+		if act.ActionID == actionAnnounce {
+			return a.approveAnnouncement(ctx, act.Value, cmp.Or(ic.User.Name, ic.User.Username, ic.User.ID))
 		}
 		status, ok := decisions[act.ActionID]
 		if !ok {

@@ -70,6 +70,12 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 			text, err = a.handoffs(ctx)
 		case "export":
 			text, err = a.export(ctx, args[1:])
+		case "announce":
+			text, err = a.openAnnounce(ctx, cmd.TriggerID)
+		case "checkin":
+			text, err = a.checkin(ctx, args[1:])
+		case "report":
+			text, err = a.report(ctx)
 		default:
 			text = usage
 		}

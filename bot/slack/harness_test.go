@@ -50,6 +50,8 @@ type options struct {
 	wrap    func(fullStore) slackbot.Store // what the app sees of the store
 	stopped bool                           // leave the jobs stopped
 	workers int                            // jobs worked at once; 0: one, so that settle works
+	batches bool                           // mark announcement batches sent, as LINE's worker does
+	second  bool                           // announcements wait for a second staff member
 }
 
 func newHarness(t *testing.T, open opener, opt options) *harness {
@@ -75,11 +77,17 @@ func newHarness(t *testing.T, open opener, opt options) *harness {
 	}
 	app, err := slackbot.New(t.Context(), slackbot.Config{
 		BotToken: srv.Token, SigningSecret: secret, ChannelID: srv.Channel, APIURL: srv.APIURL, Logger: logger,
+		AnnounceSecondStaff: opt.second,
 	}, seen)
 	if err != nil {
 		t.Fatalf("slack app: %v", err)
 	}
 	app.AddWorkers(workers)
+	if opt.batches {
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[store.AnnounceBatchArgs]) error {
+			return st.CompleteBatch(ctx, job, time.Now())
+		}))
+	}
 	h := &harness{st: st, srv: srv, app: app, actions: app.Actions(), commands: app.Commands(), told: told, logs: logs}
 	if !opt.stopped {
 		h.start(t)

@@ -32,6 +32,7 @@ import (
 // Store is what the Slack channel reads and writes.
 type Store interface {
 	store.Staffing
+	AnnounceStore
 	UpcomingSeminars(ctx context.Context, now time.Time, limit int) ([]store.Seminar, error)
 	Seminar(ctx context.Context, id string) (store.Seminar, error)
 	Booking(ctx context.Context, id int64) (store.Booking, error)
@@ -63,6 +64,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger logs; nil means slog.Default().
 	Logger *slog.Logger
+	// AnnounceSecondStaff: an announcement made with /amami announce goes
+	// out only when another staff member than its author presses 「送信」
+	// in its thread; false: the author's own 「送信」 sends it.
+	AnnounceSecondStaff bool
 }
 
 // App is the Slack channel of one workspace. Its methods are safe for
@@ -76,6 +81,8 @@ type App struct {
 	botUser string // the app's bot user, whose mentions are commands
 	loc     *time.Location
 	logger  *slog.Logger
+	// secondStaff: announcements wait for a second staff member's 「送信」.
+	secondStaff bool
 
 	profiles       Profiles       // nil: alerts show no display name
 	handoffMetrics HandoffMetrics // nil: not counted
@@ -96,14 +103,15 @@ func New(ctx context.Context, cfg Config, st Store) (*App, error) {
 		return nil, fmt.Errorf("slack: the API URL %q must end in /", cfg.APIURL)
 	}
 	a := &App{
-		store:   st,
-		channel: cfg.ChannelID,
-		secret:  cfg.SigningSecret,
-		loc:     cfg.Location,
-		logger:  cfg.Logger,
-		token:   cfg.BotToken,
-		apiURL:  cfg.APIURL,
-		http:    cfg.HTTPClient,
+		store:       st,
+		channel:     cfg.ChannelID,
+		secret:      cfg.SigningSecret,
+		loc:         cfg.Location,
+		logger:      cfg.Logger,
+		secondStaff: cfg.AnnounceSecondStaff,
+		token:       cfg.BotToken,
+		apiURL:      cfg.APIURL,
+		http:        cfg.HTTPClient,
 	}
 	if a.apiURL == "" {
 		a.apiURL = slack.APIURL
@@ -148,4 +156,6 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &noticeWorker{App: a})
 	river.AddWorker(workers, &mentionWorker{App: a})
 	a.addHandoffWorkers(workers)
+	river.AddWorker(workers, &progressWorker{App: a})
+	river.AddWorker(workers, &outcomeWorker{App: a})
 }

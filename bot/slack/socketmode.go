@@ -39,6 +39,14 @@ func (a *App) socketEvents(ctx context.Context, sm *socketmode.Client) {
 		switch evt.Type {
 		case socketmode.EventTypeInteractive:
 			ic, _ := evt.Data.(slack.InteractionCallback)
+			if ic.Type == slack.InteractionTypeViewSubmission {
+				var payload any
+				if resp := a.viewSubmission(ctx, ic); resp != nil {
+					payload = resp
+				}
+				a.ack(ctx, sm, evt.Request, payload)
+				continue
+			}
 			reply := a.interaction(ctx, ic)
 			a.ack(ctx, sm, evt.Request, nil)
 			a.tell(ic, reply)

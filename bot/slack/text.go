@@ -63,7 +63,10 @@ const (
 		"`/amami bookings` 今後の個別相談の予約\n" +
 		"`/amami handoffs` 対応中・対応待ちのスタッフ対応と経過時間\n" +
 		"`/amami questions` ボットが答えられなかった質問とスタッフへの依頼（FAQ に足すときは `amamibot export questions` と `amamibot import faq`）\n" +
-		"`/amami export registrations [セミナーID]`（bookings・matches・questions も）CSV をこのチャンネルに投稿"
+		"`/amami export registrations [セミナーID]`（bookings・matches・questions も）CSV をこのチャンネルに投稿\n" +
+		"`/amami announce` LINE の友だちにお知らせを送る（届け先・本文を入れ、人数と見た目を確かめてから送信）\n" +
+		"`/amami checkin セミナーID` 出席簿（来た人の「出席」を押す。翌日のお礼と「次回のご案内」の送り分けに使います）\n" +
+		"`/amami report` 月ごとの数字（紹介依頼から始まった仕事まで、セミナーの出欠、フォローへの回答）"
 	refusedTeam    = "申し訳ありません。amamibot は導入したワークスペースでのみお使いいただけます。"
 	refusedChannel = "申し訳ありません。amamibot の操作はスタッフ用チャンネル <#%s> でお願いします。"
 	commandFailed  = "読み込めませんでした。少し時間をおいて、もう一度お試しください。"

@@ -31,6 +31,9 @@ type config struct {
 	SlackChannelID     string
 	SlackAPIURL        string
 	SlackAppToken      string
+	// AnnounceSecondStaff: /amami announce needs a second staff member's
+	// 「送信」 (ANNOUNCE_APPROVAL=second).
+	AnnounceSecondStaff bool
 
 	// StaffHours are when staff answer hand-offs, as users read them;
 	// HandoffIdle ends a hand-off in which nobody wrote for that long.
@@ -134,6 +137,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.OfferWindow, err = time.ParseDuration(orDefault(getenv("OFFER_WINDOW"), store.DefaultOfferWindow.String()))
 	if err != nil || c.OfferWindow < 10*time.Minute || c.OfferWindow > 7*24*time.Hour {
 		errs = append(errs, fmt.Errorf("OFFER_WINDOW %q must be a duration between 10m and 168h, such as 12h (how long a seat offered to the waitlist is held)", getenv("OFFER_WINDOW")))
+	}
+	switch approval := getenv("ANNOUNCE_APPROVAL"); approval {
+	case "", "author":
+	case "second":
+		c.AnnounceSecondStaff = true
+	default:
+		errs = append(errs, fmt.Errorf("ANNOUNCE_APPROVAL %q must be author (the author's own 「送信」 sends an announcement) or second (another staff member's)", approval))
 	}
 	loc, err := time.LoadLocation(orDefault(getenv("TZ_DISPLAY"), "Asia/Tokyo"))
 	if err != nil {

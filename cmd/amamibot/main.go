@@ -11,6 +11,8 @@
 //	amamibot lexicon suggest         propose lexicon rows from what owners and staff did
 //	amamibot healthcheck             exit 0 when the local server is alive (for containers)
 //	amamibot richmenu apply          make the shipped rich menu the LINE channel's default
+//	amamibot announce --topic T --text-file F [--dry-run]  send an announcement to the topic's subscribers
+//	amamibot report [--png FILE]     the programme's figures by month, and the funnel as a chart
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -42,6 +44,10 @@ const usage = `usage:
   amamibot lexicon suggest [--min-owners 2]  propose lexicon rows from owners' choices and staff decisions
   amamibot healthcheck             exit 0 when the server on ADDR is alive
   amamibot richmenu apply          create the LINE rich menu and make it the default
+  amamibot announce --topic TOPIC --text-file FILE [--link URL [--link-label L] | --seminar ID] [--at TIME] [--dry-run]
+                                   send an announcement to the users who chose TOPIC
+                                   (セミナー, 求人・副業案件, ツアー・現地交流 or a business field)
+  amamibot report [--png FILE]     print the programme's figures by month; --png draws the funnel
 `
 
 func main() {
@@ -81,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = healthcheck(ctx, getenv)
 	case "richmenu":
 		err = richmenuCmd(ctx, args, getenv, stdout)
+	case "announce":
+		err = announceCmd(ctx, args, getenv, stdout, logger)
+	case "report":
+		err = reportCmd(ctx, args, getenv, stdout, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

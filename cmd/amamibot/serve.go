@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/bot/line"
 	slackbot "github.com/amamibot/amamibot/bot/slack"
 	"github.com/amamibot/amamibot/calendar"
 	"github.com/amamibot/amamibot/flows"
@@ -53,7 +54,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	}
 	workers := river.NewWorkers()
 	st, err := openStore(ctx, c, store.Options{
-		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
+		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob(), line.FollowupScanJob()},
 		Reminders: c.Reminders, OfferWindow: c.OfferWindow,
 	})
 	if err != nil {
@@ -104,6 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		Seminars: st, Intros: st, Bookings: st, Privacy: st, Matcher: talents,
 		FAQ: st, Loc: c.Loc, Funnel: metrics, Retention: c.Retention, Reminders: c.Reminders,
 		Calendar: calendar.Links{Base: c.PublicURL, Secret: []byte(c.CalendarSecret)},
+		Announce: st, Followups: st,
 	}
 	if c.slackEnabled() {
 		// Staff answer users in Slack threads.

@@ -24,6 +24,8 @@ func wireSlack(ctx context.Context, mux *http.ServeMux, workers *river.Workers, 
 		APIURL:        c.SlackAPIURL,
 		Location:      c.Loc,
 		Logger:        logger,
+
+		AnnounceSecondStaff: c.AnnounceSecondStaff,
 	}, st)
 	var refused slack.SlackErrorResponse
 	switch {

@@ -37,7 +37,8 @@ func (v view) RecordConsent(ctx context.Context, userID string, at time.Time) er
 // themselves and their statuses stay.
 func (v view) DeleteUserData(ctx context.Context, userID string) error {
 	err := v.inTx(ctx, func(tx view) error {
-		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions, deleteSignals} {
+		for _, query := range []string{deleteOwner, eraseUserRegistrations, eraseUserEvents, deleteConsent, deleteSession, deleteQuestions, deleteSignals,
+			deleteUserTopics, deleteAnnounceUser, deleteUserRecipients, deleteUserFollowups, deleteUserAttendance} {
 			if _, err := tx.exec(ctx, query, userID); err != nil {
 				return err
 			}
@@ -79,7 +80,15 @@ func (v view) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 			return err
 		}
 		signals, err := tx.exec(ctx, purgeSignals, tx.t(cutoff))
-		n = intros + events + questions + handoffs + signals
+		if err != nil {
+			return err
+		}
+		recipients, err := tx.exec(ctx, purgeRecipients, tx.t(cutoff))
+		if err != nil {
+			return err
+		}
+		followups, err := tx.exec(ctx, purgeFollowups, tx.t(cutoff))
+		n = intros + events + questions + handoffs + signals + recipients + followups
 		return err
 	})
 	if err != nil {

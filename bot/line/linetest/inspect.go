@@ -35,7 +35,7 @@ func (r Request) String() string {
 // Delivery is one message the fake accepted for a chat.
 type Delivery struct {
 	To           string          // the user (or group, room) the message went to
-	Via          string          // "reply" or "push"
+	Via          string          // "reply", "push" or "multicast"
 	RetryKey     string          // X-Line-Retry-Key of the push, if any
 	Type         string          // message type: "text", "flex", "template", …
 	Text         string          // text of a text message

@@ -22,7 +22,7 @@ const (
 // checkLimits returns what breaks a documented limit in the (spec-valid) body of an operation.
 func checkLimits(op string, body []byte) []detail {
 	switch op {
-	case "replyMessage", "pushMessage":
+	case "replyMessage", "pushMessage", "multicast":
 		return checkMessages(body)
 	case "showLoadingAnimation":
 		var req struct {

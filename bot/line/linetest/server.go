@@ -60,6 +60,7 @@ type Server struct {
 	retryKeys        map[string]acceptedPush
 	profiles         map[string]string
 	known            map[string]bool
+	blocked          map[string]bool
 	faults           map[string][]Fault
 	richMenus        []*RichMenu
 	defaultRichMenu  string
@@ -99,6 +100,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		retryKeys:   map[string]acceptedPush{},
 		profiles:    map[string]string{},
 		known:       map[string]bool{},
+		blocked:     map[string]bool{},
 		faults:      map[string][]Fault{},
 	}
 	for _, opt := range opts {
@@ -165,6 +167,7 @@ type handler func(*Server, *call) response
 var handlers = map[string]handler{
 	"replyMessage":         (*Server).reply,
 	"pushMessage":          (*Server).push,
+	"multicast":            (*Server).multicast,
 	"showLoadingAnimation": (*Server).showLoading,
 	"getProfile":           (*Server).profile,
 	"createRichMenu":       (*Server).createRichMenu,

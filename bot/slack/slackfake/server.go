@@ -79,6 +79,8 @@ type Server struct {
 	down             *Fault
 	socket           *socket
 	files            []*File // reserved by files.getUploadURLExternal
+	views            []View
+	seq              int
 }
 
 // Option configures a Server.
@@ -202,6 +204,7 @@ var methods = map[string]method{
 
 	"files.getUploadURLExternal":   (*Server).getUploadURL,
 	"files.completeUploadExternal": (*Server).completeUpload,
+	"views.open":                   (*Server).openView,
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {

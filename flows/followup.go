@@ -1,0 +1,228 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/amamibot/amamibot/store"
+)
+
+// What the follow-ups say: the day after a seminar, a week after a
+// consultation, and the answers to them.
+const (
+	followThanks     = "昨日は「%s」にご参加いただき、ありがとうございました。\nよろしければ、満足度を1〜5でお聞かせください（5がとても良かった）。\n専門家に詳しく相談したいときは「個別相談を予約する」からどうぞ。"
+	followNoShow     = "「%s」へのお申し込みありがとうございました。今回はご参加いただけなかったようですので、次回のセミナーをご案内します。"
+	followConsult    = "先日は個別相談（%s）をご利用いただき、ありがとうございました。\nその後、専門家とのお話は進みましたか？"
+	followBookLabel  = "個別相談を予約する"
+	followNextLabel  = "次回のご案内"
+	ratedText        = "ご回答ありがとうございます。いただいた声を、これからのセミナーに生かします。"
+	rateAgainText    = "すみません、満足度は1〜5の数字でお答えください（5がとても良かった）。"
+	startedText      = "よかったです。お仕事がうまく進むよう応援しています。困ったことがあれば、いつでもご相談ください。"
+	consideringText  = "承知しました。気になることがあれば、いつでもご相談ください。"
+	droppedText      = "承知しました。ほかの専門家をお探しのときは「相談する」からどうぞ。"
+	answeredText     = "すでにご回答いただいています。ありがとうございました。"
+	followPrefix     = "fu:" // fu:<follow-up ID>:<answer>
+	followAnswerDays = 7     // a typed answer counts for a follow-up sent this many days before
+)
+
+// outcomeNames are the consultation follow-up's buttons, in order.
+var outcomeNames = []struct{ outcome, label, reply string }{
+	{store.OutcomeStarted, "始まった", startedText},
+	{store.OutcomeConsidering, "検討中", consideringText},
+	{store.OutcomeDropped, "見送った", droppedText},
+}
+
+// OutcomeLabel names an outcome for staff: 「始まった」.
+func OutcomeLabel(outcome string) string {
+	for _, o := range outcomeNames {
+		if o.outcome == outcome {
+			return o.label
+		}
+	}
+	return outcome
+}
+
+// FollowupStore is what the answers to follow-ups read and commit.
+type FollowupStore interface {
+	OpenFollowup(ctx context.Context, userID string, since time.Time) (store.Followup, error)
+	AnswerFollowup(ctx context.Context, userID string, id int64, answer string, now time.Time) (store.Followup, error)
+}
+
+// Followup is the message of a follow-up, pushed by its job.
+func Followup(f store.Followup) []Reply {
+	data := func(answer string) string { return followPrefix + strconv.FormatInt(f.ID, 10) + ":" + answer }
+	switch {
+	case f.Kind == store.FollowConsultation:
+		var choices []Choice
+		for _, o := range outcomeNames {
+			choices = append(choices, Choice{Label: o.label, Data: data(o.outcome)})
+		}
+		return []Reply{{Text: fmt.Sprintf(followConsult, f.Title), Choices: choices}}
+	case !f.Attended:
+		return []Reply{{Text: fmt.Sprintf(followNoShow, f.Title), Choices: []Choice{{Label: followNextLabel, Data: seminarLabel}}}}
+	}
+	var choices []Choice
+	for n := 1; n <= 5; n++ {
+		choices = append(choices, Choice{Label: strconv.Itoa(n), Data: data(strconv.Itoa(n))})
+	}
+	choices = append(choices, Choice{Label: followBookLabel, Data: bookLabel})
+	return []Reply{{Text: fmt.Sprintf(followThanks, f.Title), Choices: choices}}
+}
+
+// tappedFollowup records the answer a follow-up's button carries.
+func tappedFollowup(t *turn, data string) ([]Reply, error) {
+	idText, answer, _ := strings.Cut(strings.TrimPrefix(data, followPrefix), ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || t.bot.Followups == nil {
+		return t.menu(menuText), nil
+	}
+	return t.answerFollowup(id, answer)
+}
+
+// typedFollowup reads a typed message as the answer to the user's open
+// follow-up: 「５」「星5」「とても良かった」, 「始まりました」. A message
+// that tries to rate but cannot be read asks again; anything else is not
+// an answer (handled is false).
+func (t *turn) typedFollowup() (replies []Reply, handled bool, err error) {
+	if t.bot.Followups == nil {
+		return nil, false, nil
+	}
+	f, err := t.bot.Followups.OpenFollowup(t.ctx, t.UserID, t.Now.AddDate(0, 0, -followAnswerDays))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	text := normalize(t.Input.Text)
+	if f.Kind == store.FollowConsultation {
+		if o, ok := readOutcome(text); ok {
+			replies, err := t.answerFollowup(f.ID, o)
+			return replies, true, err
+		}
+		return nil, false, nil
+	}
+	if !f.Attended {
+		return nil, false, nil
+	}
+	n, ok, tried := readRating(text)
+	switch {
+	case ok:
+		replies, err := t.answerFollowup(f.ID, strconv.Itoa(n))
+		return replies, true, err
+	case tried && !t.read.Sure:
+		replies := Followup(f)
+		replies[0].Text = rateAgainText
+		return replies, true, nil
+	}
+	return nil, false, nil
+}
+
+// answerFollowup records an answer and thanks for it. An answer after the
+// user's data was deleted is thanked for and not recorded.
+func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
+	f, err := t.bot.Followups.AnswerFollowup(t.ctx, t.UserID, id, answer, t.Now)
+	switch {
+	case errors.Is(err, store.ErrAnswered):
+		return t.menu(answeredText), nil
+	case errors.Is(err, store.ErrNotFound):
+		return t.menu(ratedText), nil
+	case err != nil:
+		return nil, err
+	}
+	if f.Kind == store.FollowConsultation {
+		t.record("consultation_" + answer) // consultation_started: an engagement began
+	} else {
+		t.record("seminar_rated")
+	}
+	for _, o := range outcomeNames {
+		if f.Kind == store.FollowConsultation && o.outcome == answer {
+			return t.menu(o.reply), nil
+		}
+	}
+	return t.menu(ratedText), nil
+}
+
+// ratingWords read a rating in words; the first that the text contains
+// wins, so a longer phrase comes before the shorter one inside it.
+var ratingWords = []struct {
+	words []string
+	n     int
+}{
+	{[]string{"良くなかった", "よくなかった", "悪かった", "わるかった", "不満"}, 1},
+	{[]string{"いまいち", "イマイチ", "物足りな", "ものたりな"}, 2},
+	{[]string{"とても良かった", "とてもよかった", "すごく良かった", "すごくよかった", "最高", "大満足"}, 5},
+	{[]string{"普通", "ふつう", "まあまあ"}, 3},
+	{[]string{"良かった", "よかった", "満足", "勉強になりました", "参考になりました"}, 4},
+}
+
+// readRating reads a satisfaction rating of 1 to 5: 「5」「星5」「★★★★」
+// 「5点です」「とても良かった」. tried is true for a short message that
+// seems to rate but gives no rating of 1 to 5 (「6」「星10」).
+func readRating(s string) (n int, ok, tried bool) {
+	s = strings.Join(strings.Fields(s), "")
+	if stars := strings.Count(s, "★"); stars > 0 && stars == utf8.RuneCountInString(s) {
+		return stars, stars <= 5, true
+	}
+	var nums []int
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j > i {
+			v, _ := strconv.Atoi(s[i:j])
+			nums = append(nums, v)
+			i = j
+			continue
+		}
+		i++
+	}
+	short := utf8.RuneCountInString(s) <= 8
+	if len(nums) == 1 && short {
+		return nums[0], nums[0] >= 1 && nums[0] <= 5, true
+	}
+	for _, w := range ratingWords {
+		for _, word := range w.words {
+			if strings.Contains(s, word) {
+				return w.n, true, true
+			}
+		}
+	}
+	return 0, false, short && (len(nums) > 0 || strings.ContainsAny(s, "星★点"))
+}
+
+// outcomeWords read the answer to 「その後、専門家とのお話は進みましたか？」;
+// the first that the text contains wins.
+var outcomeWords = []struct {
+	words   []string
+	outcome string
+}{
+	{[]string{"見送", "やめ", "止め", "断り", "断っ", "なくなりました"}, store.OutcomeDropped},
+	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな"}, store.OutcomeConsidering},
+	{[]string{"始ま", "始め", "はじま", "はじめ", "進んで", "進みました", "お願いしました", "依頼しました"}, store.OutcomeStarted},
+}
+
+func readOutcome(s string) (string, bool) {
+	if utf8.RuneCountInString(s) > 60 {
+		return "", false
+	}
+	for _, o := range outcomeNames {
+		if s == o.label {
+			return o.outcome, true
+		}
+	}
+	for _, w := range outcomeWords {
+		for _, word := range w.words {
+			if strings.Contains(s, word) {
+				return w.outcome, true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,15 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestAnnouncements(t *testing.T) {
+	storetest.RunAnnouncements(t, storetest.OpenPostgres)
+}
+
+func TestFollowups(t *testing.T) {
+	storetest.RunFollowups(t, storetest.OpenPostgres)
+}

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Month is one month of the programme's figures, by when each thing
+// happened in the display zone.
+type Month struct {
+	Month         string // "2026-12"
+	Requests      int    // introductions requested
+	Approved      int    // … and approved by staff
+	Consultations int    // consultations booked (not cancelled)
+	Started       int    // owners who said, a week after, that the work started
+	Registrations int    // seminar places confirmed (not cancelled)
+	Attended      int    // seminar follow-ups to attendees
+	NoShows       int    // … and to those staff did not check in
+	Asked         int    // follow-ups sent
+	Answered      int    // … and answered
+}
+
+// Reports reads the programme's figures for staff.
+type Reports interface {
+	// Months returns the figures by month, oldest first.
+	Months(ctx context.Context, loc *time.Location) ([]Month, error)
+}
