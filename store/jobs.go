@@ -23,7 +23,14 @@ type Options struct {
 	// (default 50 ms: neither backend's driver listens for new jobs, and a
 	// turn waits for the next poll).
 	FetchPollInterval time.Duration
-	Logger            *slog.Logger
+	// FetchCooldown is the least time between two fetches of one queue
+	// (default 10 ms, at most FetchPollInterval).
+	FetchCooldown time.Duration
+	// TurnJobDelay is how long a recorded event's TurnArgs job waits before
+	// it runs: set when the process that records the events runs their turns
+	// itself right away, so that the job is only the fallback (0: at once).
+	TurnJobDelay time.Duration
+	Logger       *slog.Logger
 }
 
 // The jobs the store inserts. Their workers live with the channel that

@@ -67,6 +67,11 @@ type TurnWorker struct {
 func (w *TurnWorker) Timeout(*river.Job[store.TurnArgs]) time.Duration { return turnTimeout }
 
 func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) error {
+	// Usually the turn ran right after the webhook (Turns): one read, no
+	// lock, tells.
+	if _, ok, err := w.Store.NextEvent(ctx, job.Args.UserID); err == nil && !ok {
+		return nil
+	}
 	return w.Handle(ctx, job.Args.UserID)
 }
 

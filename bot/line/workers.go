@@ -11,9 +11,10 @@ import (
 
 // AddWorkers adds the LINE channel's job workers to the store's bundle:
 // turns, their outbox, pushes, reminders, waitlist promotions, staff decisions and
-// consultation reminders.
-func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) {
-	river.AddWorker(workers, &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger})
+// consultation reminders. It returns the turn worker, for StartTurns.
+func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) *TurnWorker {
+	turns := &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger}
+	river.AddWorker(workers, turns)
 	river.AddWorker(workers, &ReplyWorker{Client: client, Logger: logger})
 	river.AddWorker(workers, &PushWorker{Client: client, Logger: logger})
 	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}
@@ -21,4 +22,5 @@ func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, clie
 	river.AddWorker(workers, &PromotedWorker{Notifier: n})
 	river.AddWorker(workers, &DecisionWorker{Store: st, Flows: runner.Flows, Funnel: runner.Flows.Funnel, Client: client, Logger: logger})
 	river.AddWorker(workers, &BookingReminderWorker{Bookings: st, Flows: runner.Flows, Client: client, Logger: logger})
+	return turns
 }

@@ -12,9 +12,16 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-// wireLINE serves the LINE webhook and adds the jobs that answer it.
-func wireLINE(mux *http.ServeMux, workers *river.Workers, st store.Store, runner *bot.Runner, c config, logger *slog.Logger) {
+// wireLINE serves the LINE webhook and adds the jobs that answer it. The
+// turns run right after the webhook's acknowledgement, in this process,
+// until Stop (the store was opened with line.FallbackDelay).
+func wireLINE(mux *http.ServeMux, workers *river.Workers, st store.Store, runner *bot.Runner, c config, logger *slog.Logger) *line.Turns {
 	client := line.NewClient(c.LineToken, c.LineAPIBase, &http.Client{Timeout: 10 * time.Second})
-	line.AddWorkers(workers, st, runner, client, logger)
-	mux.Handle("POST /line/webhook", &line.Webhook{Secret: c.LineSecret, Inbox: st, Logger: logger})
+	turns := line.StartTurns(line.AddWorkers(workers, st, runner, client, logger), c.TurnWorkers, turnQueue)
+	mux.Handle("POST /line/webhook", &line.Webhook{Secret: c.LineSecret, Inbox: st, Logger: logger, Turns: turns})
+	return turns
 }
+
+// turnQueue is how many users may wait for an in-process turn; the events
+// of others are their jobs' (a burst that large is minutes of work).
+const turnQueue = 10_000

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amamibot/amamibot/bot"
+	"github.com/amamibot/amamibot/bot/line"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -50,9 +51,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		logger.Info("store: Postgres")
 	}
 	workers := river.NewWorkers()
-	st, err := openStore(ctx, c, store.Options{
+	opts := store.Options{
 		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob()},
-	})
+		FetchPollInterval: c.FetchPollInterval, FetchCooldown: c.FetchCooldown,
+	}
+	if c.lineEnabled() {
+		opts.TurnJobDelay = line.FallbackDelay // wireLINE runs the turns
+	}
+	st, err := openStore(ctx, c, opts)
 	if err != nil {
 		return err
 	}
@@ -102,7 +108,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	}
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	if c.lineEnabled() {
-		wireLINE(mux, workers, st, runner, c, logger)
+		turns := wireLINE(mux, workers, st, runner, c, logger)
+		defer turns.Stop()
 	} else {
 		logger.Warn("LINE is not configured: POST /line/webhook answers 503; set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
 		mux.HandleFunc("POST /line/webhook", func(w http.ResponseWriter, r *http.Request) {

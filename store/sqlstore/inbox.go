@@ -15,6 +15,10 @@ import (
 // in one transaction. A redelivered event changes nothing: its ID conflicts.
 func (v view) RecordEvents(ctx context.Context, events []store.Event) (int, error) {
 	var turns []river.InsertManyParams
+	var opts *river.InsertOpts
+	if v.s.turnDelay > 0 {
+		opts = &river.InsertOpts{ScheduledAt: time.Now().Add(v.s.turnDelay)}
+	}
 	err := v.inTx(ctx, func(tx view) error {
 		turns = turns[:0]
 		for _, e := range events {
@@ -23,7 +27,7 @@ func (v view) RecordEvents(ctx context.Context, events []store.Event) (int, erro
 				return err
 			}
 			if n > 0 { // else seen before
-				turns = append(turns, river.InsertManyParams{Args: store.TurnArgs{UserID: e.UserID, EventID: e.ID}})
+				turns = append(turns, river.InsertManyParams{Args: store.TurnArgs{UserID: e.UserID, EventID: e.ID}, InsertOpts: opts})
 			}
 		}
 		return tx.insertJobs(ctx, turns...)

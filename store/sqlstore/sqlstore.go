@@ -85,6 +85,8 @@ type Store struct {
 	jobs    *river.Client[*sql.Tx]
 	workers *river.Workers
 	queries sync.Map // SQL as written → SQL for the dialect
+	// turnDelay: see store.Options.TurnJobDelay.
+	turnDelay time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -97,7 +99,7 @@ func Open(ctx context.Context, db *sql.DB, d *Dialect, opts store.Options) (*Sto
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, d: d, workers: opts.Workers}
+	s := &Store{db: db, d: d, workers: opts.Workers, turnDelay: opts.TurnJobDelay}
 	s.view = view{s: s, q: db}
 	if err := s.migrate(ctx, logger); err != nil {
 		return nil, err
@@ -111,7 +113,7 @@ func Open(ctx context.Context, db *sql.DB, d *Dialect, opts store.Options) (*Sto
 		// server without Slack) waits for a server that has it.
 		FetchOnlyKnownKinds:  true,
 		FetchPollInterval:    poll,
-		FetchCooldown:        min(poll, fetchCooldown),
+		FetchCooldown:        min(poll, cmp.Or(opts.FetchCooldown, fetchCooldown)),
 		JobTimeout:           jobTimeout,
 		RescueStuckJobsAfter: rescueAfter,
 		Workers:              opts.Workers,
