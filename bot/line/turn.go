@@ -67,11 +67,6 @@ type TurnWorker struct {
 func (w *TurnWorker) Timeout(*river.Job[store.TurnArgs]) time.Duration { return turnTimeout }
 
 func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) error {
-	// Usually the turn ran right after the webhook (Turns): one read, no
-	// lock, tells.
-	if _, ok, err := w.Store.NextEvent(ctx, job.Args.UserID); err == nil && !ok {
-		return nil
-	}
 	return w.Handle(ctx, job.Args.UserID)
 }
 
@@ -80,6 +75,13 @@ func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) e
 // one user take turns, and an event is handled once.
 func (w *TurnWorker) Handle(ctx context.Context, user string) error {
 	for {
+		// One read without the lock says whether a turn is due: usually
+		// not, for a job, whose turn ran right after the webhook (Turns),
+		// nor after the last event. An event recorded after the read has
+		// its own job and Turns.Run.
+		if _, ok, err := w.Store.NextEvent(ctx, user); err != nil || !ok {
+			return err
+		}
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < turnBudget {
 			return river.JobSnooze(0) // run again at once for the events left
 		}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // for PPROF_ADDR only: the server's own mux does not serve it
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -123,6 +124,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	} else {
 		logger.Warn("Slack is not configured: introduction alerts wait in the job queue; set SLACK_BOT_TOKEN, SLACK_CHANNEL_ID and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
 	}
+	if err := servePprof(getenv("PPROF_ADDR"), logger); err != nil {
+		return err
+	}
 	// Listen before the jobs start: a taken ADDR must not leave them running.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -163,6 +167,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		return serveErr
 	}
 	logger.Info("stopped")
+	return nil
+}
+
+// servePprof serves net/http/pprof on addr, a loopback address, for
+// profiling under load (cmd/amamiload --pprof-addr); empty: not at all.
+func servePprof(addr string, logger *slog.Logger) error {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("PPROF_ADDR %q must be a loopback address such as 127.0.0.1:6060: profiles show the process's insides", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on PPROF_ADDR %s: %w", addr, err)
+	}
+	logger.Info("serving pprof", "addr", ln.Addr().String())
+	go http.Serve(ln, http.DefaultServeMux) // net/http/pprof registers there
 	return nil
 }
 
