@@ -26,10 +26,10 @@ type Options struct {
 	// FetchCooldown is the least time between two fetches of one queue
 	// (default 10 ms, at most FetchPollInterval).
 	FetchCooldown time.Duration
-	// TurnJobDelay is how long a recorded event's TurnArgs job waits before
-	// it runs: set when the process that records the events runs their turns
-	// itself right away, so that the job is only the fallback (0: at once).
-	TurnJobDelay time.Duration
+	// TurnsInProcess: the process that records events runs their turns
+	// itself right away (bot/line.Turns), so RecordEvents inserts no
+	// TurnArgs job; the events it does not get to are found by WaitingUsers.
+	TurnsInProcess bool
 	Logger       *slog.Logger
 }
 

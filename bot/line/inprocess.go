@@ -8,20 +8,28 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/amamibot/amamibot/store"
 )
 
-// FallbackDelay is the TurnJobDelay (store.Options) of a process that runs
-// turns with Turns: long enough that the job finds the turn done, short
-// enough that an event whose process died is answered in seconds.
-const FallbackDelay = 3 * time.Second
+const (
+	// sweepAfter is how long an event may wait for its turn before the sweep
+	// (SweepWorker) gives it a job: long enough for Turns under load, short
+	// enough that the events of a process that died are answered in seconds.
+	sweepAfter = 3 * time.Second
+	// sweepEvery is how often the sweep runs; sweepUsers bounds one sweep.
+	sweepEvery = time.Second
+	sweepUsers = 1000
+)
 
 // Turns runs users' turns in this process right after the webhook records
 // their events, instead of waiting for a job fetch: the reply goes out
 // milliseconds after the acknowledgement. It is only a fast path. The
-// recorded events' TurnArgs jobs stay the durable fallback (store.Options
-// TurnJobDelay schedules them a little later): an event this process does
-// not get to (it dies, its queue is full, the turn fails) is handled by its
-// job, and a job that comes after finds the event handled.
+// recorded events are the durable record (the store is opened with
+// store.Options.TurnsInProcess, so they get no job when recorded): an event
+// this process does not get to (it dies, its queue is full, the turn fails)
+// is given a TurnArgs job by the sweep (SweepJob) a few seconds later.
 //
 // A user is queued once however many of their events arrive: a worker runs
 // the user's turns until none is left (TurnWorker.Handle, which takes the
@@ -122,4 +130,48 @@ func (t *Turns) turns(user string) (again bool) {
 	}
 	delete(t.pending, user)
 	return false
+}
+
+// SweepArgs asks for a TurnArgs job for every user whose events have waited
+// sweepAfter for their turn (see Turns).
+type SweepArgs struct{}
+
+func (SweepArgs) Kind() string { return "line_turn_sweep" }
+
+// SweepJob runs the sweep every second, on one replica at a time.
+func SweepJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(sweepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// SweepWorker gives each user whose events wait a TurnArgs job: one per
+// user while it is pending or running, so that a turn that keeps failing is
+// retried on River's schedule, not on every sweep.
+type SweepWorker struct {
+	river.WorkerDefaults[SweepArgs]
+	Store  store.Store
+	Logger *slog.Logger
+}
+
+// oneTurnJob keeps a user's sweep jobs to one until it has finished.
+var oneTurnJob = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled,
+}}
+
+func (w *SweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error {
+	users, err := w.Store.WaitingUsers(ctx, time.Now().Add(-sweepAfter), sweepUsers)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := w.Store.InsertJob(ctx, store.TurnArgs{UserID: u}, &river.InsertOpts{UniqueOpts: oneTurnJob}); err != nil {
+			return err
+		}
+	}
+	if len(users) > 0 {
+		w.Logger.InfoContext(ctx, "line turn: events waited for their turn; their jobs will run them", "users", len(users))
+	}
+	return nil
 }

@@ -14,7 +14,8 @@ import (
 
 // wireLINE serves the LINE webhook and adds the jobs that answer it. The
 // turns run right after the webhook's acknowledgement, in this process,
-// until Stop (the store was opened with line.FallbackDelay).
+// until Stop (the store was opened with store.Options.TurnsInProcess and
+// line.SweepJob).
 func wireLINE(mux *http.ServeMux, workers *river.Workers, st store.Store, runner *bot.Runner, c config, logger *slog.Logger) *line.Turns {
 	client := line.NewClient(c.LineToken, c.LineAPIBase, &http.Client{Timeout: 10 * time.Second})
 	turns := line.StartTurns(line.AddWorkers(workers, st, runner, client, logger), c.TurnWorkers, turnQueue)

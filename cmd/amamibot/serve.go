@@ -57,7 +57,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		FetchPollInterval: c.FetchPollInterval, FetchCooldown: c.FetchCooldown,
 	}
 	if c.lineEnabled() {
-		opts.TurnJobDelay = line.FallbackDelay // wireLINE runs the turns
+		// wireLINE runs the turns; the sweep finds the events it missed.
+		opts.TurnsInProcess = true
+		opts.PeriodicJobs = append(opts.PeriodicJobs, line.SweepJob())
 	}
 	st, err := openStore(ctx, c, opts)
 	if err != nil {

@@ -104,6 +104,9 @@ VALUES ($1, '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
 		},
 		ScanList:        func(list *[]string) sql.Scanner { return jsonList{list} },
 		UniqueViolation: func(error, string) bool { return false }, // one writer: the read before the insert decides
+		// modernc parses a statement's SQL each time it runs unless prepared
+		// (a third of the CPU under load).
+		Prepare: true,
 	}
 }
 
