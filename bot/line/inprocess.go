@@ -46,10 +46,11 @@ type Turns struct {
 	done    sync.WaitGroup
 }
 
-// StartTurns starts workers goroutines that run queued users' turns with
-// w.Handle; at most queue users wait for one, the others are left to their
-// jobs.
-func StartTurns(w *TurnWorker, workers, queue int) *Turns {
+// StartTurns starts n goroutines that run queued users' turns with
+// w.Handle (at most queue users wait for one; the others are left to the
+// sweep), and adds the sweep's worker to jobs. The store must have been
+// opened with store.Options.TurnsInProcess and SweepJob.
+func StartTurns(jobs *river.Workers, w *TurnWorker, n, queue int) *Turns {
 	t := &Turns{
 		handle:  w.Handle,
 		logger:  w.Logger,
@@ -57,10 +58,11 @@ func StartTurns(w *TurnWorker, workers, queue int) *Turns {
 		pending: map[string]bool{},
 		stop:    make(chan struct{}),
 	}
-	for range workers {
+	for range n {
 		t.done.Add(1)
 		go t.work()
 	}
+	river.AddWorker(jobs, &SweepWorker{Store: w.Store, Turns: t, Logger: w.Logger})
 	return t
 }
 
@@ -80,6 +82,14 @@ func (t *Turns) Run(user string) {
 		t.pending[user] = false
 	default: // full: the events' jobs handle them
 	}
+}
+
+// queued reports whether the user's turns are queued or running here.
+func (t *Turns) queued(user string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, ok := t.pending[user]
+	return ok
 }
 
 // Stop lets the running turns finish and runs no more; events still queued
@@ -147,10 +157,13 @@ func SweepJob() *river.PeriodicJob {
 
 // SweepWorker gives each user whose events wait a TurnArgs job: one per
 // user while it is pending or running, so that a turn that keeps failing is
-// retried on River's schedule, not on every sweep.
+// retried on River's schedule, not on every sweep. Users whose turns are
+// queued here already (a burst this process is working through) are left
+// to Turns: a job would only compete for their lock.
 type SweepWorker struct {
 	river.WorkerDefaults[SweepArgs]
 	Store  store.Store
+	Turns  *Turns // nil: none
 	Logger *slog.Logger
 }
 
@@ -165,13 +178,18 @@ func (w *SweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error
 	if err != nil {
 		return err
 	}
+	jobs := 0
 	for _, u := range users {
+		if w.Turns != nil && w.Turns.queued(u) {
+			continue
+		}
+		jobs++
 		if err := w.Store.InsertJob(ctx, store.TurnArgs{UserID: u}, &river.InsertOpts{UniqueOpts: oneTurnJob}); err != nil {
 			return err
 		}
 	}
-	if len(users) > 0 {
-		w.Logger.InfoContext(ctx, "line turn: events waited for their turn; their jobs will run them", "users", len(users))
+	if jobs > 0 {
+		w.Logger.InfoContext(ctx, "line turn: events waited for their turn; their jobs will run them", "users", jobs)
 	}
 	return nil
 }

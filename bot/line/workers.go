@@ -10,12 +10,11 @@ import (
 )
 
 // AddWorkers adds the LINE channel's job workers to the store's bundle:
-// turns, their sweep, their outbox, pushes, reminders, waitlist promotions, staff decisions and
+// turns, their outbox, pushes, reminders, waitlist promotions, staff decisions and
 // consultation reminders. It returns the turn worker, for StartTurns.
 func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) *TurnWorker {
 	turns := &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger}
 	river.AddWorker(workers, turns)
-	river.AddWorker(workers, &SweepWorker{Store: st, Logger: logger})
 	river.AddWorker(workers, &ReplyWorker{Client: client, Logger: logger})
 	river.AddWorker(workers, &PushWorker{Client: client, Logger: logger})
 	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}

@@ -18,7 +18,7 @@ import (
 // line.SweepJob).
 func wireLINE(mux *http.ServeMux, workers *river.Workers, st store.Store, runner *bot.Runner, c config, logger *slog.Logger) *line.Turns {
 	client := line.NewClient(c.LineToken, c.LineAPIBase, &http.Client{Timeout: 10 * time.Second})
-	turns := line.StartTurns(line.AddWorkers(workers, st, runner, client, logger), c.TurnWorkers, turnQueue)
+	turns := line.StartTurns(workers, line.AddWorkers(workers, st, runner, client, logger), c.TurnWorkers, turnQueue)
 	mux.Handle("POST /line/webhook", &line.Webhook{Secret: c.LineSecret, Inbox: st, Logger: logger, Turns: turns})
 	return turns
 }
