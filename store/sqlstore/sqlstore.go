@@ -59,9 +59,6 @@ type Dialect struct {
 	ScanList func(*[]string) sql.Scanner
 	// UniqueViolation reports whether err violates the named unique index.
 	UniqueViolation func(err error, index string) bool
-	// Prepare: keep the store's statements prepared, for a driver that
-	// would otherwise parse every statement's SQL each time it runs.
-	Prepare bool
 }
 
 // Defaults of the job client (see store.Options).
@@ -90,9 +87,6 @@ type Store struct {
 	jobs    *river.Client[*sql.Tx]
 	workers *river.Workers
 	queries sync.Map // SQL as written → SQL for the dialect
-	stmts   sync.Map // SQL for the dialect → *sql.Stmt (Dialect.Prepare)
-	// preparing counts the statements being prepared, for Close.
-	preparing sync.WaitGroup
 	// noTurnJobs: store.Options.TurnsInProcess.
 	noTurnJobs bool
 	group      *group // RecordEvents' and CancelJob's group commit
@@ -272,14 +266,6 @@ func (s *Store) Close() error {
 		err = s.jobs.StopAndCancel(context.Background())
 	}
 	s.group.close()
-	// A connection with prepared statements stays open until they close.
-	s.preparing.Wait()
-	s.stmts.Range(func(_, st any) bool {
-		if st, ok := st.(*sql.Stmt); ok {
-			st.Close()
-		}
-		return true
-	})
 	return errors.Join(err, s.db.Close())
 }
 
@@ -340,7 +326,7 @@ func (v view) inTx(ctx context.Context, fn func(tx view) error) error {
 
 // exec runs a statement and returns how many rows it changed.
 func (v view) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := v.stmt(ctx, query).ExecContext(ctx, v.s.sql(query), args...)
+	res, err := v.q.ExecContext(ctx, v.s.sql(query), args...)
 	if err != nil {
 		return 0, err
 	}
@@ -349,7 +335,7 @@ func (v view) exec(ctx context.Context, query string, args ...any) (int64, error
 
 // row scans the one row of a query into dest; no row is store.ErrNotFound.
 func (v view) row(ctx context.Context, query string, args []any, dest ...any) error {
-	err := v.stmt(ctx, query).QueryRowContext(ctx, v.s.sql(query), args...).Scan(dest...)
+	err := v.q.QueryRowContext(ctx, v.s.sql(query), args...).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
@@ -358,7 +344,7 @@ func (v view) row(ctx context.Context, query string, args []any, dest ...any) er
 
 // each calls scan for every row of a query.
 func (v view) each(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := v.stmt(ctx, query).QueryContext(ctx, v.s.sql(query), args...)
+	rows, err := v.q.QueryContext(ctx, v.s.sql(query), args...)
 	if err != nil {
 		return err
 	}
@@ -369,58 +355,6 @@ func (v view) each(ctx context.Context, query string, args []any, scan func(*sql
 		}
 	}
 	return rows.Err()
-}
-
-// stmt is what runs query on v: v's querier, or with Dialect.Prepare the
-// query's prepared statement, which database/sql reuses on the connection
-// it was prepared on.
-func (v view) stmt(ctx context.Context, query string) querier {
-	if !v.s.d.Prepare {
-		return v.q
-	}
-	q := v.s.sql(query)
-	cached, ok := v.s.stmts.Load(q)
-	if !ok {
-		// Prepared apart, once the connection is free: a turn holds the
-		// connection (SQLite has one), and would wait for itself.
-		if _, loaded := v.s.stmts.LoadOrStore(q, nil); !loaded {
-			v.s.preparing.Go(func() { v.s.prepare(q) })
-		}
-		return v.q
-	}
-	st, ok := cached.(*sql.Stmt)
-	if !ok { // being prepared
-		return v.q
-	}
-	if v.tx != nil {
-		st = v.tx.StmtContext(ctx, st)
-	}
-	return prepared{st}
-}
-
-// prepare prepares q for stmt. A statement that does not prepare is left
-// unprepared.
-func (s *Store) prepare(q string) {
-	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
-	defer cancel()
-	if st, err := s.db.PrepareContext(ctx, q); err == nil {
-		s.stmts.Store(q, st)
-	}
-}
-
-// prepared runs a prepared statement as a querier, ignoring the query text.
-type prepared struct{ st *sql.Stmt }
-
-func (p prepared) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
-	return p.st.ExecContext(ctx, args...)
-}
-
-func (p prepared) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
-	return p.st.QueryContext(ctx, args...)
-}
-
-func (p prepared) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
-	return p.st.QueryRowContext(ctx, args...)
 }
 
 // list returns every row of a query, scanned by dest into a T.
