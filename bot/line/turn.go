@@ -104,6 +104,9 @@ func (w *TurnWorker) Handle(ctx context.Context, user string) error {
 			return nil
 		}
 		w.deliver(ctx, outs)
+		if found < limit {
+			return nil // the transaction found no event after these
+		}
 	}
 }
 

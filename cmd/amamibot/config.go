@@ -85,7 +85,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			*d.dest = t
 		}
 	}
-	turnWorkers, err := strconv.Atoi(orDefault(getenv("TURN_WORKERS"), "8"))
+	turnWorkers, err := strconv.Atoi(orDefault(getenv("TURN_WORKERS"), "16"))
 	if err != nil || turnWorkers < 1 || turnWorkers > 1000 {
 		errs = append(errs, fmt.Errorf("TURN_WORKERS %q must be a number between 1 and 1000 (LINE turns run at once right after webhooks)", getenv("TURN_WORKERS")))
 	}
