@@ -30,7 +30,7 @@ type Options struct {
 	// itself right away (bot/line.Turns), so RecordEvents inserts no
 	// TurnArgs job; the events it does not get to are found by WaitingUsers.
 	TurnsInProcess bool
-	Logger       *slog.Logger
+	Logger         *slog.Logger
 }
 
 // The jobs the store inserts. Their workers live with the channel that

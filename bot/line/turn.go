@@ -51,7 +51,9 @@ const (
 // after the commit and the outbox entry cancelled; should the process die
 // in between, the entry (store.ReplyArgs, ReplyWorker) sends them.
 // Whichever of the user's turn jobs runs first handles all their events; the
-// others find none left.
+// others find none left. A user's queued events are handled together, in one
+// transaction (maxTurnEvents); each still has its own effects, outbox entry
+// and replies. Turns runs the same turns right after the webhook.
 type TurnWorker struct {
 	river.WorkerDefaults[store.TurnArgs]
 	Store  store.Store
@@ -122,11 +124,11 @@ type fewerEvents int
 
 func (f fewerEvents) Error() string { return fmt.Sprintf("an event after the first %d failed", int(f)) }
 
-// outbox is a committed turn's replies and their outbox entry.
+// outbox is the replies of a committed turn, and their outbox entry (jobID).
 type outbox struct {
 	args  store.ReplyArgs
 	msgs  []messaging_api.MessageInterface
-	jobID int64 // 0: no replies
+	jobID int64
 }
 
 // setAside is an event whose turn kept failing for giveUpAfter.

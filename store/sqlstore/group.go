@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 )
 
@@ -89,6 +90,15 @@ func (g *group) commit(calls []*groupCall) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
+	if g.s.d.LockUser == "" { // see Store.Turn
+		if err := g.s.writers.lock(ctx, true); err != nil {
+			for _, c := range calls {
+				c.err = err
+			}
+			return
+		}
+		defer g.s.writers.unlock()
+	}
 	err := g.s.inTx(ctx, func(tx view) error {
 		for _, c := range calls {
 			if err := c.fn(tx); err != nil {
@@ -107,4 +117,60 @@ func (g *group) commit(calls []*groupCall) {
 	for _, c := range calls {
 		c.err = g.s.inTx(ctx, c.fn)
 	}
+}
+
+// writers lets the transactions of a database that runs one at a time
+// (SQLite; Dialect.LockUser empty) take turns, the urgent ones (the group
+// commit, which webhooks wait for) before the others. Left to database/sql,
+// the one connection goes to any of its waiters, and a webhook waited for
+// a dozen turns. The lock is handed from one holder to the next waiter.
+type writers struct {
+	mu     sync.Mutex
+	busy   bool
+	urgent []chan struct{} // waiting, first come first
+	others []chan struct{}
+}
+
+// lock waits for the writers' lock, or for ctx to end.
+func (w *writers) lock(ctx context.Context, urgent bool) error {
+	w.mu.Lock()
+	if !w.busy {
+		w.busy = true
+		w.mu.Unlock()
+		return nil
+	}
+	q := &w.others
+	if urgent {
+		q = &w.urgent
+	}
+	handed := make(chan struct{})
+	*q = append(*q, handed)
+	w.mu.Unlock()
+	select {
+	case <-handed:
+		return nil
+	case <-ctx.Done():
+	}
+	w.mu.Lock()
+	if i := slices.Index(*q, handed); i >= 0 {
+		*q = slices.Delete(*q, i, i+1)
+		w.mu.Unlock()
+		return ctx.Err()
+	}
+	w.mu.Unlock()
+	w.unlock() // handed the lock meanwhile: pass it on
+	return ctx.Err()
+}
+
+func (w *writers) unlock() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, q := range []*[]chan struct{}{&w.urgent, &w.others} {
+		if len(*q) > 0 {
+			close((*q)[0])
+			*q = (*q)[1:]
+			return // still busy: the waiter holds it now
+		}
+	}
+	w.busy = false
 }

@@ -90,6 +90,7 @@ type Store struct {
 	// noTurnJobs: store.Options.TurnsInProcess.
 	noTurnJobs bool
 	group      *group // RecordEvents' and CancelJob's group commit
+	writers    writers
 }
 
 var _ store.Store = (*Store)(nil)
@@ -138,6 +139,15 @@ func Open(ctx context.Context, db *sql.DB, d *Dialect, opts store.Options) (*Sto
 
 // Turn runs fn in one transaction holding the user's lock.
 func (s *Store) Turn(ctx context.Context, userID string, fn func(store.Tx) error) error {
+	if s.d.LockUser == "" {
+		// One transaction at a time: the webhooks' group commit goes
+		// before the turns waiting, so acknowledgements do not queue
+		// behind them.
+		if err := s.writers.lock(ctx, false); err != nil {
+			return fmt.Errorf("wait for the other turns: %w", err)
+		}
+		defer s.writers.unlock()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin the turn: %w", err)
