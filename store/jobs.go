@@ -23,7 +23,14 @@ type Options struct {
 	// (default 50 ms: neither backend's driver listens for new jobs, and a
 	// turn waits for the next poll).
 	FetchPollInterval time.Duration
-	Logger            *slog.Logger
+	// FetchCooldown is the least time between two fetches of one queue
+	// (default 10 ms, at most FetchPollInterval).
+	FetchCooldown time.Duration
+	// TurnsInProcess: the process that records events runs their turns
+	// itself right away (bot/line.Turns), so RecordEvents inserts no
+	// TurnArgs job; the events it does not get to are found by WaitingUsers.
+	TurnsInProcess bool
+	Logger         *slog.Logger
 	// Reminders are the seminar reminders a registration schedules (nil:
 	// DefaultReminders).
 	Reminders []Reminder

@@ -35,6 +35,7 @@ type Records interface {
 	Seminars
 	Registrations
 	Inbox
+	Waiting
 	Sessions
 	Talents
 	Introductions

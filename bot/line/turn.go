@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -50,7 +51,9 @@ const (
 // after the commit and the outbox entry cancelled; should the process die
 // in between, the entry (store.ReplyArgs, ReplyWorker) sends them.
 // Whichever of the user's turn jobs runs first handles all their events; the
-// others find none left.
+// others find none left. A user's queued events are handled together, in one
+// transaction (maxTurnEvents); each still has its own effects, outbox entry
+// and replies. Turns runs the same turns right after the webhook.
 type TurnWorker struct {
 	river.WorkerDefaults[store.TurnArgs]
 	Store  store.Store
@@ -74,34 +77,58 @@ func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) e
 // after a webhook is acknowledged as well as from a TurnArgs job: turns of
 // one user take turns, and an event is handled once.
 func (w *TurnWorker) Handle(ctx context.Context, user string) error {
+	limit := maxTurnEvents
 	for {
+		// One read without the lock says whether a turn is due: usually
+		// not, for a job, whose turn ran right after the webhook (Turns),
+		// nor after the last event. An event recorded after the read has
+		// its own job or Turns.Run.
+		if _, ok, err := w.Store.NextEvent(ctx, user); err != nil || !ok {
+			return err
+		}
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < turnBudget {
 			return river.JobSnooze(0) // run again at once for the events left
 		}
-		out, ok, err := w.turn(ctx, user)
+		outs, found, err := w.turn(ctx, user, limit)
+		var fewer fewerEvents
+		if errors.As(err, &fewer) {
+			limit = int(fewer) // commit the turns before the failing one
+			continue
+		}
+		limit = maxTurnEvents
 		if errors.As(err, new(setAside)) {
 			err = w.setAside(ctx, user, err.(setAside))
 		}
 		if err != nil {
 			return err // River retries; the event stays unhandled
 		}
-		if !ok {
+		if found == 0 {
 			return nil
 		}
-		if out.jobID != 0 {
-			if w.committed != nil {
-				w.committed(out.args)
-			}
-			w.deliver(ctx, out)
+		w.deliver(ctx, outs)
+		if found < limit {
+			return nil // the transaction found no event after these
 		}
 	}
 }
 
-// outbox is a committed turn's replies and their outbox entry.
+// maxTurnEvents bounds the events of one user handled in one transaction.
+// A user whose events queued up (a burst, or turns behind) has them handled
+// together: one commit, one disk flush, instead of one each.
+const maxTurnEvents = 8
+
+// fewerEvents: the event after the first n of a transaction failed; the
+// transaction is run again with those n only, and the failing event then
+// has a turn of its own.
+type fewerEvents int
+
+func (f fewerEvents) Error() string { return fmt.Sprintf("an event after the first %d failed", int(f)) }
+
+// outbox is the replies of a committed turn, and their outbox entry (jobID).
 type outbox struct {
 	args  store.ReplyArgs
 	msgs  []messaging_api.MessageInterface
-	jobID int64 // 0: no replies
+	jobID int64
 }
 
 // setAside is an event whose turn kept failing for giveUpAfter.
@@ -112,42 +139,52 @@ type setAside struct {
 
 func (s setAside) Error() string { return fmt.Sprintf("event %s keeps failing: %v", s.event.ID, s.err) }
 
-// turn runs the turn of the user's next event, if any.
-func (w *TurnWorker) turn(ctx context.Context, user string) (out outbox, found bool, err error) {
+// turn runs the turns of the user's next events, up to limit of them, in
+// one transaction, and returns their replies and how many events it handled.
+func (w *TurnWorker) turn(ctx context.Context, user string, limit int) (outs []outbox, found int, err error) {
 	waiting := time.AfterFunc(lockWaitWarning, func() {
 		w.Logger.WarnContext(ctx, "line turn: waiting for the user's previous turn", "user", hashID(user), "waited", lockWaitWarning)
 	})
 	defer waiting.Stop()
 	err = w.Store.Turn(ctx, user, func(tx store.Tx) error {
 		waiting.Stop()
-		e, ok, err := tx.NextEvent(ctx, user)
-		if err != nil || !ok {
-			return err
-		}
-		found = true
-		now := w.now()
-		replies, err := w.Runner.Turn(ctx, tx, now, e)
-		if err != nil {
-			if now.Sub(e.ReceivedAt) >= giveUpAfter {
-				return setAside{e, err}
+		outs, found = outs[:0], 0
+		for found < limit {
+			e, ok, err := tx.NextEvent(ctx, user)
+			if err != nil || !ok {
+				return err
 			}
-			return fmt.Errorf("turn of event %s: %w", e.ID, err)
+			now := w.now()
+			replies, err := w.Runner.Turn(ctx, tx, now, e)
+			switch {
+			case err != nil && found > 0:
+				return fewerEvents(found)
+			case err != nil && now.Sub(e.ReceivedAt) >= giveUpAfter:
+				return setAside{e, err}
+			case err != nil:
+				return fmt.Errorf("turn of event %s: %w", e.ID, err)
+			}
+			found++
+			if err := tx.MarkHandled(ctx, e.ID, now); err != nil {
+				return err
+			}
+			out := outbox{msgs: Render(replies)}
+			if len(out.msgs) == 0 {
+				continue
+			}
+			raw, err := json.Marshal(out.msgs)
+			if err != nil {
+				return fmt.Errorf("encode the replies: %w", err)
+			}
+			out.args = store.ReplyArgs{EventID: e.ID, UserID: e.UserID, ReplyToken: e.ReplyToken, OccurredAt: e.OccurredAt, Messages: raw}
+			if out.jobID, err = tx.InsertFallback(ctx, out.args, outboxDelay); err != nil {
+				return err
+			}
+			outs = append(outs, out)
 		}
-		if err := tx.MarkHandled(ctx, e.ID, now); err != nil {
-			return err
-		}
-		if out.msgs = Render(replies); len(out.msgs) == 0 {
-			return nil
-		}
-		raw, err := json.Marshal(out.msgs)
-		if err != nil {
-			return fmt.Errorf("encode the replies: %w", err)
-		}
-		out.args = store.ReplyArgs{EventID: e.ID, UserID: e.UserID, ReplyToken: e.ReplyToken, OccurredAt: e.OccurredAt, Messages: raw}
-		out.jobID, err = tx.InsertFallback(ctx, out.args, outboxDelay)
-		return err
+		return nil
 	})
-	return out, found, err
+	return outs, found, err
 }
 
 // setAside marks an event handled without its effects or replies, in a turn
@@ -159,23 +196,33 @@ func (w *TurnWorker) setAside(ctx context.Context, user string, s setAside) erro
 	})
 }
 
-// deliver sends a committed turn's replies and cancels their outbox entry.
-// A reply sent but not cancelled (the process dies between the two, or the
-// cancel fails) is sent again by the entry: that gap of one statement is
-// the only window in which a user can see a reply twice.
-func (w *TurnWorker) deliver(ctx context.Context, out outbox) {
+// deliver sends committed turns' replies, in order, and cancels their
+// outbox entries. A reply sent but not cancelled (the process dies between
+// the two, or the cancel fails) is sent again by the entry: that gap is the
+// only window in which a user can see a reply twice.
+func (w *TurnWorker) deliver(ctx context.Context, outs []outbox) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs, false); err != nil {
-		w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
-		if err := w.Store.RetryJob(ctx, out.jobID); err != nil {
-			w.Logger.WarnContext(ctx, "line reply: its outbox entry runs at its time", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+	var cancels sync.WaitGroup
+	for _, out := range outs {
+		if w.committed != nil {
+			w.committed(out.args)
 		}
-		return
+		if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs, false); err != nil {
+			w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+			if err := w.Store.RetryJob(ctx, out.jobID); err != nil {
+				w.Logger.WarnContext(ctx, "line reply: its outbox entry runs at its time", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+			}
+			continue
+		}
+		// Side by side, so that they commit together (store.Store.CancelJob).
+		cancels.Go(func() {
+			if err := w.Store.CancelJob(ctx, out.jobID); err != nil {
+				w.Logger.WarnContext(ctx, "line reply: sent, but its outbox entry is still there and will send it again", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+			}
+		})
 	}
-	if err := w.Store.CancelJob(ctx, out.jobID); err != nil {
-		w.Logger.WarnContext(ctx, "line reply: sent, but its outbox entry is still there and will send it again", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
-	}
+	cancels.Wait()
 }
 
 func (w *TurnWorker) now() time.Time {

@@ -39,6 +39,9 @@ type Webhook struct {
 	Secret string // the channel secret, to verify X-Line-Signature
 	Inbox  store.Inbox
 	Logger *slog.Logger
+	// Turns, when set, runs the users' turns right after the events are
+	// recorded; their jobs run them otherwise.
+	Turns *Turns
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +80,13 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(events) == 0 {
 		return // LINE's "verify" request carries no events
 	}
-	if err := h.record(r.Context(), events); err != nil {
+	err = h.record(r.Context(), events)
+	if h.Turns != nil {
+		for _, e := range events {
+			h.Turns.Run(e.UserID) // queues a user once
+		}
+	}
+	if err != nil {
 		// 500 makes LINE redeliver (when redelivery is on); the events
 		// recorded already are recognised by their webhookEventId then.
 		http.Error(w, "could not record events", http.StatusInternalServerError)

@@ -11,9 +11,11 @@ import (
 
 // AddWorkers adds the LINE channel's job workers to the store's bundle:
 // turns, their outbox, pushes, reminders, waitlist promotions and offers,
-// staff decisions, consultation reminders, announcements and follow-ups.
-func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) {
-	river.AddWorker(workers, &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger})
+// staff decisions, consultation reminders, announcements and follow-ups. It
+// returns the turn worker, for StartTurns.
+func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, client *Client, logger *slog.Logger) *TurnWorker {
+	turns := &TurnWorker{Store: st, Runner: runner, Client: client, Logger: logger}
+	river.AddWorker(workers, turns)
 	river.AddWorker(workers, &ReplyWorker{Client: client, Logger: logger})
 	river.AddWorker(workers, &PushWorker{Client: client, Logger: logger})
 	n := Notifier{Registrations: st, Flows: runner.Flows, Client: client, Logger: logger}
@@ -25,4 +27,5 @@ func AddWorkers(workers *river.Workers, st store.Store, runner *bot.Runner, clie
 	river.AddWorker(workers, &AnnounceWorker{Store: st, Client: client, Logger: logger})
 	river.AddWorker(workers, &FollowupWorker{Store: st, Client: client, Logger: logger})
 	river.AddWorker(workers, &FollowupScanWorker{Store: st, Logger: logger})
+	return turns
 }

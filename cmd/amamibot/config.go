@@ -21,6 +21,11 @@ type config struct {
 	RedisURL    string
 	// RiverWorkers bounds the jobs (turns, pushes, alerts) worked at once.
 	RiverWorkers int
+	// FetchPollInterval and FetchCooldown pace River's job fetches (0: the
+	// store's defaults, 50 ms and 10 ms).
+	FetchPollInterval, FetchCooldown time.Duration
+	// TurnWorkers bounds the LINE turns run at once right after webhooks.
+	TurnWorkers int
 
 	LineSecret  string
 	LineToken   string
@@ -90,6 +95,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("RIVER_WORKERS %q must be a number between 1 and 1000 (jobs worked at once by this process)", getenv("RIVER_WORKERS")))
 	}
 	c.RiverWorkers = workers
+	for _, d := range []struct {
+		name string
+		dest *time.Duration
+	}{{"RIVER_FETCH_POLL_INTERVAL", &c.FetchPollInterval}, {"RIVER_FETCH_COOLDOWN", &c.FetchCooldown}} {
+		if v := getenv(d.name); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t < time.Millisecond || t > time.Minute {
+				errs = append(errs, fmt.Errorf("%s %q must be a duration between 1ms and 1m, such as 50ms", d.name, v))
+			}
+			*d.dest = t
+		}
+	}
+	turnWorkers, err := strconv.Atoi(orDefault(getenv("TURN_WORKERS"), "16"))
+	if err != nil || turnWorkers < 1 || turnWorkers > 1000 {
+		errs = append(errs, fmt.Errorf("TURN_WORKERS %q must be a number between 1 and 1000 (LINE turns run at once right after webhooks)", getenv("TURN_WORKERS")))
+	}
+	c.TurnWorkers = turnWorkers
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			errs = append(errs, errors.New("DATABASE_URL must look like postgres://user:password@host:5432/dbname"))

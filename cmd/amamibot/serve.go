@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // for PPROF_ADDR only: the server's own mux does not serve it
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,10 +54,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		logger.Info("store: Postgres")
 	}
 	workers := river.NewWorkers()
-	st, err := openStore(ctx, c, store.Options{
+	opts := store.Options{
 		Workers: workers, MaxWorkers: c.RiverWorkers, Logger: logger, PeriodicJobs: []*river.PeriodicJob{bot.PurgeJob(), line.FollowupScanJob()},
+		FetchPollInterval: c.FetchPollInterval, FetchCooldown: c.FetchCooldown,
 		Reminders: c.Reminders, OfferWindow: c.OfferWindow,
-	})
+	}
+	if c.lineEnabled() {
+		// wireLINE runs the turns; the sweep finds the events it missed.
+		opts.TurnsInProcess = true
+		opts.PeriodicJobs = append(opts.PeriodicJobs, line.SweepJob())
+	}
+	st, err := openStore(ctx, c, opts)
 	if err != nil {
 		return err
 	}
@@ -115,7 +123,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 	runner := &bot.Runner{Flows: flow, Logger: logger, Metrics: metrics}
 	var profiles slackbot.Profiles
 	if c.lineEnabled() {
-		profiles = wireLINE(mux, workers, st, runner, c, logger)
+		client, turns := wireLINE(mux, workers, st, runner, c, logger)
+		defer turns.Stop()
+		profiles = client
 	} else {
 		logger.Warn("LINE is not configured: POST /line/webhook answers 503; set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
 		mux.HandleFunc("POST /line/webhook", func(w http.ResponseWriter, r *http.Request) {
@@ -128,6 +138,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		}
 	} else {
 		logger.Warn("Slack is not configured: introduction alerts wait in the job queue; set SLACK_BOT_TOKEN, SLACK_CHANNEL_ID and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
+	}
+	if err := servePprof(getenv("PPROF_ADDR"), logger); err != nil {
+		return err
 	}
 	// Listen before the jobs start: a taken ADDR must not leave them running.
 	ln, err := net.Listen("tcp", c.Addr)
@@ -169,6 +182,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, logge
 		return serveErr
 	}
 	logger.Info("stopped")
+	return nil
+}
+
+// servePprof serves net/http/pprof on addr, a loopback address, for
+// profiling under load (cmd/amamiload --pprof-addr); empty: not at all.
+func servePprof(addr string, logger *slog.Logger) error {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("PPROF_ADDR %q must be a loopback address such as 127.0.0.1:6060: profiles show the process's insides", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on PPROF_ADDR %s: %w", addr, err)
+	}
+	logger.Info("serving pprof", "addr", ln.Addr().String())
+	go http.Serve(ln, http.DefaultServeMux) // net/http/pprof registers there
 	return nil
 }
 

@@ -40,9 +40,11 @@ const (
 	statementTimeout = "30s"
 	idleInTxTimeout  = "15s"
 	// maxConns bounds the connections of one process. A turn holds one for
-	// its transaction, and never asks for a second; a transaction lasts
-	// milliseconds, so a few serve hundreds of turns a second.
-	maxConns = 10
+	// its transaction, and never asks for a second. A turn is a dozen round
+	// trips, so under load turns wait on the network rather than on the
+	// CPU: the 16 turns run at once (TURN_WORKERS) each need one, and the
+	// webhooks' group commit and River a few more.
+	maxConns = 20
 	// migrationLock is the advisory lock key under which replicas starting
 	// at once migrate one after the other ("amami" in ASCII).
 	migrationLock = "418446929257"

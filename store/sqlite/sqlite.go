@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver, for tests
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/sqlstore"
@@ -62,11 +62,7 @@ func Open(ctx context.Context, dir string, opts store.Options) (*Store, error) {
 	// never halfway through.
 	dsn := filepath.Join(dir, "amamibot.db") + "?_txlock=immediate" +
 		"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		unlock(lock)
-		return nil, fmt.Errorf("open database: %w", err)
-	}
+	db := sql.OpenDB(connector{dsn: dsn, d: &sqlite.Driver{}})
 	db.SetMaxOpenConns(1)
 	s, err := sqlstore.Open(ctx, db, dialect(db), opts)
 	if err != nil {

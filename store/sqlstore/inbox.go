@@ -11,27 +11,48 @@ import (
 	"github.com/amamibot/amamibot/store"
 )
 
-// RecordEvents stores the events not seen before and a TurnArgs job for each,
-// in one transaction. A redelivered event changes nothing: its ID conflicts.
+// RecordEvents stores the events not seen before and a TurnArgs job for each
+// (none with Options.TurnsInProcess), in one transaction. A redelivered event
+// changes nothing: its ID conflicts.
+//
+// Outside a turn, the webhooks' calls commit together (see group): at
+// hundreds of events a second an event costs an insert, not a commit, and
+// acknowledgements do not queue one by one for the connection.
 func (v view) RecordEvents(ctx context.Context, events []store.Event) (int, error) {
-	var turns []river.InsertManyParams
-	err := v.inTx(ctx, func(tx view) error {
-		turns = turns[:0]
-		for _, e := range events {
-			n, err := tx.exec(ctx, insertEvent, e.ID, e.UserID, e.Kind, e.Text, e.ReplyToken, tx.t(e.OccurredAt), tx.t(e.ReceivedAt))
-			if err != nil {
-				return err
-			}
-			if n > 0 { // else seen before
-				turns = append(turns, river.InsertManyParams{Args: store.TurnArgs{UserID: e.UserID, EventID: e.ID}})
-			}
+	if v.tx != nil {
+		n, err := v.recordEvents(ctx, events)
+		if err != nil {
+			return 0, fmt.Errorf("record events: %w", err)
 		}
-		return tx.insertJobs(ctx, turns...)
+		return n, nil
+	}
+	var n int
+	err := v.s.group.do(ctx, func(tx view) (err error) {
+		n, err = tx.recordEvents(ctx, events)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("record events: %w", err)
 	}
-	return len(turns), nil
+	return n, nil
+}
+
+// recordEvents records the events in the transaction v.
+func (v view) recordEvents(ctx context.Context, events []store.Event) (int, error) {
+	var turns []river.InsertManyParams
+	for _, e := range events {
+		n, err := v.exec(ctx, insertEvent, e.ID, e.UserID, e.Kind, e.Text, e.ReplyToken, v.t(e.OccurredAt), v.t(e.ReceivedAt))
+		if err != nil {
+			return 0, err
+		}
+		if n > 0 { // else seen before
+			turns = append(turns, river.InsertManyParams{Args: store.TurnArgs{UserID: e.UserID, EventID: e.ID}})
+		}
+	}
+	if v.s.noTurnJobs {
+		return len(turns), nil
+	}
+	return len(turns), v.insertJobs(ctx, turns...)
 }
 
 // NextEvent returns the user's oldest unhandled event.

@@ -1,0 +1,11 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/amamibot/amamibot/store/storetest"
+)
+
+func TestWaiting(t *testing.T) {
+	storetest.RunWaiting(t, storetest.OpenPostgres)
+}
