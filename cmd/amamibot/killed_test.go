@@ -17,6 +17,9 @@ import (
 // one cannot be.
 const childEnv = "AMAMIBOT_TEST_CHILD"
 
+// childReadyWaits is how many of waitReady's waits a child may take to start.
+const childReadyWaits = 5
+
 // process is a server running as a child process.
 type process struct {
 	*server
@@ -48,8 +51,16 @@ func startProcess(t *testing.T, name string, e env) *process {
 			t.Logf("log of %s:\n%s", name, tail(s.log.String(), 30))
 		}
 	})
-	if err := s.waitReady(); err != nil {
-		t.Fatalf("%s: %v\nlog:\n%s", name, err, s.log.String())
+	// A child loads the dictionary itself: more than a minute under the
+	// race detector on a busy machine, so it gets a few of waitReady's waits.
+	for waits := 1; ; waits++ {
+		err := s.waitReady()
+		if err == nil {
+			break
+		}
+		if waits == childReadyWaits || len(s.done) > 0 {
+			t.Fatalf("%s: %v\nlog:\n%s", name, err, s.log.String())
+		}
 	}
 	return &process{s, cmd}
 }
