@@ -119,8 +119,8 @@ func (s *Server) postEphemeral(args url.Values) reply {
 	return ok(map[string]any{"message_ts": ts})
 }
 
-// history answers conversations.history: the channel's messages, newest
-// first, after oldest and before latest (exclusive unless inclusive), at
+// history answers conversations.history: the channel's messages (not the
+// replies in threads), newest first, after oldest and before latest (exclusive unless inclusive), at
 // most limit a page (default 100, Slack's maximum 999), with metadata only
 // when include_all_metadata asks for it.
 func (s *Server) history(args url.Values) reply {
@@ -152,6 +152,9 @@ func (s *Server) history(args url.Values) reply {
 
 	var in []*Message
 	for _, m := range slices.Backward(s.messages[channel]) {
+		if m.ThreadTS != "" && m.ThreadTS != m.TS {
+			continue // a reply in a thread: Slack lists those with conversations.replies
+		}
 		t, _ := micros(m.TS, 0)
 		if t < oldest || t > latest || !inclusive && (t == oldest || t == latest) {
 			continue
