@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -131,10 +132,11 @@ func TestReplicasMigrateAtOnce(t *testing.T) {
 	defer conn.Close(context.Background())
 	rows, _ := conn.Query(t.Context(), `SELECT version FROM schema_migrations ORDER BY version`)
 	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	files, _ := filepath.Glob("migrations/*.sql") // 001_… to 00n_…, each applied once
+	files, _ := filepath.Glob("migrations/*.sql") // each applied once; gaps in the numbering are fine
 	want := make([]int, len(files))
-	for i := range want {
-		want[i] = i + 1
+	for i, f := range files {
+		prefix, _, _ := strings.Cut(filepath.Base(f), "_")
+		want[i], _ = strconv.Atoi(prefix)
 	}
 	if err != nil || len(want) == 0 || !slices.Equal(versions, want) {
 		t.Errorf("schema_migrations = %v, %v; want %v", versions, err, want)
