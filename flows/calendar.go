@@ -1,9 +1,7 @@
 package flows
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/amamibot/amamibot/calendar"
@@ -18,7 +16,7 @@ const (
 	calGoogle = "Googleカレンダー:"
 	calICS    = "iPhone・Outlookなど（.icsファイル、セミナー終了まで有効）:"
 	calNone   = "カレンダーに登録できるお申し込みはありません。"
-	calPrefix = "cal:" // cal:<registration id>
+	calPrefix = "cal:" // cal:<seminar id>: the user's one active registration there
 )
 
 // registeredMenu is the menu under a registration's confirmation text, with
@@ -26,34 +24,23 @@ const (
 func (t *turn) registeredMenu(text string, reg store.Registration) []Reply {
 	replies := t.menu(text)
 	if reg.Status == store.Confirmed {
-		cal := Choice{Label: calLabel, Data: calPrefix + strconv.FormatInt(reg.ID, 10)}
+		cal := Choice{Label: calLabel, Data: calPrefix + reg.SeminarID}
 		replies[0].Choices = append([]Choice{cal}, replies[0].Choices...)
 	}
 	return replies
 }
 
-// answerCalendar gives the calendar links of the registration idText, or,
-// typed, of every confirmed registration of the user.
-func answerCalendar(t *turn, idText string) ([]Reply, error) {
-	var regs []store.Registration
-	if idText == "" {
-		mine, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
-		if err != nil {
-			return nil, fmt.Errorf("registrations of user: %w", err)
-		}
-		regs = mine
-	} else if id, err := strconv.ParseInt(idText, 10, 64); err == nil {
-		reg, err := t.bot.Seminars.Registration(t.ctx, id)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("registration for the calendar: %w", err)
-		}
-		if err == nil && reg.UserID == t.UserID {
-			regs = append(regs, reg)
-		}
+// answerCalendar gives the calendar links of the user's registration for
+// seminar, or, typed (seminar ""), of every confirmed registration of the
+// user.
+func answerCalendar(t *turn, seminar string) ([]Reply, error) {
+	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return nil, fmt.Errorf("registrations of user: %w", err)
 	}
 	var parts []string
 	for _, r := range regs {
-		if r.Status != store.Confirmed {
+		if r.Status != store.Confirmed || seminar != "" && r.SeminarID != seminar {
 			continue
 		}
 		part := []string{r.Seminar.Title, t.bot.when(r.Seminar.StartsAt, r.Seminar.EndsAt), calGoogle, calendar.Google(r)}
