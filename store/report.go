@@ -20,6 +20,23 @@ type Month struct {
 	Answered      int    // … and answered
 }
 
+// Total adds the months' figures up (Month is left empty).
+func Total(months []Month) Month {
+	var t Month
+	for _, m := range months {
+		t.Requests += m.Requests
+		t.Approved += m.Approved
+		t.Consultations += m.Consultations
+		t.Started += m.Started
+		t.Registrations += m.Registrations
+		t.Attended += m.Attended
+		t.NoShows += m.NoShows
+		t.Asked += m.Asked
+		t.Answered += m.Answered
+	}
+	return t
+}
+
 // Reports reads the programme's figures for staff.
 type Reports interface {
 	// Months returns the figures by month, oldest first.

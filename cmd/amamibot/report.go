@@ -72,18 +72,7 @@ type bar struct {
 // engagements started) and its seminars (places, attendance, no-shows) and
 // follow-ups (asked, answered).
 func funnelChart(months []store.Month) chart {
-	var t store.Month
-	for _, m := range months {
-		t.Requests += m.Requests
-		t.Approved += m.Approved
-		t.Consultations += m.Consultations
-		t.Started += m.Started
-		t.Registrations += m.Registrations
-		t.Attended += m.Attended
-		t.NoShows += m.NoShows
-		t.Asked += m.Asked
-		t.Answered += m.Answered
-	}
+	t := store.Total(months)
 	title := "amamibot funnel"
 	if len(months) > 0 {
 		title += " " + months[0].Month + " to " + months[len(months)-1].Month

@@ -156,18 +156,7 @@ func testReportMonths(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var total store.Month
-	for _, m := range months {
-		total.Requests += m.Requests
-		total.Approved += m.Approved
-		total.Consultations += m.Consultations
-		total.Started += m.Started
-		total.Registrations += m.Registrations
-		total.Attended += m.Attended
-		total.NoShows += m.NoShows
-		total.Asked += m.Asked
-		total.Answered += m.Answered
-	}
+	total := store.Total(months)
 	want := store.Month{Requests: 1, Approved: 1, Consultations: 1, Started: 1, Registrations: 3, Attended: 1, NoShows: 2, Asked: 4, Answered: 3}
 	if total != want {
 		t.Errorf("figures summed over %d months = %+v, want %+v", len(months), total, want)
