@@ -13,6 +13,7 @@ type Month struct {
 	Approved      int    // … and approved by staff
 	Consultations int    // consultations booked (not cancelled)
 	Started       int    // owners who said, a week after, that the work started
+	Continuing    int    // … and, three months after that, that it is still going
 	Registrations int    // seminar places confirmed (not cancelled)
 	Attended      int    // seminar follow-ups to attendees
 	NoShows       int    // … and to those staff did not check in
@@ -28,6 +29,7 @@ func Total(months []Month) Month {
 		t.Approved += m.Approved
 		t.Consultations += m.Consultations
 		t.Started += m.Started
+		t.Continuing += m.Continuing
 		t.Registrations += m.Registrations
 		t.Attended += m.Attended
 		t.NoShows += m.NoShows

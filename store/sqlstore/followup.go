@@ -34,6 +34,15 @@ FROM bookings b JOIN slots sl ON sl.id = b.slot_id
 WHERE b.status = 'booked' AND sl.ends_at <= $2 AND sl.ends_at > $3
 ON CONFLICT (kind, ref) DO NOTHING
 RETURNING ` + followupColumns
+	// dueEngagementFollowups: consultation follow-ups answered 始まった in
+	// the window; a user's deletion erased those, so none is created.
+	dueEngagementFollowups = `
+INSERT INTO followups (kind, ref, user_id, introduction_id, title, attended, sent_at)
+SELECT 'engagement', f.id, f.user_id, f.introduction_id, f.title, TRUE, $1
+FROM followups f
+WHERE f.kind = 'consultation' AND f.answer = 'started' AND f.answered_at <= $2 AND f.answered_at > $3
+ON CONFLICT (kind, ref) DO NOTHING
+RETURNING ` + followupColumns
 	selectFollowup     = `SELECT ` + followupColumns + ` FROM followups WHERE id = $1`
 	selectOpenFollowup = `SELECT ` + followupColumns + ` FROM followups
 WHERE user_id = $1 AND answer = '' AND sent_at > $2 ORDER BY sent_at DESC, id DESC LIMIT 1`
@@ -42,7 +51,7 @@ WHERE user_id = $1 AND answer = '' AND sent_at > $2 ORDER BY sent_at DESC, id DE
 INSERT INTO attendance (registration_id, attended, marked_by, marked_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (registration_id) DO UPDATE SET attended = excluded.attended, marked_by = excluded.marked_by, marked_at = excluded.marked_at`
 	selectOutcomes = `SELECT introduction_id, answer FROM followups
-WHERE kind = 'consultation' AND introduction_id IS NOT NULL AND answer <> '' ORDER BY introduction_id, id`
+WHERE kind IN ('consultation', 'engagement') AND introduction_id IS NOT NULL AND answer <> '' ORDER BY introduction_id, id`
 
 	deleteUserFollowups  = `DELETE FROM followups WHERE user_id = $1`
 	deleteUserAttendance = `DELETE FROM attendance WHERE registration_id IN (SELECT id FROM registrations WHERE user_id = $1)`
@@ -61,7 +70,11 @@ func (v view) DueFollowups(ctx context.Context, now time.Time) ([]store.Followup
 		for _, q := range []struct {
 			query string
 			after time.Duration
-		}{{dueSeminarFollowups, store.SeminarFollowupAfter}, {dueConsultFollowups, store.ConsultationFollowupAfter}} {
+		}{
+			{dueSeminarFollowups, store.SeminarFollowupAfter},
+			{dueConsultFollowups, store.ConsultationFollowupAfter},
+			{dueEngagementFollowups, store.EngagementFollowupAfter},
+		} {
 			due := now.Add(-q.after)
 			fs, err := list(ctx, tx, tx.followupDest, q.query, tx.t(now), tx.t(due), tx.t(due.Add(-store.FollowupGrace)))
 			if err != nil {
@@ -111,7 +124,7 @@ func (v view) AnswerFollowup(ctx context.Context, userID string, id int64, answe
 		if n == 0 {
 			return store.ErrAnswered
 		}
-		if f.Kind != store.FollowConsultation {
+		if f.Kind == store.FollowSeminar {
 			return nil
 		}
 		return tx.insertJobs(ctx, river.InsertManyParams{Args: store.OutcomeNoticeArgs{FollowupID: id}})

@@ -70,6 +70,8 @@ func (v view) Months(ctx context.Context, loc *time.Location) ([]store.Month, er
 			switch {
 			case f.Kind == store.FollowConsultation && f.Answer == store.OutcomeStarted:
 				m.Started++
+			case f.Kind == store.FollowEngagement && f.Answer == store.OutcomeContinuing:
+				m.Continuing++
 			case f.Kind == store.FollowSeminar && f.Attended:
 				m.Attended++
 			case f.Kind == store.FollowSeminar:

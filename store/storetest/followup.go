@@ -15,6 +15,7 @@ func RunFollowups(t *testing.T, open Opener) {
 		{"Followups/DueOnce", testFollowupsDueOnce},
 		{"Followups/Answer", testFollowupsAnswer},
 		{"Followups/OutcomeOfTheIntroduction", testFollowupOutcome},
+		{"Followups/EngagementAfterThreeMonths", testEngagementFollowup},
 		{"Reports/Months", testReportMonths},
 	})
 }
@@ -120,6 +121,68 @@ func testFollowupOutcome(t *testing.T, open Opener) {
 	}
 	if got, err := e.s.Outcomes(e.ctx); err != nil || len(got) != 1 || got[in.ID] != store.OutcomeStarted {
 		t.Errorf("Outcomes = %v, %v; want introduction %d started", got, err, in.ID)
+	}
+}
+
+// testEngagementFollowup: three months after an owner answered 始まった,
+// one follow-up asks whether the work goes on; its answer becomes the
+// introduction's outcome and is counted. A user who deleted their data gets
+// none.
+func testEngagementFollowup(t *testing.T, open Opener) {
+	e := newConsultEnv(t, open)
+	upsertTalents(t, e.s, talent("a"))
+	intros := map[string]int64{}
+	for i, u := range []string{"U1", "U2", "U3"} {
+		e.owner(u)
+		in := request(t, e.s, introReq(u, "a", e.now.Add(-10*24*time.Hour)))
+		slot := "s" + u
+		e.slot(slot, -7*24*time.Hour-2*time.Hour-time.Duration(i)*time.Hour)
+		if _, err := e.s.BookSlot(e.ctx, store.BookRequest{SlotID: slot, UserID: u, IntroductionID: in.ID, Now: e.now.Add(-9 * 24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		intros[u] = in.ID
+	}
+	fs, err := e.s.DueFollowups(e.ctx, e.now)
+	if err != nil || len(fs) != 3 {
+		t.Fatalf("DueFollowups = %+v, %v; want three consultation follow-ups", fs, err)
+	}
+	for _, f := range fs {
+		answer := store.OutcomeStarted
+		if f.UserID == "U3" {
+			answer = store.OutcomeConsidering // no engagement: no follow-up
+		}
+		if _, err := e.s.AnswerFollowup(e.ctx, f.UserID, f.ID, answer, e.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.s.DeleteUserData(e.ctx, "U2"); err != nil {
+		t.Fatal(err)
+	}
+
+	early := e.now.Add(store.EngagementFollowupAfter - time.Hour)
+	if fs, err := e.s.DueFollowups(e.ctx, early); err != nil || len(fs) != 0 {
+		t.Fatalf("DueFollowups an hour before three months = %+v, %v; want none", fs, err)
+	}
+	later := e.now.Add(store.EngagementFollowupAfter + time.Hour)
+	fs, err = e.s.DueFollowups(e.ctx, later)
+	if err != nil || len(fs) != 1 || fs[0].UserID != "U1" || fs[0].Kind != store.FollowEngagement || fs[0].IntroductionID != intros["U1"] {
+		t.Fatalf("DueFollowups three months on = %+v, %v; want one engagement follow-up to U1", fs, err)
+	}
+	if again, err := e.s.DueFollowups(e.ctx, later.Add(time.Hour)); err != nil || len(again) != 0 {
+		t.Fatalf("DueFollowups again = %+v, %v; want none (created once)", again, err)
+	}
+	if _, err := e.s.AnswerFollowup(e.ctx, "U1", fs[0].ID, store.OutcomeContinuing, later); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.s.Outcomes(e.ctx); err != nil || got[intros["U1"]] != store.OutcomeContinuing {
+		t.Errorf("Outcomes = %v, %v; want introduction %d continuing", got, err, intros["U1"])
+	}
+	months, err := e.s.Months(e.ctx, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total := store.Total(months); total.Started != 1 || total.Continuing != 1 {
+		t.Errorf("figures = %+v; want 1 started (U2's answer went with their data) and 1 continuing", total)
 	}
 }
 
