@@ -54,7 +54,7 @@ type SeminarStore interface {
 // "suggestions_shown", "introduction_requested", "consultation_booked",
 // "seminar_seat_filled", "seminar_online", "seminar_waitlisted",
 // "seminar_rated", "consultation_started", "consultation_considering",
-// "consultation_dropped").
+// "consultation_dropped", "engagement_continuing", "engagement_ended").
 type Recorder interface {
 	Record(stage string)
 }

@@ -13,11 +13,13 @@ import (
 )
 
 // What the follow-ups say: the day after a seminar, a week after a
-// consultation, and the answers to them.
+// consultation, three months after the work with the expert started, and
+// the answers to them.
 const (
 	followThanks     = "昨日は「%s」にご参加いただき、ありがとうございました。\nよろしければ、満足度を1〜5でお聞かせください（5がとても良かった）。\n専門家に詳しく相談したいときは「個別相談を予約する」からどうぞ。"
 	followNoShow     = "「%s」へのお申し込みありがとうございました。今回はご参加いただけなかったようですので、次回のセミナーをご案内します。"
 	followConsult    = "先日は個別相談（%s）をご利用いただき、ありがとうございました。\nその後、専門家とのお話は進みましたか？"
+	followEngagement = "個別相談（%s）のあと、専門家とのお仕事が始まって3か月ほどになります。\n専門家とのお仕事は続いていますか？"
 	followBookLabel  = "個別相談を予約する"
 	followNextLabel  = "次回のご案内"
 	ratedText        = "ご回答ありがとうございます。いただいた声を、これからのセミナーに生かします。"
@@ -25,26 +27,48 @@ const (
 	startedText      = "よかったです。お仕事がうまく進むよう応援しています。困ったことがあれば、いつでもご相談ください。"
 	consideringText  = "承知しました。気になることがあれば、いつでもご相談ください。"
 	droppedText      = "承知しました。ほかの専門家をお探しのときは「相談する」からどうぞ。"
+	continuingText   = "よかったです。これからもお仕事がうまく進むよう応援しています。"
+	endedText        = "お知らせいただき、ありがとうございます。また専門家の力が必要になったときは「相談する」からどうぞ。"
 	answeredText     = "すでにご回答いただいています。ありがとうございました。"
 	followPrefix     = "fu:" // fu:<follow-up ID>:<answer>
 	followAnswerDays = 7     // a typed answer counts for a follow-up sent this many days before
 )
 
+type outcomeName struct{ outcome, label, reply string }
+
 // outcomeNames are the consultation follow-up's buttons, in order.
-var outcomeNames = []struct{ outcome, label, reply string }{
+var outcomeNames = []outcomeName{
 	{store.OutcomeStarted, "始まった", startedText},
 	{store.OutcomeConsidering, "検討中", consideringText},
 	{store.OutcomeDropped, "見送った", droppedText},
 }
 
+// engagementNames are the engagement follow-up's buttons, in order.
+var engagementNames = []outcomeName{
+	{store.OutcomeContinuing, "続いている", continuingText},
+	{store.OutcomeEnded, "終わった", endedText},
+}
+
 // OutcomeLabel names an outcome for staff: 「始まった」.
 func OutcomeLabel(outcome string) string {
-	for _, o := range outcomeNames {
+	for _, o := range append(outcomeNames[:len(outcomeNames):len(outcomeNames)], engagementNames...) {
 		if o.outcome == outcome {
 			return o.label
 		}
 	}
 	return outcome
+}
+
+// answersTo returns the buttons of a consultation's or an engagement's
+// follow-up, and nil for a seminar's.
+func answersTo(kind string) []outcomeName {
+	switch kind {
+	case store.FollowConsultation:
+		return outcomeNames
+	case store.FollowEngagement:
+		return engagementNames
+	}
+	return nil
 }
 
 // FollowupStore is what the answers to follow-ups read and commit.
@@ -56,14 +80,18 @@ type FollowupStore interface {
 // Followup is the message of a follow-up, pushed by its job.
 func Followup(f store.Followup) []Reply {
 	data := func(answer string) string { return followPrefix + strconv.FormatInt(f.ID, 10) + ":" + answer }
-	switch {
-	case f.Kind == store.FollowConsultation:
+	if names := answersTo(f.Kind); names != nil {
 		var choices []Choice
-		for _, o := range outcomeNames {
+		for _, o := range names {
 			choices = append(choices, Choice{Label: o.label, Data: data(o.outcome)})
 		}
-		return []Reply{{Text: fmt.Sprintf(followConsult, f.Title), Choices: choices}}
-	case !f.Attended:
+		text := followConsult
+		if f.Kind == store.FollowEngagement {
+			text = followEngagement
+		}
+		return []Reply{{Text: fmt.Sprintf(text, f.Title), Choices: choices}}
+	}
+	if !f.Attended {
 		return []Reply{{Text: fmt.Sprintf(followNoShow, f.Title), Choices: []Choice{{Label: followNextLabel, Data: seminarLabel}}}}
 	}
 	var choices []Choice
@@ -85,7 +113,8 @@ func tappedFollowup(t *turn, data string) ([]Reply, error) {
 }
 
 // typedFollowup reads a typed message as the answer to the user's open
-// follow-up: 「５」「星5」「とても良かった」, 「始まりました」. A message
+// follow-up: 「５」「星5」「とても良かった」, 「始まりました」,
+// 「まだ続いています」. A message
 // that tries to rate but cannot be read asks again; anything else is not
 // an answer (handled is false).
 func (t *turn) typedFollowup() (replies []Reply, handled bool, err error) {
@@ -100,8 +129,12 @@ func (t *turn) typedFollowup() (replies []Reply, handled bool, err error) {
 		return nil, false, err
 	}
 	text := normalize(t.Input.Text)
-	if f.Kind == store.FollowConsultation {
-		if o, ok := readOutcome(text); ok {
+	if names := answersTo(f.Kind); names != nil {
+		read := readOutcome
+		if f.Kind == store.FollowEngagement {
+			read = readEngagement
+		}
+		if o, ok := read(text); ok {
 			replies, err := t.answerFollowup(f.ID, o)
 			return replies, true, err
 		}
@@ -135,13 +168,15 @@ func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
 	case err != nil:
 		return nil, err
 	}
-	if f.Kind == store.FollowConsultation {
-		t.record("consultation_" + answer) // consultation_started: an engagement began
-	} else {
+	if f.Kind == store.FollowSeminar {
 		t.record("seminar_rated")
+		return t.menu(ratedText), nil
 	}
-	for _, o := range outcomeNames {
-		if f.Kind == store.FollowConsultation && o.outcome == answer {
+	// consultation_started: an engagement began; engagement_continuing: it
+	// still goes on three months later.
+	t.record(f.Kind + "_" + answer)
+	for _, o := range answersTo(f.Kind) {
+		if o.outcome == answer {
 			return t.menu(o.reply), nil
 		}
 	}
@@ -197,27 +232,43 @@ func readRating(s string) (n int, ok, tried bool) {
 	return 0, false, short && (len(nums) > 0 || strings.ContainsAny(s, "星★点"))
 }
 
-// outcomeWords read the answer to 「その後、専門家とのお話は進みましたか？」;
-// the first that the text contains wins.
-var outcomeWords = []struct {
+// answerWords are words that mean an outcome in a typed answer.
+type answerWords struct {
 	words   []string
 	outcome string
-}{
+}
+
+// outcomeWords read the answer to 「その後、専門家とのお話は進みましたか？」;
+// the first that the text contains wins.
+var outcomeWords = []answerWords{
 	{[]string{"見送", "やめ", "止め", "断り", "断っ", "なくなりました"}, store.OutcomeDropped},
 	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな"}, store.OutcomeConsidering},
 	{[]string{"始ま", "始め", "はじま", "はじめ", "進んで", "進みました", "お願いしました", "依頼しました"}, store.OutcomeStarted},
 }
 
-func readOutcome(s string) (string, bool) {
+// engagementWords read the answer to 「専門家とのお仕事は続いていますか？」;
+// the first that the text contains wins, so 「続いていません」 ended.
+var engagementWords = []answerWords{
+	{[]string{"続いていな", "続いてな", "続いておりません", "終わ", "終了", "おわり", "おわっ", "やめ", "止め", "切れ"}, store.OutcomeEnded},
+	{[]string{"続い", "続け", "つづい", "継続", "続行"}, store.OutcomeContinuing},
+}
+
+func readOutcome(s string) (string, bool) { return readAnswer(s, outcomeNames, outcomeWords) }
+
+func readEngagement(s string) (string, bool) { return readAnswer(s, engagementNames, engagementWords) }
+
+// readAnswer reads a short typed answer as one of the buttons' outcomes:
+// the label itself, or the first of the words the text contains.
+func readAnswer(s string, names []outcomeName, words []answerWords) (string, bool) {
 	if utf8.RuneCountInString(s) > 60 {
 		return "", false
 	}
-	for _, o := range outcomeNames {
+	for _, o := range names {
 		if s == o.label {
 			return o.outcome, true
 		}
 	}
-	for _, w := range outcomeWords {
+	for _, w := range words {
 		for _, word := range w.words {
 			if strings.Contains(s, word) {
 				return w.outcome, true

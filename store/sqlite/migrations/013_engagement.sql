@@ -1,9 +1,12 @@
 -- The three-month follow-up of an engagement that started (store.FollowEngagement):
 -- its ref is the consultation follow-up answered 始まった. SQLite cannot
--- change a CHECK constraint, so the table is rebuilt (nothing references it).
+-- change a CHECK constraint, so the table is rebuilt (nothing references it),
+-- and with AUTOINCREMENT: a follow-up's ID is in its queued job and in its
+-- buttons, so the ID of one deleted with a user's data is never given to
+-- another (Postgres's bigserial does not reuse them either).
 
 CREATE TABLE followups_new (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     kind            TEXT NOT NULL CHECK (kind IN ('seminar', 'consultation', 'engagement')),
     ref             INTEGER NOT NULL,
     user_id         TEXT NOT NULL,
