@@ -86,14 +86,15 @@ func (a *App) checkedIn(ctx context.Context, act *slack.BlockAction, by string) 
 }
 
 // outcomeLine tells staff what an owner answered a week after the
-// consultation.
+// consultation, engagementLine three months after the work started.
 const (
 	outcomeLine      = ":speech_balloon: 個別相談のその後（%s・担当 %s）: *%s*"
+	engagementLine   = ":speech_balloon: 3か月後のお仕事（%s・担当 %s）: *%s*"
 	outcomeIntroLine = "（紹介依頼 #%d）"
 )
 
-// outcomeWorker posts an owner's answer to the consultation's follow-up
-// (store.OutcomeNoticeArgs) in the staff channel.
+// outcomeWorker posts an owner's answer to the consultation's or the
+// engagement's follow-up (store.OutcomeNoticeArgs) in the staff channel.
 type outcomeWorker struct {
 	river.WorkerDefaults[store.OutcomeNoticeArgs]
 	*App
@@ -107,11 +108,19 @@ func (w *outcomeWorker) Work(ctx context.Context, job *river.Job[store.OutcomeNo
 	if err != nil {
 		return err
 	}
+	line, booking := outcomeLine, f.Ref
+	if f.Kind == store.FollowEngagement {
+		// Its ref is the consultation's follow-up, whose ref is the booking.
+		line, booking = engagementLine, 0
+		if c, err := w.store.Followup(ctx, f.Ref); err == nil {
+			booking = c.Ref
+		}
+	}
 	company := orUnknown("")
-	if b, err := w.store.Booking(ctx, f.Ref); err == nil {
+	if b, err := w.store.Booking(ctx, booking); err == nil {
 		company = orUnknown(field(b.Owner.Company))
 	}
-	text := fmt.Sprintf(outcomeLine, company, field(f.Title), flows.OutcomeLabel(f.Answer))
+	text := fmt.Sprintf(line, company, field(f.Title), flows.OutcomeLabel(f.Answer))
 	if f.IntroductionID != 0 {
 		text += fmt.Sprintf(outcomeIntroLine, f.IntroductionID)
 	}
@@ -125,7 +134,7 @@ func (w *outcomeWorker) Work(ctx context.Context, job *river.Job[store.OutcomeNo
 const (
 	reportHeader = "*プログラムの数字*（月ごと。図は `amamibot report --png FILE`）"
 	reportNone   = "まだ数える記録がありません。"
-	reportLine   = "*%s* 紹介依頼 %d → 承認 %d → 個別相談 %d → 始まった %d ｜ セミナー申込 %d・出席 %d・欠席 %d ｜ フォローへの回答 %d/%d"
+	reportLine   = "*%s* 紹介依頼 %d → 承認 %d → 個別相談 %d → 始まった %d → 3か月後も続く %d ｜ セミナー申込 %d・出席 %d・欠席 %d ｜ フォローへの回答 %d/%d"
 )
 
 func (a *App) report(ctx context.Context) (string, error) {
@@ -138,7 +147,7 @@ func (a *App) report(ctx context.Context) (string, error) {
 	}
 	lines := make([]string, len(months))
 	for i, m := range months {
-		lines[len(months)-1-i] = fmt.Sprintf(reportLine, m.Month, m.Requests, m.Approved, m.Consultations, m.Started,
+		lines[len(months)-1-i] = fmt.Sprintf(reportLine, m.Month, m.Requests, m.Approved, m.Consultations, m.Started, m.Continuing,
 			m.Registrations, m.Attended, m.NoShows, m.Answered, m.Asked)
 	}
 	return answer(reportHeader, lines), nil

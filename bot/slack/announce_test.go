@@ -168,6 +168,47 @@ func TestOutcomeInSlack(t *testing.T) {
 	}
 }
 
+// TestEngagementOutcomeInSlack: three months after the owner said the work
+// started, their answer 続いている is posted in the staff channel and
+// counted in /amami report.
+func TestEngagementOutcomeInSlack(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{})
+	ctx := t.Context()
+	now := time.Now()
+	answered := now.Add(-store.EngagementFollowupAfter - time.Hour)
+	at := answered.Add(-store.ConsultationFollowupAfter - 2*time.Hour)
+	if err := h.st.UpsertSlots(ctx, []store.Slot{{ID: "c1", StartsAt: at, EndsAt: at.Add(45 * time.Minute), Host: "田中", Mode: store.ConsultVenue}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.SaveOwner(ctx, store.Owner{UserID: "U1", Company: "喜界ごま店", Contact: "09012345678", UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.st.BookSlot(ctx, store.BookRequest{SlotID: "c1", UserID: "U1", Now: at.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := h.st.DueFollowups(ctx, answered)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("DueFollowups a week after = %+v, %v", fs, err)
+	}
+	if _, err := h.st.AnswerFollowup(ctx, "U1", fs[0].ID, store.OutcomeStarted, answered); err != nil {
+		t.Fatal(err)
+	}
+	if fs, err = h.st.DueFollowups(ctx, now); err != nil || len(fs) != 1 || fs[0].Kind != store.FollowEngagement {
+		t.Fatalf("DueFollowups three months on = %+v, %v", fs, err)
+	}
+	if _, err := h.st.AnswerFollowup(ctx, "U1", fs[0].ID, store.OutcomeContinuing, now); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.srv.WaitMessages(t, h.srv.Channel, 3, wait) // the booking's notice, then the two answers
+	if got := msgs[len(msgs)-1]; got.Text != ":speech_balloon: 3か月後のお仕事（喜界ごま店・担当 田中）: *続いている*" {
+		t.Errorf("staff were told %q", got.Text)
+	}
+	month := now.In(tokyoLoc(t)).Format("2006-01")
+	if got := h.command(t, h.srv.Channel, "report"); !regexp.MustCompile(`\*` + month + `\* .* → 3か月後も続く 1 `).MatchString(got) {
+		t.Errorf("/amami report answered %q, want this month's engagement still going", got)
+	}
+}
+
 // TestAnnounceNeedsASecondStaffMember: configured so, the author's 「送信」
 // only posts the announcement with a 「送信」 button that another staff
 // member must press.

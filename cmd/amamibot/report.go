@@ -36,9 +36,9 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return err
 		}
 		w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(w, "month\trequests\tapproved\tconsultations\tstarted\tregistrations\tattended\tno-shows\tasked\tanswered\t")
+		fmt.Fprintln(w, "month\trequests\tapproved\tconsultations\tstarted\tcontinuing\tregistrations\tattended\tno-shows\tasked\tanswered\t")
 		for _, m := range months {
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", m.Month, m.Requests, m.Approved, m.Consultations, m.Started,
+			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", m.Month, m.Requests, m.Approved, m.Consultations, m.Started, m.Continuing,
 				m.Registrations, m.Attended, m.NoShows, m.Asked, m.Answered)
 		}
 		if err := w.Flush(); err != nil {
@@ -69,8 +69,8 @@ type bar struct {
 }
 
 // funnelChart sums the months into the programme's funnel (requests to
-// engagements started) and its seminars (places, attendance, no-shows) and
-// follow-ups (asked, answered).
+// engagements still going after three months) and its seminars (places,
+// attendance, no-shows) and follow-ups (asked, answered).
 func funnelChart(months []store.Month) chart {
 	t := store.Total(months)
 	title := "amamibot funnel"
@@ -82,6 +82,7 @@ func funnelChart(months []store.Month) chart {
 		{"approved by staff", t.Approved, "funnel"},
 		{"consultations booked", t.Consultations, "funnel"},
 		{"engagements started", t.Started, "funnel"},
+		{"still going at 3 months", t.Continuing, "funnel"},
 		{"seminar places", t.Registrations, "seminars"},
 		{"attended", t.Attended, "seminars"},
 		{"no-shows", t.NoShows, "seminars"},

@@ -16,8 +16,8 @@ import (
 // order; testdata/report_chart.golden.json is what it must show.
 func TestFunnelChartGolden(t *testing.T) {
 	months := []store.Month{
-		{Month: "2026-11", Requests: 7, Approved: 5, Consultations: 4, Started: 1, Registrations: 20, Attended: 15, NoShows: 5, Asked: 24, Answered: 10},
-		{Month: "2026-12", Requests: 5, Approved: 3, Consultations: 3, Started: 2, Registrations: 18, Attended: 16, NoShows: 2, Asked: 21, Answered: 12},
+		{Month: "2026-11", Requests: 7, Approved: 5, Consultations: 4, Started: 1, Continuing: 1, Registrations: 20, Attended: 15, NoShows: 5, Asked: 24, Answered: 10},
+		{Month: "2026-12", Requests: 5, Approved: 3, Consultations: 3, Started: 2, Continuing: 0, Registrations: 18, Attended: 16, NoShows: 2, Asked: 21, Answered: 12},
 	}
 	got, err := json.MarshalIndent(funnelChart(months), "", "  ")
 	if err != nil {
@@ -49,7 +49,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the chart is not a PNG: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != chartWidth || b.Dy() != 2*chartMargin+24+9*(barHeight+barGap) {
-		t.Errorf("the chart is %v, want %d wide with nine bar rows", b, chartWidth)
+	if b := img.Bounds(); b.Dx() != chartWidth || b.Dy() != 2*chartMargin+24+10*(barHeight+barGap) {
+		t.Errorf("the chart is %v, want %d wide with ten bar rows", b, chartWidth)
 	}
 }
