@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
+	"github.com/amamibot/amamibot/chart"
 	"github.com/amamibot/amamibot/flows"
 	"github.com/amamibot/amamibot/store"
 )
@@ -130,11 +132,15 @@ func (w *outcomeWorker) Work(ctx context.Context, job *river.Job[store.OutcomeNo
 	return nil
 }
 
-// What /amami report says: the programme's figures by month.
+// What /amami report says: the programme's figures by month, beside the
+// funnel chart it posts in the channel.
 const (
-	reportHeader = "*プログラムの数字*（月ごと。図は `amamibot report --png FILE`）"
-	reportNone   = "まだ数える記録がありません。"
-	reportLine   = "*%s* 紹介依頼 %d → 承認 %d → 個別相談 %d → 始まった %d → 3か月後も続く %d ｜ セミナー申込 %d・出席 %d・欠席 %d ｜ フォローへの回答 %d/%d"
+	reportHeader      = "*プログラムの数字*（月ごと）"
+	reportChartPosted = "図をこのチャンネルに投稿しました。"
+	reportChartFailed = "図を投稿できませんでした。アプリに `files:write` の権限があるか確かめてください。"
+	reportChartTitle  = "プログラムの数字"
+	reportNone        = "まだ数える記録がありません。"
+	reportLine        = "*%s* 紹介依頼 %d → 承認 %d → 個別相談 %d → 始まった %d → 3か月後も続く %d ｜ セミナー申込 %d・出席 %d・欠席 %d ｜ フォローへの回答 %d/%d"
 )
 
 func (a *App) report(ctx context.Context) (string, error) {
@@ -150,5 +156,13 @@ func (a *App) report(ctx context.Context) (string, error) {
 		lines[len(months)-1-i] = fmt.Sprintf(reportLine, m.Month, m.Requests, m.Approved, m.Consultations, m.Started, m.Continuing,
 			m.Registrations, m.Attended, m.NoShows, m.Answered, m.Asked)
 	}
-	return answer(reportHeader, lines), nil
+	var png bytes.Buffer
+	if err := chart.Funnel(months).Draw(&png); err != nil {
+		return "", err
+	}
+	posted := reportChartFailed
+	if a.upload(ctx, "report-"+time.Now().In(a.loc).Format("20060102-1504")+".png", reportChartTitle, &png) {
+		posted = reportChartPosted
+	}
+	return answer(reportHeader, lines) + "\n" + posted, nil
 }

@@ -1,13 +1,16 @@
 package slack_test
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/amamibot/amamibot/bot/slack/slackfake"
+	"github.com/amamibot/amamibot/chart"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/storetest"
 )
@@ -170,7 +173,7 @@ func TestOutcomeInSlack(t *testing.T) {
 
 // TestEngagementOutcomeInSlack: three months after the owner said the work
 // started, their answer 続いている is posted in the staff channel and
-// counted in /amami report.
+// counted in /amami report, which posts the funnel chart as a PNG too.
 func TestEngagementOutcomeInSlack(t *testing.T) {
 	h := newHarness(t, storetest.OpenSQLite, options{})
 	ctx := t.Context()
@@ -204,8 +207,17 @@ func TestEngagementOutcomeInSlack(t *testing.T) {
 		t.Errorf("staff were told %q", got.Text)
 	}
 	month := now.In(tokyoLoc(t)).Format("2006-01")
-	if got := h.command(t, h.srv.Channel, "report"); !regexp.MustCompile(`\*` + month + `\* .* → 3か月後も続く 1 `).MatchString(got) {
-		t.Errorf("/amami report answered %q, want this month's engagement still going", got)
+	got := h.command(t, h.srv.Channel, "report")
+	if !regexp.MustCompile(`\*`+month+`\* .* → 3か月後も続く 1 `).MatchString(got) || !strings.Contains(got, "図をこのチャンネルに投稿しました") {
+		t.Errorf("/amami report answered %q, want this month's engagement still going and the chart posted", got)
+	}
+	files := h.srv.Files(h.srv.Channel)
+	if len(files) != 1 || !strings.HasSuffix(files[0].Name, ".png") {
+		t.Fatalf("files shared in the channel: %+v, want the report's chart", files)
+	}
+	img, err := png.Decode(bytes.NewReader(files[0].Content))
+	if err != nil || img.Bounds().Dx() != chart.Width {
+		t.Errorf("the report's file is not the chart: %v", err)
 	}
 }
 

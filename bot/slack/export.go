@@ -43,12 +43,21 @@ func (a *App) export(ctx context.Context, args []string) (string, error) {
 		return "", err
 	}
 	name := kind + "-" + strings.Trim(seminar+"-"+time.Now().In(a.loc).Format("20060102-1504"), "-") + ".csv"
-	_, err = a.client.UploadFileContext(ctx, slack.UploadFileParameters{
-		Filename: name, FileSize: csv.Len(), Reader: &csv, Title: title, Channel: a.channel,
-	})
-	if err != nil {
-		a.logger.ErrorContext(ctx, "slack: export upload", "file", name, "err", err)
+	if !a.upload(ctx, name, title, &csv) {
 		return exportFailed, nil
 	}
 	return fmt.Sprintf(exportPosted, title, len(table.Rows)), nil
+}
+
+// upload shares a file in the staff channel alone (Slack's external
+// upload, with channel_id); false when Slack refused it, logged.
+func (a *App) upload(ctx context.Context, name, title string, content *bytes.Buffer) bool {
+	_, err := a.client.UploadFileContext(ctx, slack.UploadFileParameters{
+		Filename: name, FileSize: content.Len(), Reader: content, Title: title, Channel: a.channel,
+	})
+	if err != nil {
+		a.logger.ErrorContext(ctx, "slack: file upload", "file", name, "err", err)
+		return false
+	}
+	return true
 }
