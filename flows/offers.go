@@ -19,7 +19,6 @@ const (
 	offerDeclined   = "辞退を承りました。お席は次にお待ちの方にご案内します。またのご参加をお待ちしています。"
 	offerLapsedText = "申し訳ありません。ご回答の期限（%s）を過ぎたため、お席は次にお待ちの方にご案内しました。もう一度キャンセル待ちに登録しますか？"
 	offerGoneText   = "このお席のご案内はすでに終了しています。"
-	offerNoneText   = "現在ご案内中のお席はありません。"
 	offerStatusText = "会場（お席をご用意しています。%sまでに「参加する」でご回答ください）"
 	claimLabel      = "参加する"
 	declineLabel    = "辞退する"
