@@ -111,7 +111,9 @@ func hasAlso(s string) bool {
 	return false
 }
 
-func isNumeral(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune("一二三四五六七八九十百千", r) }
+func isNumeral(r rune) bool {
+	return unicode.IsDigit(r) || strings.ContainsRune("一二三四五六七八九十百千", r)
+}
 
 func hasSuffixAny(s string, list []string) bool {
 	for _, w := range list {
