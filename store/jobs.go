@@ -69,17 +69,18 @@ type PushArgs struct {
 
 func (PushArgs) Kind() string { return "line_push" }
 
-// ReplyArgs is the outbox entry of a turn's replies, committed with the
-// turn: the replies are sent right after the commit and the entry
-// cancelled; should the process die first, the job sends them (with the
-// reply token while it is fresh, else as a push whose retry key derives
-// from the event, so LINE shows a repeated push once).
+// ReplyArgs sends a turn's replies that were not sent right after the
+// turn (Outbox): with the reply token while it is fresh, else as a push
+// whose retry key derives from the event, so LINE shows a repeated push
+// once. Failed says the send right after the turn failed; otherwise the
+// process died after the commit, perhaps after LINE took the replies.
 type ReplyArgs struct {
 	EventID    string          `json:"event_id" river:"unique"`
 	UserID     string          `json:"user_id"`
 	ReplyToken string          `json:"reply_token"`
 	OccurredAt time.Time       `json:"occurred_at"`
 	Messages   json.RawMessage `json:"messages"`
+	Failed     bool            `json:"failed,omitempty"`
 }
 
 func (ReplyArgs) Kind() string { return "line_reply" }

@@ -36,6 +36,7 @@ type Records interface {
 	Registrations
 	Inbox
 	Waiting
+	Outbox
 	Sessions
 	Talents
 	Introductions
@@ -60,10 +61,6 @@ type Records interface {
 // all of them commit together or not at all.
 type Tx interface {
 	Records
-	// InsertFallback inserts a job that runs only after delay, unless the
-	// caller cancels it first (Store.CancelJob) because it did the job's
-	// work itself right after the commit: a durable outbox entry.
-	InsertFallback(ctx context.Context, args river.JobArgs, delay time.Duration) (jobID int64, err error)
 }
 
 // Store is everything the server needs from persistence.
@@ -75,12 +72,6 @@ type Store interface {
 	// through tx (effects, jobs, the session, marking the event handled)
 	// commits together when fn returns nil, or not at all.
 	Turn(ctx context.Context, userID string, fn func(tx Tx) error) error
-	// CancelJob cancels a job that has not run (a fallback no longer
-	// needed); a job that has run or is gone is left as it is.
-	CancelJob(ctx context.Context, id int64) error
-	// RetryJob makes a job that is not running available now (a fallback
-	// needed at once).
-	RetryJob(ctx context.Context, id int64) error
 	// StartJobs starts working jobs with the workers given at Open; StopJobs
 	// waits for running jobs to finish (or ctx to end).
 	StartJobs(ctx context.Context) error
@@ -272,8 +263,10 @@ type Inbox interface {
 	// NextEvent returns the user's oldest unhandled event (by OccurredAt,
 	// then arrival), or ok=false when there is none.
 	NextEvent(ctx context.Context, userID string) (e Event, ok bool, err error)
-	// MarkHandled marks an event handled; handling it again is a no-op.
-	MarkHandled(ctx context.Context, eventID string, now time.Time) error
+	// MarkHandled marks an event handled, and holds the turn's replies on
+	// it (nil: none) until they are sent (Outbox); handling it again is a
+	// no-op.
+	MarkHandled(ctx context.Context, eventID string, now time.Time, replies []byte) error
 }
 
 // Sessions keeps each user's conversation state as opaque bytes.

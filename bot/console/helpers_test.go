@@ -123,6 +123,6 @@ func (i *inbox) NextEvent(context.Context, string) (store.Event, bool, error) {
 	return store.Event{}, false, nil
 }
 
-func (i *inbox) MarkHandled(context.Context, string, time.Time) error { return nil }
+func (i *inbox) MarkHandled(context.Context, string, time.Time, []byte) error { return nil }
 
 func (i *inbox) LockUser(context.Context, string) (func(), error) { return func() {}, nil }

@@ -143,7 +143,8 @@ func (t *Turns) turns(user string) (again bool) {
 }
 
 // SweepArgs asks for a TurnArgs job for every user whose events have waited
-// sweepAfter for their turn (see Turns).
+// sweepAfter for their turn (see Turns), and a ReplyArgs job for every
+// turn's replies held outboxDelay without being sent (store.Outbox).
 type SweepArgs struct{}
 
 func (SweepArgs) Kind() string { return "line_turn_sweep" }
@@ -174,6 +175,13 @@ var oneTurnJob = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 }}
 
 func (w *SweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error {
+	replies, err := w.Store.OverdueReplies(ctx, time.Now().Add(-outboxDelay), sweepUsers)
+	if err != nil {
+		return err
+	}
+	if replies > 0 {
+		w.Logger.InfoContext(ctx, "line reply: replies were not sent after their turns; jobs will send them", "turns", replies)
+	}
 	users, err := w.Store.WaitingUsers(ctx, time.Now().Add(-sweepAfter), sweepUsers)
 	if err != nil {
 		return err

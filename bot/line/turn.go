@@ -27,10 +27,11 @@ const (
 	// later event of the user. A store outage does not trigger it: setting
 	// the event aside needs the store too.
 	giveUpAfter = 15 * time.Minute
-	// outboxDelay is when a turn's outbox entry runs unless the replies were
-	// sent right after the commit: long enough for that send (LINE answers
-	// in milliseconds; the client gives up after 10 s), short enough that a
-	// crash delays the replies by seconds.
+	// outboxDelay is how long a turn's replies may stay held on its event
+	// (store.Outbox) before the sweep gives them a job: long enough for
+	// the send right after the commit (LINE answers in milliseconds; the
+	// client gives up after 10 s), short enough that a crash delays the
+	// replies by seconds.
 	outboxDelay = 15 * time.Second
 	// turnTimeout bounds one run of a user's turns; River retries after it.
 	// A run starts no turn with less than turnBudget left.
@@ -46,10 +47,10 @@ const (
 
 // TurnWorker handles a user's unhandled events (store.TurnArgs) in order.
 // Each event is one atomic turn (store.Store.Turn): the flow's effects and
-// their jobs, the next session, the event marked handled and an outbox
-// entry holding the replies commit together. The replies are sent right
-// after the commit and the outbox entry cancelled; should the process die
-// in between, the entry (store.ReplyArgs, ReplyWorker) sends them.
+// their jobs, the next session, and the event marked handled with its
+// replies held on it (store.Outbox) commit together. The replies are sent
+// right after the commit and then forgotten; should the send fail, or the
+// process die in between, a job (store.ReplyArgs, ReplyWorker) sends them.
 // Whichever of the user's turn jobs runs first handles all their events; the
 // others find none left. A user's queued events are handled together, in one
 // transaction (maxTurnEvents); each still has its own effects, outbox entry
@@ -124,11 +125,10 @@ type fewerEvents int
 
 func (f fewerEvents) Error() string { return fmt.Sprintf("an event after the first %d failed", int(f)) }
 
-// outbox is the replies of a committed turn, and their outbox entry (jobID).
+// outbox is the replies of a committed turn.
 type outbox struct {
-	args  store.ReplyArgs
-	msgs  []messaging_api.MessageInterface
-	jobID int64
+	args store.ReplyArgs
+	msgs []messaging_api.MessageInterface
 }
 
 // setAside is an event whose turn kept failing for giveUpAfter.
@@ -165,21 +165,20 @@ func (w *TurnWorker) turn(ctx context.Context, user string, limit int) (outs []o
 				return fmt.Errorf("turn of event %s: %w", e.ID, err)
 			}
 			found++
-			if err := tx.MarkHandled(ctx, e.ID, now); err != nil {
+			out := outbox{msgs: Render(replies)}
+			var raw []byte
+			if len(out.msgs) > 0 {
+				if raw, err = json.Marshal(out.msgs); err != nil {
+					return fmt.Errorf("encode the replies: %w", err)
+				}
+			}
+			if err := tx.MarkHandled(ctx, e.ID, now, raw); err != nil {
 				return err
 			}
-			out := outbox{msgs: Render(replies)}
-			if len(out.msgs) == 0 {
+			if raw == nil {
 				continue
 			}
-			raw, err := json.Marshal(out.msgs)
-			if err != nil {
-				return fmt.Errorf("encode the replies: %w", err)
-			}
 			out.args = store.ReplyArgs{EventID: e.ID, UserID: e.UserID, ReplyToken: e.ReplyToken, OccurredAt: e.OccurredAt, Messages: raw}
-			if out.jobID, err = tx.InsertFallback(ctx, out.args, outboxDelay); err != nil {
-				return err
-			}
 			outs = append(outs, out)
 		}
 		return nil
@@ -192,37 +191,37 @@ func (w *TurnWorker) turn(ctx context.Context, user string, limit int) (outs []o
 func (w *TurnWorker) setAside(ctx context.Context, user string, s setAside) error {
 	w.Logger.ErrorContext(ctx, "line turn: event keeps failing, setting it aside", "user", hashID(user), "event", s.event.ID, "err", s.err)
 	return w.Store.Turn(ctx, user, func(tx store.Tx) error {
-		return tx.MarkHandled(ctx, s.event.ID, w.now())
+		return tx.MarkHandled(ctx, s.event.ID, w.now(), nil)
 	})
 }
 
-// deliver sends committed turns' replies, in order, and cancels their
-// outbox entries. A reply sent but not cancelled (the process dies between
-// the two, or the cancel fails) is sent again by the entry: that gap is the
+// deliver sends committed turns' replies, in order, and forgets them
+// (store.Outbox). A reply sent but not forgotten (the process dies between
+// the two, or forgetting fails) is sent again by a job: that gap is the
 // only window in which a user can see a reply twice.
 func (w *TurnWorker) deliver(ctx context.Context, outs []outbox) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	var cancels sync.WaitGroup
+	var sent sync.WaitGroup
 	for _, out := range outs {
 		if w.committed != nil {
 			w.committed(out.args)
 		}
 		if err := send(ctx, w.Client, w.Logger, w.now(), out.args, out.msgs, false); err != nil {
-			w.Logger.WarnContext(ctx, "line reply: not sent; its outbox entry will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
-			if err := w.Store.RetryJob(ctx, out.jobID); err != nil {
-				w.Logger.WarnContext(ctx, "line reply: its outbox entry runs at its time", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+			w.Logger.WarnContext(ctx, "line reply: not sent; a job will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+			if err := w.Store.RetryReplies(ctx, out.args.EventID); err != nil {
+				w.Logger.WarnContext(ctx, "line reply: the sweep will send it", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
 			}
 			continue
 		}
-		// Side by side, so that they commit together (store.Store.CancelJob).
-		cancels.Go(func() {
-			if err := w.Store.CancelJob(ctx, out.jobID); err != nil {
-				w.Logger.WarnContext(ctx, "line reply: sent, but its outbox entry is still there and will send it again", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
+		// Side by side, so that they commit together (store.Outbox.RepliesSent).
+		sent.Go(func() {
+			if err := w.Store.RepliesSent(ctx, out.args.EventID); err != nil {
+				w.Logger.WarnContext(ctx, "line reply: sent, but still held, so a job will send it again", "user", hashID(out.args.UserID), "event", out.args.EventID, "err", err)
 			}
 		})
 	}
-	cancels.Wait()
+	sent.Wait()
 }
 
 func (w *TurnWorker) now() time.Time {
@@ -232,8 +231,8 @@ func (w *TurnWorker) now() time.Time {
 	return w.Now()
 }
 
-// ReplyWorker sends the replies of a turn whose process died before it sent
-// them (store.ReplyArgs, the outbox).
+// ReplyWorker sends the replies of a turn that were not sent right after
+// it (store.ReplyArgs, store.Outbox).
 type ReplyWorker struct {
 	river.WorkerDefaults[store.ReplyArgs]
 	Client *Client
@@ -245,12 +244,10 @@ func (w *ReplyWorker) Work(ctx context.Context, job *river.Job[store.ReplyArgs])
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("reply job %d: %w", job.ID, err))
 	}
-	// A job made due early (RetryJob) follows a send that failed. One that
-	// runs at its own time was left by a process that died after the turn
-	// committed, perhaps after LINE took the reply: then LINE refuses the
-	// spent token, and the user already has the answer.
-	diedAfterCommit := job.ScheduledAt.Sub(job.CreatedAt) >= outboxDelay/2
-	return send(ctx, w.Client, w.Logger, time.Now(), job.Args, msgs, diedAfterCommit)
+	// Unless the send right after the turn failed, the process died after
+	// the turn committed, perhaps after LINE took the reply: then LINE
+	// refuses the spent token, and the user already has the answer.
+	return send(ctx, w.Client, w.Logger, time.Now(), job.Args, msgs, !job.Args.Failed)
 }
 
 // send sends a turn's replies with the event's reply token while it is

@@ -108,7 +108,7 @@ func recorded(t *testing.T, inbox store.Inbox, user string) []store.Event {
 			return out
 		}
 		out = append(out, e)
-		if err := inbox.MarkHandled(t.Context(), e.ID, time.Now()); err != nil {
+		if err := inbox.MarkHandled(t.Context(), e.ID, time.Now(), nil); err != nil {
 			t.Fatalf("MarkHandled: %v", err)
 		}
 	}

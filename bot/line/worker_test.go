@@ -418,12 +418,14 @@ func crashHarness(t *testing.T, open opener, wrap func(store.Store) store.Store,
 	logger, logs := newLogger()
 	srv := linetest.NewServer(t)
 	workers := river.NewWorkers()
-	st := open(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger})
+	st := open(t, store.Options{Workers: workers, FetchPollInterval: 20 * time.Millisecond, Logger: logger,
+		PeriodicJobs: []*river.PeriodicJob{line.SweepJob()}})
 	client := line.NewClient(srv.Token, srv.URL, nil)
 	fb := &flows.Bot{Seminars: st, Intros: st, Bookings: st, Privacy: st, Loc: tokyo}
 	w := &line.TurnWorker{Store: wrap(st), Runner: &bot.Runner{Flows: fb, Logger: logger}, Client: client, Logger: logger}
 	line.OnCommitted(w, committed)
 	river.AddWorker(workers, w)
+	river.AddWorker(workers, &line.SweepWorker{Store: st, Logger: logger})
 	river.AddWorker(workers, &line.ReplyWorker{Client: client, Logger: logger})
 	river.AddWorker(workers, &line.PushWorker{Client: client, Logger: logger})
 	if err := st.StartJobs(context.Background()); err != nil {
@@ -491,7 +493,7 @@ func TestTurnKilledBetweenEffectAndReply(t *testing.T) {
 			}
 			h := crashHarness(t, b.open, func(st store.Store) store.Store { return st }, kill)
 			onlineSeminar(t, h.st)
-			got := h.signUp(t, newUser(), 2*wait) // the outbox entry runs after its delay
+			got := h.signUp(t, newUser(), 2*wait) // the sweep sends the held reply after its delay
 			if !killed.Load() {
 				t.Fatal("the turn was not killed")
 			}
@@ -568,16 +570,16 @@ func TestLongLockWaitIsLogged(t *testing.T) {
 	}
 }
 
-// TestOutboxAfterACrashDoesNotSendTwice: the outbox entry of a turn whose
+// TestOutboxAfterACrashDoesNotSendTwice: the reply job of a turn whose
 // process died after LINE took the reply finds the token spent and sends
-// nothing more; one made due at once after a failed send still pushes.
+// nothing more; one made after a failed send still pushes.
 func TestOutboxAfterACrashDoesNotSendTwice(t *testing.T) {
 	for name, tc := range map[string]struct {
-		due  time.Duration // scheduled, after the turn's commit
-		want int           // messages the user sees
+		failed bool // the send right after the turn failed
+		want   int  // messages the user sees
 	}{
-		"ran at its time after a crash": {due: 15 * time.Second, want: 1},
-		"made due after a failed send":  {due: 0, want: 2},
+		"after a crash":       {failed: false, want: 1},
+		"after a failed send": {failed: true, want: 2},
 	} {
 		t.Run(name, func(t *testing.T) {
 			logger, _ := newLogger()
@@ -590,12 +592,10 @@ func TestOutboxAfterACrashDoesNotSendTwice(t *testing.T) {
 				t.Fatal(err)
 			}
 			raw, _ := json.Marshal(msgs)
-			j := job(store.ReplyArgs{EventID: newID(), UserID: user, ReplyToken: token, OccurredAt: time.Now(), Messages: raw})
-			j.CreatedAt = time.Now().Add(-tc.due)
-			j.ScheduledAt = j.CreatedAt.Add(tc.due)
+			j := job(store.ReplyArgs{EventID: newID(), UserID: user, ReplyToken: token, OccurredAt: time.Now(), Messages: raw, Failed: tc.failed})
 			w := &line.ReplyWorker{Client: client, Logger: logger}
 			if err := w.Work(t.Context(), j); err != nil {
-				t.Fatalf("outbox job: %v", err)
+				t.Fatalf("reply job: %v", err)
 			}
 			if got := srv.Messages(user); len(got) != tc.want {
 				t.Errorf("the user got %d messages (%+v), want %d", len(got), got, tc.want)

@@ -142,7 +142,7 @@ func BenchmarkTurn(b *testing.B) {
 			if err := s.SaveSession(ctx, user, make([]byte, 512), time.Hour); err != nil {
 				b.Fatal(err)
 			}
-			if err := s.MarkHandled(ctx, event, s.now); err != nil {
+			if err := s.MarkHandled(ctx, event, s.now, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -11,7 +11,7 @@ import (
 const maxGroup = 256
 
 // group is a group commit for the small writes made outside turns at high
-// rates (webhooks' events, cancelled outbox entries): one goroutine, started
+// rates (webhooks' events, replies said sent): one goroutine, started
 // with the first call, runs every call waiting while the previous group
 // commits in one transaction. A commit costs a disk flush (milliseconds on
 // SQLite, which commits one transaction at a time); a group shares it.

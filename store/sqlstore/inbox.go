@@ -69,9 +69,10 @@ func (v view) NextEvent(ctx context.Context, userID string) (store.Event, bool, 
 	return e, true, nil
 }
 
-// MarkHandled marks an event handled; the first time counts.
-func (v view) MarkHandled(ctx context.Context, eventID string, now time.Time) error {
-	if _, err := v.exec(ctx, markHandled, eventID, v.t(now)); err != nil {
+// MarkHandled marks an event handled and holds its replies; the first time
+// counts.
+func (v view) MarkHandled(ctx context.Context, eventID string, now time.Time, replies []byte) error {
+	if _, err := v.exec(ctx, markHandled, eventID, v.t(now), replies); err != nil {
 		return fmt.Errorf("mark event %q handled: %w", eventID, err)
 	}
 	return nil

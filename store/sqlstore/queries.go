@@ -87,7 +87,7 @@ ORDER BY occurred_at, seq
 LIMIT 1`
 
 	// markHandled keeps the first handled_at.
-	markHandled = `UPDATE events SET handled_at = $2 WHERE id = $1 AND handled_at IS NULL`
+	markHandled = `UPDATE events SET handled_at = $2, replies = $3 WHERE id = $1 AND handled_at IS NULL`
 
 	selectSession = `SELECT data FROM sessions WHERE user_id = $1 AND expires_at > $2`
 

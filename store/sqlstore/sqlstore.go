@@ -93,7 +93,7 @@ type Store struct {
 	offerWindow time.Duration
 	// noTurnJobs: store.Options.TurnsInProcess.
 	noTurnJobs bool
-	group      *group // RecordEvents' and CancelJob's group commit
+	group      *group // RecordEvents' and RepliesSent's group commit
 	writers    writers
 }
 
@@ -171,31 +171,6 @@ func (s *Store) Turn(ctx context.Context, userID string, fn func(store.Tx) error
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit the turn: %w", err)
-	}
-	return nil
-}
-
-// CancelJob cancels a job that has not run yet. It runs after every turn
-// that replies, so it deletes the job rather than asking River (JobCancel,
-// which keeps it as cancelled for the cleaner at several times the cost),
-// and commits with the other turns' cancels (see group).
-func (s *Store) CancelJob(ctx context.Context, id int64) error {
-	err := s.group.do(ctx, func(tx view) error {
-		_, err := tx.exec(ctx, deleteUnrunJob, id)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("cancel job %d: %w", id, err)
-	}
-	return nil
-}
-
-const deleteUnrunJob = `DELETE FROM river_job WHERE id = $1 AND state IN ('available', 'pending', 'retryable', 'scheduled')`
-
-// RetryJob makes a job that is not running available now.
-func (s *Store) RetryJob(ctx context.Context, id int64) error {
-	if _, err := s.jobs.JobRetry(ctx, id); err != nil {
-		return fmt.Errorf("retry job %d: %w", id, err)
 	}
 	return nil
 }
@@ -409,21 +384,6 @@ func (v view) InsertJob(ctx context.Context, args river.JobArgs, opts *river.Ins
 		return fmt.Errorf("insert %s job: %w", args.Kind(), err)
 	}
 	return nil
-}
-
-// InsertFallback inserts a job to run after delay unless cancelled.
-func (v view) InsertFallback(ctx context.Context, args river.JobArgs, delay time.Duration) (int64, error) {
-	if v.tx == nil {
-		return 0, errors.New("insert fallback: only a turn has one")
-	}
-	res, err := v.s.jobs.InsertTx(ctx, v.tx, args, &river.InsertOpts{
-		ScheduledAt: time.Now().Add(delay),
-		UniqueOpts:  river.UniqueOpts{ByArgs: true},
-	})
-	if err != nil {
-		return 0, fmt.Errorf("insert %s job: %w", args.Kind(), err)
-	}
-	return res.Job.ID, nil
 }
 
 // insertJobs inserts jobs that exist only if the transaction commits.

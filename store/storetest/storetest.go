@@ -312,6 +312,7 @@ func (l *jobLog) workers() *river.Workers {
 	river.AddWorker(w, record[store.OfferArgs](l))
 	river.AddWorker(w, record[store.OfferExpiryArgs](l))
 	river.AddWorker(w, record[store.PushArgs](l))
+	river.AddWorker(w, record[store.ReplyArgs](l))
 	river.AddWorker(w, record[store.HandoffAlertArgs](l))
 	river.AddWorker(w, record[store.HandoffThreadArgs](l))
 	river.AddWorker(w, record[store.HandoffPushArgs](l))
@@ -1033,7 +1034,7 @@ func (e *env) next(userID string) (store.Event, bool) {
 
 func (e *env) handled(eventID string) {
 	e.t.Helper()
-	if err := e.s.MarkHandled(e.ctx, eventID, e.now); err != nil {
+	if err := e.s.MarkHandled(e.ctx, eventID, e.now, nil); err != nil {
 		e.t.Fatalf("MarkHandled(%s): %v", eventID, err)
 	}
 }
@@ -1259,7 +1260,7 @@ func testTurnConcurrent(t *testing.T, open Opener) {
 }
 
 // turnEffects does in tx what a turn that registers does: an effect with its
-// job, the next session, the event handled and the reply's outbox entry.
+// job, the next session, the event handled with its replies held.
 func (e *env) turnEffects(tx store.Tx, eventID string) error {
 	if _, err := tx.Register(e.ctx, e.req("s", "u1", store.Venue)); err != nil {
 		return err
@@ -1274,11 +1275,20 @@ func (e *env) turnEffects(tx store.Tx, eventID string) error {
 	if regs, err := tx.UserRegistrations(e.ctx, "u1", e.now); err != nil || len(regs) != 1 {
 		e.t.Errorf("UserRegistrations in the turn = %d, %v; want 1", len(regs), err)
 	}
-	if err := tx.MarkHandled(e.ctx, eventID, e.now); err != nil {
+	if err := tx.InsertJob(e.ctx, store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: eventID}, nil); err != nil {
 		return err
 	}
-	_, err := tx.InsertFallback(e.ctx, store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: eventID}, 0)
-	return err
+	return tx.MarkHandled(e.ctx, eventID, e.now, []byte(`["reply to `+eventID+`"]`))
+}
+
+// overdue gives the replies held since before a job each.
+func (e *env) overdue(before time.Time) int {
+	e.t.Helper()
+	n, err := e.s.OverdueReplies(e.ctx, before, 100)
+	if err != nil {
+		e.t.Fatalf("OverdueReplies: %v", err)
+	}
+	return n
 }
 
 // testTurnAtomic: a turn that fails after its effects leaves nothing of
@@ -1310,7 +1320,10 @@ func testTurnAtomic(t *testing.T, open Opener) {
 		t.Errorf("after a failed turn: next event %v, %v; want e1 still unhandled", ev.ID, ok)
 	}
 	e.booked("s", 0)
-	checkJobs(t, e.drain(), turn) // not the outbox entry
+	checkJobs(t, e.drain(), turn) // not the effect's
+	if n := e.overdue(time.Now().Add(time.Hour)); n != 0 {
+		t.Errorf("after a failed turn: %d replies held, want none", n)
+	}
 
 	if err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error { return e.turnEffects(tx, "e1") }); err != nil {
 		t.Fatalf("retried Turn: %v", err)
@@ -1362,45 +1375,61 @@ func testTurnFailedEffect(t *testing.T, open Opener) {
 	e.booked("s", 1)
 }
 
-// testTurnOutbox: a fallback runs after its delay unless cancelled first.
+// testTurnOutbox: a turn's replies are held on their event until they are
+// said to be sent; those that are not become jobs, once: due now after a
+// failed send, or when held too long.
 func testTurnOutbox(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	e.startJobs()
-	push := func(key string) store.PushArgs {
-		return store.PushArgs{UserID: "u1", Messages: []byte(`[]`), RetryKey: key}
-	}
-	var cancelled, now int64
+	e.record(event("sent", "u1", e.now), event("failed", "u1", e.now.Add(time.Second)),
+		event("lost", "u1", e.now.Add(2*time.Second)), event("silent", "u1", e.now.Add(3*time.Second)))
 	err := e.s.Turn(e.ctx, "u1", func(tx store.Tx) error {
-		var err error
-		if cancelled, err = tx.InsertFallback(e.ctx, push("delivered"), 200*time.Millisecond); err != nil {
-			return err
+		for _, id := range []string{"sent", "failed", "lost"} {
+			if err := tx.MarkHandled(e.ctx, id, e.now, []byte(`["reply to `+id+`"]`)); err != nil {
+				return err
+			}
 		}
-		if _, err = tx.InsertFallback(e.ctx, push("lost"), 200*time.Millisecond); err != nil {
-			return err
-		}
-		now, err = tx.InsertFallback(e.ctx, push("needed now"), time.Hour)
-		return err
+		return tx.MarkHandled(e.ctx, "silent", e.now, nil)
 	})
 	if err != nil {
 		t.Fatalf("Turn: %v", err)
 	}
-	if err := e.s.CancelJob(e.ctx, cancelled); err != nil {
-		t.Fatalf("CancelJob: %v", err)
+	for range 2 {
+		if err := e.s.RepliesSent(e.ctx, "sent"); err != nil {
+			t.Fatalf("RepliesSent: %v", err)
+		}
+		if err := e.s.RetryReplies(e.ctx, "failed"); err != nil {
+			t.Fatalf("RetryReplies: %v", err)
+		}
 	}
-	if err := e.s.CancelJob(e.ctx, cancelled); err != nil {
-		t.Errorf("CancelJob again: %v", err)
+	if n := e.overdue(e.now.Add(-time.Minute)); n != 0 {
+		t.Errorf("%d replies overdue a minute before their turn, want none", n)
 	}
-	if err := e.s.RetryJob(e.ctx, now); err != nil {
-		t.Fatalf("RetryJob: %v", err)
+	if n := e.overdue(time.Now().Add(time.Minute)); n != 1 {
+		t.Errorf("%d replies overdue, want 1: the one neither sent nor retried", n)
 	}
-	var ran []river.JobArgs
-	eventually(t, "the fallbacks to run", func() bool {
-		ran = e.drain()
-		return len(ran) >= 2
-	})
-	checkJobs(t, ran, push("lost"), push("needed now"))
-	if ran := e.drain(); len(ran) != 2 {
-		t.Errorf("jobs that ran: %v, want only the fallbacks not cancelled", ran)
+	if n := e.overdue(time.Now().Add(time.Minute)); n != 0 {
+		t.Errorf("%d replies overdue the second time, want none", n)
+	}
+	var got []string
+	for _, j := range e.drain() {
+		if _, ok := j.(store.TurnArgs); ok {
+			continue // the events'
+		}
+		a, ok := j.(store.ReplyArgs)
+		if !ok {
+			t.Errorf("job %s ran, want only the events' turns and replies", j.Kind())
+			continue
+		}
+		if a.UserID != "u1" || a.ReplyToken != "reply-"+a.EventID || !a.OccurredAt.Equal(event(a.EventID, "u1", a.OccurredAt).OccurredAt) {
+			t.Errorf("reply job %+v: user, token or time is not its event's", a)
+		}
+		got = append(got, fmt.Sprintf("%s %s failed=%v", a.EventID, a.Messages, a.Failed))
+	}
+	slices.Sort(got)
+	want := []string{`failed ["reply to failed"] failed=true`, `lost ["reply to lost"] failed=false`}
+	if !slices.Equal(got, want) {
+		t.Errorf("reply jobs %q, want %q", got, want)
 	}
 }
 
