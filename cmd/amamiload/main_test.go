@@ -72,10 +72,10 @@ func TestSmokeSQLite(t *testing.T) {
 
 // A short open-loop run through two replicas on one Postgres and one Redis
 // (TEST_DATABASE_URL and TEST_REDIS_URL, as the store's Postgres tests), a
-// user's messages alternating between them and sent before the previous
-// answer came: every acknowledged event gets its reply, in its user's order.
+// user's messages alternating between them, every 10 ms whatever the
+// answers: every acknowledged event gets its reply, in its user's order.
 func TestSmokePostgresTwoReplicas(t *testing.T) {
-	args := []string{"--backend", "postgres", "--replicas", "2", "--rate", "50", "--users", "2", "--duration", "2s",
+	args := []string{"--backend", "postgres", "--replicas", "2", "--rate", "100", "--users", "1", "--duration", "1s",
 		"--mix", "seminar", "--bare-duration", "0"}
 	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
 		args = append(args, "--database-url", u)

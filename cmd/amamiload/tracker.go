@@ -164,6 +164,11 @@ type tally struct {
 	// OutOfOrder counts the users who got the answer to a later event of
 	// theirs before the answer to an earlier one (see outOfOrder).
 	OutOfOrder int `json:"replies_out_of_order"`
+	// OrderAtStake counts the events sent while an earlier event of their
+	// user awaited its answer: where an answer could overtake another.
+	// Closed-loop users wait for each answer: there it is 0 unless an
+	// answer took longer than --reply-timeout.
+	OrderAtStake int `json:"events_sent_before_previous_reply"`
 }
 
 // tally sums up the events sent from start for d: ack latencies of the
@@ -212,7 +217,7 @@ func (t *tracker) tally(start time.Time, d time.Duration) tally {
 		}
 	}
 	out.Ack, out.Reply = summarise(acks), summarise(reply)
-	out.OutOfOrder = t.outOfOrder()
+	out.OutOfOrder, out.OrderAtStake = t.outOfOrder()
 	if secs := d.Seconds(); secs > 0 {
 		out.RepliesPerSec = float64(int(float64(out.RepliesInRun)/secs*10)) / 10
 		out.EventsPerSec = float64(int(float64(out.Sent)/secs*10)) / 10
@@ -235,15 +240,16 @@ func (t *tally) addKind(kind string) {
 // is tied to its own event, by its reply token or by the push retry key
 // the server derives from the event id. A push matched to the user's
 // oldest waiting event was matched by assuming the order, so it cannot
-// show the order broken: those events are left out. t.mu is held.
-func (t *tracker) outOfOrder() int {
+// show the order broken: those events are left out. atStake counts the
+// events of those pairs sent before the earlier one's answer arrived.
+// t.mu is held.
+func (t *tracker) outOfOrder() (users, atStake int) {
 	byUser := map[string][]*event{}
 	for _, e := range t.events {
 		if !e.replied.IsZero() && !e.guessed {
 			byUser[e.user] = append(byUser[e.user], e)
 		}
 	}
-	n := 0
 	for _, sent := range byUser {
 		slices.SortStableFunc(sent, func(a, b *event) int { return a.sent.Compare(b.sent) })
 		var acked []*event
@@ -257,18 +263,21 @@ func (t *tracker) outOfOrder() int {
 		// answer among the events acknowledged before the one at hand:
 		// answered after it, it was answered out of order.
 		var latest time.Time
-		j := 0
+		j, swapped := 0, false
 		for _, e := range sent {
 			for ; j < len(acked) && acked[j].acked.Before(e.sent); j++ {
 				if acked[j].replied.After(latest) {
 					latest = acked[j].replied
 				}
 			}
-			if e.replied.Before(latest) {
-				n++
-				break
+			if e.sent.Before(latest) {
+				atStake++
 			}
+			swapped = swapped || e.replied.Before(latest)
+		}
+		if swapped {
+			users++
 		}
 	}
-	return n
+	return users, atStake
 }

@@ -145,7 +145,12 @@ func TestTrackerCountsUsersAnsweredOutOfOrder(t *testing.T) {
 	tr.reply("Ufailed-2", "", ms(50))
 	tr.reply("Ufailed-1", "", ms(60))
 
-	if got := tr.tally(t0, time.Second).OutOfOrder; got != 2 {
-		t.Errorf("replies out of order = %d, want 2 (Uswapped and Upush)", got)
+	got := tr.tally(t0, time.Second)
+	if got.OutOfOrder != 2 {
+		t.Errorf("replies out of order = %d, want 2 (Uswapped and Upush)", got.OutOfOrder)
+	}
+	// Every user with a known order sent the second event before the first was answered.
+	if got.OrderAtStake != 3 {
+		t.Errorf("events sent before the previous reply = %d, want 3 (Uswapped, Upush, Uordered)", got.OrderAtStake)
 	}
 }
