@@ -387,10 +387,11 @@ func setUp(ctx context.Context, c config, dir string, capacity int, progress fun
 		}
 	}
 	// The replicas share everything but their port, log and pprof address
-	// (one port serves one of them: the first gets it).
-	env := srv.env
+	// (one port serves one of them: the first gets it). Clipped, env is
+	// copied by every append, so no replica's addition shows in another's.
+	env := slices.Clip(srv.env)
 	if c.pprofAddr != "" {
-		srv.env = append(slices.Clip(env), "PPROF_ADDR="+c.pprofAddr)
+		srv.env = append(env, "PPROF_ADDR="+c.pprofAddr)
 	}
 	if c.replicas > 1 {
 		srv.log = dir + "/server-1.log"
