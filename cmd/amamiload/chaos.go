@@ -98,8 +98,9 @@ func runChaos(ctx context.Context, c config, logw io.Writer) (*chaosReport, erro
 		return nil, err
 	}
 	defer r.close()
+	srv := r.srvs[0] // the chaos mode runs one server: --replicas 1
 
-	s := newSender(r.srv.url+"/line/webhook", channelSecret, newRunID(), r.track)
+	s := newSender([]string{srv.url + "/line/webhook"}, channelSecret, newRunID(), r.track)
 	defer s.close()
 	progress("chaos: %d users sign up, %d kills", c.users, c.chaosKills)
 	start := time.Now()
@@ -114,7 +115,7 @@ func runChaos(ctx context.Context, c config, logw io.Writer) (*chaosReport, erro
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		restarts, killErr = killRepeatedly(walking, r.srv, c.chaosKills, progress)
+		restarts, killErr = killRepeatedly(walking, srv, c.chaosKills, progress)
 	}()
 	var users sync.WaitGroup
 	for slot := range c.users {
@@ -155,11 +156,11 @@ func runChaos(ctx context.Context, c config, logw io.Writer) (*chaosReport, erro
 	}
 
 	r.stopped = true
-	if err := r.srv.stop(); err != nil {
+	if err := srv.stop(); err != nil {
 		progress("stopping the server: %v", err)
 	}
-	rep.ServerLogErrors, _, rep.ServerErrorSamples = r.srv.logProblems()
-	csvOut, err := r.srv.command(ctx, "export", "registrations")
+	rep.ServerLogErrors, _, rep.ServerErrorSamples = srv.logProblems()
+	csvOut, err := srv.command(ctx, "export", "registrations")
 	if err != nil {
 		return nil, err
 	}

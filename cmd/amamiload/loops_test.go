@@ -61,7 +61,7 @@ func TestClosedLoopUsersWaitForTheirReply(t *testing.T) {
 	si := &standIn{track: track, waiting: map[string]bool{}}
 	srv := httptest.NewServer(si)
 	defer srv.Close()
-	s := newSender(srv.URL, channelSecret, newRunID(), track)
+	s := newSender([]string{srv.URL}, channelSecret, newRunID(), track)
 	defer s.close()
 
 	start := time.Now()
@@ -80,7 +80,7 @@ func TestClosedLoopGivesUpWaitingAfterTheReplyTimeout(t *testing.T) {
 	track := newTracker()
 	srv := httptest.NewServer(&standIn{track: track, silent: true, waiting: map[string]bool{}})
 	defer srv.Close()
-	s := newSender(srv.URL, channelSecret, newRunID(), track)
+	s := newSender([]string{srv.URL}, channelSecret, newRunID(), track)
 	defer s.close()
 
 	start := time.Now()
@@ -102,11 +102,62 @@ func TestOpenLoopStopsAtMaxEvents(t *testing.T) {
 	}
 	defer stop()
 	track := newTracker()
-	s := newSender(url, channelSecret, newRunID(), track)
+	s := newSender([]string{url}, channelSecret, newRunID(), track)
 	defer s.close()
 	openLoop(context.Background(), s, users(5, "menu"), 1000, time.Minute, 25)
 	got := track.tally(time.Now(), time.Minute)
 	if got.Sent != 25 || got.AcksOK != 25 {
 		t.Errorf("sent %d, acknowledged %d; want 25 of each (--max-events), all with a good signature", got.Sent, got.AcksOK)
+	}
+}
+
+// Over two replicas every next event of a user goes to the other one, and
+// the acknowledgements are counted per replica.
+func TestSenderTurnsEachUserOverTheReplicas(t *testing.T) {
+	var (
+		track = newTracker()
+		mu    sync.Mutex
+		seen  = map[string][]int{} // per user, the replicas their events reached
+	)
+	replica := func(n int) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			cb, err := webhook.ParseRequest(channelSecret, r)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			user := cb.Events[0].(webhook.MessageEvent).Source.(webhook.UserSource).UserId
+			mu.Lock()
+			seen[user] = append(seen[user], n)
+			mu.Unlock()
+		}))
+	}
+	a, b := replica(0), replica(1)
+	defer a.Close()
+	defer b.Close()
+	s := newSender([]string{a.URL, b.URL}, channelSecret, newRunID(), track)
+	defer s.close()
+
+	// Round robin over an even number of users: one counter over all
+	// events would keep each user on one replica. (The seminar walk is one
+	// LINE user for seven messages; the menu mix is a new user each time.)
+	us := users(4, "seminar")
+	for i := range 12 {
+		id, text := us[i%len(us)].next(s.userID)
+		s.send(context.Background(), id, text)
+	}
+	if len(seen) != 4 {
+		t.Fatalf("%d users reached the replicas, want 4 with 3 events each", len(seen))
+	}
+	for user, got := range seen {
+		for i := 1; i < len(got); i++ {
+			if got[i] == got[i-1] {
+				t.Errorf("user %s: replicas %v, want every next event on the other one", user, got)
+				break
+			}
+		}
+	}
+	if got := s.acksPerURL(); got[0] != 6 || got[1] != 6 {
+		t.Errorf("acks per replica = %v, want 6 and 6", got)
 	}
 }

@@ -8,6 +8,7 @@
 //
 //	go run ./cmd/amamiload --backend sqlite --rate 200 --duration 15s
 //	go run ./cmd/amamiload --backend postgres --mode closed --users 64 --duration 20s --pgbench
+//	go run ./cmd/amamiload --backend postgres --replicas 2 --mode closed --users 64 --duration 20s
 //
 // With --chaos-kills N it instead has --users users sign up for a seminar
 // while it kills the server N times (see chaos.go).
@@ -26,6 +27,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,6 +60,7 @@ func main() {
 // config is the command line.
 type config struct {
 	backend      string
+	replicas     int
 	bin          string
 	databaseURL  string
 	redisURL     string
@@ -92,6 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("amamiload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.backend, "backend", "sqlite", "the server's store: sqlite (a fresh DATA_DIR) or postgres (a fresh database on --database-url)")
+	fs.IntVar(&c.replicas, "replicas", 1, "postgres backend: servers to start on the same database and Redis (1 to 8); the webhooks go round robin over them, a user's next event to another server than the last")
 	fs.StringVar(&c.bin, "bin", "", "the amamibot binary to test (default: go build ./cmd/amamibot into a temporary directory)")
 	fs.StringVar(&c.databaseURL, "database-url", "postgres://root@127.0.0.1:5432/postgres?sslmode=disable", "a Postgres role that may create databases: the postgres backend's and pgbench's scratch databases")
 	fs.StringVar(&c.redisURL, "redis-url", "redis://127.0.0.1:6379/0", "REDIS_URL for the postgres backend; empty for a server that does not need Redis")
@@ -108,7 +112,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.pgbench, "pgbench", false, "also measure pgbench's one-INSERT TPS on --database-url")
 	fs.IntVar(&c.pgbenchConns, "pgbench-clients", 8, "pgbench clients")
 	fs.DurationVar(&c.pgbenchTime, "pgbench-time", 10*time.Second, "how long pgbench runs")
-	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "passed to the server as PPROF_ADDR (a loopback address), for a server that serves pprof")
+	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "passed to the server (the first of --replicas) as PPROF_ADDR (a loopback address), for a server that serves pprof")
 	fs.Var((*stringList)(&c.serverEnv), "server-env", "KEY=VALUE added to the server's environment (repeatable)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (server log, data) and say where it is")
 	fs.IntVar(&c.chaosKills, "chaos-kills", 0, "chaos mode: --users users sign up for a seminar (one message after each answer, --reply-timeout each) while the server is killed with SIGKILL this many times and restarted")
@@ -127,6 +131,14 @@ func (c config) check() error {
 	var errs []error
 	if c.backend != "sqlite" && c.backend != "postgres" {
 		errs = append(errs, fmt.Errorf("--backend %q: use sqlite or postgres", c.backend))
+	}
+	switch {
+	case c.replicas < 1 || c.replicas > 8:
+		errs = append(errs, fmt.Errorf("--replicas %d: give between 1 and 8", c.replicas))
+	case c.replicas > 1 && c.backend == "sqlite":
+		errs = append(errs, fmt.Errorf("--replicas %d with --backend sqlite: one DATA_DIR is served by one process; use --backend postgres", c.replicas))
+	case c.replicas > 1 && c.chaosKills > 0:
+		errs = append(errs, fmt.Errorf("--replicas %d with --chaos-kills: the chaos mode kills and restarts one server; give --replicas 1", c.replicas))
 	}
 	if c.mode != "open" && c.mode != "closed" {
 		errs = append(errs, fmt.Errorf("--mode %q: use open or closed", c.mode))
@@ -172,12 +184,15 @@ func (c config) check() error {
 // report is the JSON the command prints.
 type report struct {
 	Backend   string  `json:"backend"`
+	Replicas  int     `json:"replicas"`
 	Mode      string  `json:"mode"`
 	Mix       string  `json:"mix"`
 	Rate      float64 `json:"rate,omitempty"`
 	Users     int     `json:"users"`
 	DurationS float64 `json:"duration_s"`
 	tally
+	// AcksPerReplica is the webhooks each server acknowledged, with more than one.
+	AcksPerReplica     []int64  `json:"acks_per_replica,omitempty"`
 	Skipped            int      `json:"events_skipped_in_flight_cap,omitempty"`
 	InvalidReplyTokens int64    `json:"invalid_reply_tokens"`
 	UnexpectedCalls    int64    `json:"unexpected_line_calls"`
@@ -219,7 +234,7 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &report{Backend: c.backend, Mode: c.mode, Mix: c.mix, Users: c.users, DurationS: c.duration.Seconds()}
+	rep := &report{Backend: c.backend, Replicas: c.replicas, Mode: c.mode, Mix: c.mix, Users: c.users, DurationS: c.duration.Seconds()}
 	if c.mode == "open" {
 		rep.Rate = c.rate
 	}
@@ -241,14 +256,18 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 		return nil, err
 	}
 	defer r.close()
-	srv, fake, track := r.srv, r.fake, r.track
+	fake, track := r.fake, r.track
 
 	runID := newRunID()
 	users := make([]*user, c.users)
 	for i := range users {
 		users[i] = &user{slot: i, mix: c.mix}
 	}
-	s := newSender(srv.url+"/line/webhook", channelSecret, runID, track)
+	webhooks := make([]string, len(r.srvs))
+	for i, srv := range r.srvs {
+		webhooks[i] = srv.url + "/line/webhook"
+	}
+	s := newSender(webhooks, channelSecret, runID, track)
 	defer s.close()
 	progress("sending: %s loop, %s mix, %v", c.mode, c.mix, c.duration)
 	rep.LoadAvg[0] = loadAvg()
@@ -262,12 +281,17 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	awaitReplies(ctx, track, c.grace)
 	rep.tally = track.tally(start, c.duration)
 	rep.InvalidReplyTokens, rep.UnexpectedCalls = fake.invalidTokens.Load(), fake.unexpected.Load()
+	if len(r.srvs) > 1 {
+		rep.AcksPerReplica = s.acksPerURL()
+	}
 
 	r.stopped = true
-	if err := srv.stop(); err != nil {
-		progress("stopping the server: %v", err)
+	for i, srv := range r.srvs {
+		if err := srv.stop(); err != nil {
+			progress("stopping server %d: %v", i+1, err)
+		}
 	}
-	rep.ServerLogErrors, rep.ServerLogWarnings, rep.ServerErrorSamples = srv.logProblems()
+	rep.ServerLogErrors, rep.ServerLogWarnings, rep.ServerErrorSamples = logProblems(r.srvs)
 
 	if c.bareDuration > 0 && ctx.Err() == nil {
 		rate := c.rate
@@ -288,26 +312,27 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	return rep, ctx.Err()
 }
 
-// A rig is a running server under test on its fresh store, the fake LINE
-// API it answers through, and the tracker of both.
+// A rig is the running servers under test (--replicas of them) on their
+// fresh store, the fake LINE API they answer through, and the tracker of all.
 type rig struct {
-	srv     *server
+	srvs    []*server
 	fake    *fakeLINE
 	track   *tracker
-	stopped bool     // the server was stopped already
+	stopped bool     // the servers were stopped already
 	undo    []func() // what close undoes, last first
 }
 
 // setUp builds the server (unless --bin), gives it a fresh store of the
-// backend with seminars of capacity venue seats each, and starts it.
+// backend with seminars of capacity venue seats each, and starts it
+// --replicas times on that store, each on its own port with its own log.
 func setUp(ctx context.Context, c config, dir string, capacity int, progress func(string, ...any)) (r *rig, err error) {
-	r = &rig{srv: &server{bin: c.bin, log: dir + "/server.log"}, track: newTracker()}
+	r = &rig{srvs: []*server{{bin: c.bin, log: dir + "/server.log"}}, track: newTracker()}
 	defer func() {
 		if err != nil {
 			r.close()
 		}
 	}()
-	srv := r.srv
+	srv := r.srvs[0]
 	if srv.bin == "" {
 		progress("building amamibot")
 		if srv.bin, err = buildServer(ctx, dir); err != nil {
@@ -347,9 +372,6 @@ func setUp(ctx context.Context, c config, dir string, capacity int, progress fun
 			srv.env = append(srv.env, "REDIS_URL="+c.redisURL)
 		}
 	}
-	if c.pprofAddr != "" {
-		srv.env = append(srv.env, "PPROF_ADDR="+c.pprofAddr)
-	}
 	srv.env = append(srv.env, c.serverEnv...)
 
 	seminars := dir + "/seminars.csv"
@@ -364,16 +386,50 @@ func setUp(ctx context.Context, c config, dir string, capacity int, progress fun
 			return r, err
 		}
 	}
-	progress("starting the server (%s)", c.backend)
-	if err := srv.start(ctx); err != nil {
-		return r, err
+	// The replicas share everything but their port, log and pprof address
+	// (one port serves one of them: the first gets it). Clipped, env is
+	// copied by every append, so no replica's addition shows in another's.
+	env := slices.Clip(srv.env)
+	if c.pprofAddr != "" {
+		srv.env = append(env, "PPROF_ADDR="+c.pprofAddr)
+	}
+	if c.replicas > 1 {
+		srv.log = dir + "/server-1.log"
+	}
+	for i := 1; i < c.replicas; i++ {
+		r.srvs = append(r.srvs, &server{bin: srv.bin, env: env, log: fmt.Sprintf("%s/server-%d.log", dir, i+1)})
 	}
 	r.undo = append(r.undo, func() {
 		if !r.stopped {
-			srv.stop()
+			for _, srv := range r.srvs {
+				srv.stop()
+			}
 		}
 	})
+	// One after the other: the first migrates the fresh database, the
+	// others find it done.
+	for i, srv := range r.srvs {
+		progress("starting server %d of %d (%s)", i+1, len(r.srvs), c.backend)
+		if err := srv.start(ctx); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
+}
+
+// logProblems sums what the servers logged at level ERROR and WARN once
+// ready, and keeps the first few distinct error messages of any.
+func logProblems(srvs []*server) (errs, warns int, samples []string) {
+	for _, srv := range srvs {
+		e, w, ss := srv.logProblems()
+		errs, warns = errs+e, warns+w
+		for _, msg := range ss {
+			if !slices.Contains(samples, msg) && len(samples) < 5 {
+				samples = append(samples, msg)
+			}
+		}
+	}
+	return errs, warns, samples
 }
 
 // close stops the server unless stopped, drops its database and stops the fake.
@@ -391,7 +447,7 @@ func runBare(ctx context.Context, runID string, rate float64, d time.Duration, n
 	}
 	defer stop()
 	track := newTracker()
-	s := newSender(url, channelSecret, runID, track)
+	s := newSender([]string{url}, channelSecret, runID, track)
 	defer s.close()
 	users := make([]*user, nUsers)
 	for i := range users {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ type event struct {
 	ackErr      string // why the webhook was not acknowledged with 200, if it was not
 	replied     time.Time
 	viaPush     bool          // the reply came as a push (the reply token was not used)
+	guessed     bool          // the push had no known retry key: it was matched by order, not by the event
 	done        chan struct{} // closed when the reply arrives
 	deliveries  int           // webhooks posted for it: more than one were redeliveries
 	answers     int           // replies and pushes accepted for it: more than one is a doubled answer
@@ -81,7 +83,7 @@ func (t *tracker) reply(token, body string, at time.Time) bool {
 		return false
 	}
 	e.token = "" // LINE takes a reply token once
-	t.answer(e, body, at, false)
+	t.answer(e, body, at, false, false)
 	return true
 }
 
@@ -100,17 +102,18 @@ func (t *tracker) push(user, retryKey, body string, at time.Time) bool {
 		}
 		e = w[0]
 	}
-	t.answer(e, body, at, true)
+	t.answer(e, body, at, true, retryKey != e.retryKey)
 	return true
 }
 
-// answer counts an answer to e and marks e replied by the first; t.mu is held.
-func (t *tracker) answer(e *event, body string, at time.Time, viaPush bool) {
+// answer counts an answer to e and marks e replied by the first; guessed
+// means the answer was matched to e by order; t.mu is held.
+func (t *tracker) answer(e *event, body string, at time.Time, viaPush, guessed bool) {
 	e.answers++
 	if e.answers > 1 {
 		return
 	}
-	e.replied, e.viaPush, e.text = at, viaPush, body
+	e.replied, e.viaPush, e.guessed, e.text = at, viaPush, guessed, body
 	close(e.done)
 	w := t.waiting[e.user]
 	for i, x := range w {
@@ -158,6 +161,14 @@ type tally struct {
 	RepliesPerSec  float64 `json:"turns_per_s"`
 	EventsPerSec   float64 `json:"events_per_s"`
 	RepliedNoAckOK int     `json:"replies_to_unacked_events,omitempty"`
+	// OutOfOrder counts the users who got the answer to a later event of
+	// theirs before the answer to an earlier one (see outOfOrder).
+	OutOfOrder int `json:"replies_out_of_order"`
+	// OrderAtStake counts the events sent while an earlier event of their
+	// user awaited its answer: where an answer could overtake another.
+	// Closed-loop users wait for each answer: there it is 0 unless an
+	// answer took longer than --reply-timeout.
+	OrderAtStake int `json:"events_sent_before_previous_reply"`
 }
 
 // tally sums up the events sent from start for d: ack latencies of the
@@ -206,6 +217,7 @@ func (t *tracker) tally(start time.Time, d time.Duration) tally {
 		}
 	}
 	out.Ack, out.Reply = summarise(acks), summarise(reply)
+	out.OutOfOrder, out.OrderAtStake = t.outOfOrder()
 	if secs := d.Seconds(); secs > 0 {
 		out.RepliesPerSec = float64(int(float64(out.RepliesInRun)/secs*10)) / 10
 		out.EventsPerSec = float64(int(float64(out.Sent)/secs*10)) / 10
@@ -218,4 +230,54 @@ func (t *tally) addKind(kind string) {
 		t.AckErrorKind = map[string]int{}
 	}
 	t.AckErrorKind[kind]++
+}
+
+// outOfOrder counts the users whose answers reached the fake LINE API in
+// another order than their events: the answer to a later event arrived
+// before the answer to an earlier one. Only pairs whose order is known
+// count, which makes the count exact: the earlier event was acknowledged
+// (recorded by the server) before the later one was sent, and each answer
+// is tied to its own event, by its reply token or by the push retry key
+// the server derives from the event id. A push matched to the user's
+// oldest waiting event was matched by assuming the order, so it cannot
+// show the order broken: those events are left out. atStake counts the
+// events of those pairs sent before the earlier one's answer arrived.
+// t.mu is held.
+func (t *tracker) outOfOrder() (users, atStake int) {
+	byUser := map[string][]*event{}
+	for _, e := range t.events {
+		if !e.replied.IsZero() && !e.guessed {
+			byUser[e.user] = append(byUser[e.user], e)
+		}
+	}
+	for _, sent := range byUser {
+		slices.SortStableFunc(sent, func(a, b *event) int { return a.sent.Compare(b.sent) })
+		var acked []*event
+		for _, e := range sent {
+			if !e.acked.IsZero() && e.ackErr == "" {
+				acked = append(acked, e)
+			}
+		}
+		slices.SortStableFunc(acked, func(a, b *event) int { return a.acked.Compare(b.acked) })
+		// Walk the events in the order they were sent, keeping the latest
+		// answer among the events acknowledged before the one at hand:
+		// answered after it, it was answered out of order.
+		var latest time.Time
+		j, swapped := 0, false
+		for _, e := range sent {
+			for ; j < len(acked) && acked[j].acked.Before(e.sent); j++ {
+				if acked[j].replied.After(latest) {
+					latest = acked[j].replied
+				}
+			}
+			if e.sent.Before(latest) {
+				atStake++
+			}
+			swapped = swapped || e.replied.Before(latest)
+		}
+		if swapped {
+			users++
+		}
+	}
+	return users, atStake
 }

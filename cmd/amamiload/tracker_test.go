@@ -94,3 +94,63 @@ func TestTrackerCountsASecondAnswerOnItsEvent(t *testing.T) {
 		t.Errorf("answers: first %d, next %d; want the push counted on the first event, not the next", first.answers, next.answers)
 	}
 }
+
+// A user whose later event is answered before an earlier one counts once,
+// but only where the order is known: the earlier event was acknowledged
+// before the later was sent, and both answers are tied to their events.
+func TestTrackerCountsUsersAnsweredOutOfOrder(t *testing.T) {
+	tr := newTracker()
+	t0 := time.Now()
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	// sequential sends two events of user, the second after the first was acknowledged.
+	sequential := func(user string) (*event, *event) {
+		first := tr.add(user, user+"-1", user+"-ev1", ms(0))
+		tr.ack(first, ms(5), "")
+		second := tr.add(user, user+"-2", user+"-ev2", ms(10))
+		tr.ack(second, ms(15), "")
+		return first, second
+	}
+
+	sequential("Uswapped") // answered later event first, by reply token
+	tr.reply("Uswapped-2", "", ms(50))
+	tr.reply("Uswapped-1", "", ms(60))
+
+	sequential("Upush") // the earlier event answered by its retry-key push, after the later's reply
+	tr.reply("Upush-2", "", ms(50))
+	tr.push("Upush", pushRetryKey("Upush-ev1"), "", ms(70))
+
+	sequential("Uordered")
+	tr.reply("Uordered-1", "", ms(50))
+	tr.reply("Uordered-2", "", ms(60))
+
+	// Both in flight at once: their order is not the sender's to say.
+	c1 := tr.add("Uconcurrent", "Uconcurrent-1", "Uconcurrent-ev1", ms(0))
+	c2 := tr.add("Uconcurrent", "Uconcurrent-2", "Uconcurrent-ev2", ms(1))
+	tr.ack(c2, ms(5), "")
+	tr.ack(c1, ms(6), "")
+	tr.reply("Uconcurrent-2", "", ms(50))
+	tr.reply("Uconcurrent-1", "", ms(60))
+
+	// A push without a known retry key is matched to the oldest waiting
+	// event by assuming the order: it cannot show the order broken.
+	sequential("Uguessed")
+	tr.reply("Uguessed-2", "", ms(50))
+	tr.push("Uguessed", "", "", ms(60))
+
+	// The earlier webhook failed: the server may never have seen it.
+	f1 := tr.add("Ufailed", "Ufailed-1", "Ufailed-ev1", ms(0))
+	tr.ack(f1, ms(5), "status 500")
+	f2 := tr.add("Ufailed", "Ufailed-2", "Ufailed-ev2", ms(10))
+	tr.ack(f2, ms(15), "")
+	tr.reply("Ufailed-2", "", ms(50))
+	tr.reply("Ufailed-1", "", ms(60))
+
+	got := tr.tally(t0, time.Second)
+	if got.OutOfOrder != 2 {
+		t.Errorf("replies out of order = %d, want 2 (Uswapped and Upush)", got.OutOfOrder)
+	}
+	// Every user with a known order sent the second event before the first was answered.
+	if got.OrderAtStake != 3 {
+		t.Errorf("events sent before the previous reply = %d, want 3 (Uswapped, Upush, Uordered)", got.OrderAtStake)
+	}
+}

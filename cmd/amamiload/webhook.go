@@ -12,30 +12,69 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // A sender posts signed LINE webhooks, one event per request, as LINE does
-// for a busy account, and records them in a tracker.
+// for a busy account, and records them in a tracker. With more than one
+// webhook endpoint (replicas of the server) it spreads the events over them
+// as a load balancer without stickiness would.
 type sender struct {
-	url    string // the webhook endpoint
-	secret string // the channel secret
+	urls   []string // the webhook endpoints
+	secret string   // the channel secret
 	client *http.Client
 	track  *tracker
 	run    string // distinguishes this run's ids from another's
 	seq    atomic.Int64
+
+	mu   sync.Mutex
+	next int            // the endpoint of the next user not seen yet
+	last map[string]int // per user, the endpoint of their latest event
+	acks []atomic.Int64 // per endpoint, the webhooks it acknowledged with 200
 }
 
-func newSender(url, secret, run string, track *tracker) *sender {
+func newSender(urls []string, secret, run string, track *tracker) *sender {
 	transport := &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
 	return &sender{
-		url: url, secret: secret, run: run, track: track,
+		urls: urls, secret: secret, run: run, track: track,
 		client: &http.Client{Transport: transport, Timeout: 10 * time.Second},
+		last:   map[string]int{}, acks: make([]atomic.Int64, len(urls)),
 	}
 }
 
 func (s *sender) close() { s.client.CloseIdleConnections() }
+
+// endpoint picks the endpoint of user's next event: round robin per event,
+// turning per user. One counter over all events would alias with the open
+// loop, which takes the users round robin too: with an even number of
+// users and two replicas every user would stay on one replica. Turning per
+// user (a user's first event goes to the next endpoint in turn) spreads the
+// load as evenly and sends every next event of a user to another replica
+// than the previous one, which is what one user's order across replicas
+// must survive.
+func (s *sender) endpoint(user string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, ok := s.last[user]
+	if ok {
+		i = (i + 1) % len(s.urls)
+	} else {
+		i, s.next = s.next, (s.next+1)%len(s.urls)
+	}
+	s.last[user] = i
+	return i
+}
+
+// acksPerURL is how many webhooks each endpoint acknowledged with 200.
+func (s *sender) acksPerURL() []int64 {
+	n := make([]int64, len(s.acks))
+	for i := range s.acks {
+		n[i] = s.acks[i].Load()
+	}
+	return n
+}
 
 // userID returns the LINE user id of a simulated user: U and 32 hex digits.
 func (s *sender) userID(slot, walk int) string {
@@ -58,12 +97,18 @@ func (s *sender) deliver(ctx context.Context, user, text string, attempts int, p
 	messageID := strconv.FormatInt(600000000000000000+n, 10)
 	now := time.Now()
 	e := s.track.add(user, token, id, now)
+	// A redelivery goes where the event went first: only the chaos mode
+	// redelivers, and it has one server.
+	to := s.endpoint(user)
 	for i := range attempts {
 		if i > 0 {
 			sleep(ctx, pause)
 		}
-		errMsg := s.post(ctx, webhookBody(user, token, id, messageID, text, now, i > 0))
+		errMsg := s.post(ctx, s.urls[to], webhookBody(user, token, id, messageID, text, now, i > 0))
 		s.track.ack(e, time.Now(), errMsg)
+		if errMsg == "" {
+			s.acks[to].Add(1)
+		}
 		if errMsg == "" || ctx.Err() != nil {
 			break
 		}
@@ -72,8 +117,8 @@ func (s *sender) deliver(ctx context.Context, user, text string, attempts int, p
 }
 
 // post sends a signed body; it returns "" for a 200 and otherwise what went wrong.
-func (s *sender) post(ctx context.Context, body []byte) string {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+func (s *sender) post(ctx context.Context, url string, body []byte) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err.Error()
 	}
