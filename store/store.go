@@ -263,6 +263,9 @@ type Inbox interface {
 	// NextEvent returns the user's oldest unhandled event (by OccurredAt,
 	// then arrival), or ok=false when there is none.
 	NextEvent(ctx context.Context, userID string) (e Event, ok bool, err error)
+	// NextEvents returns up to limit of the user's oldest unhandled events,
+	// in that order: a turn reads the events it handles together at once.
+	NextEvents(ctx context.Context, userID string, limit int) ([]Event, error)
 	// MarkHandled marks an event handled, and holds the turn's replies on
 	// it (nil: none) until they are sent (Outbox); handling it again is a
 	// no-op.

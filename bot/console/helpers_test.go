@@ -123,6 +123,8 @@ func (i *inbox) NextEvent(context.Context, string) (store.Event, bool, error) {
 	return store.Event{}, false, nil
 }
 
+func (i *inbox) NextEvents(context.Context, string, int) ([]store.Event, error) { return nil, nil }
+
 func (i *inbox) MarkHandled(context.Context, string, time.Time, []byte) error { return nil }
 
 func (i *inbox) LockUser(context.Context, string) (func(), error) { return func() {}, nil }

@@ -52,7 +52,7 @@ type Turns struct {
 // opened with store.Options.TurnsInProcess and SweepJob.
 func StartTurns(jobs *river.Workers, w *TurnWorker, n, queue int) *Turns {
 	t := &Turns{
-		handle:  w.Handle,
+		handle:  w.handle,
 		logger:  w.Logger,
 		queue:   make(chan string, queue),
 		pending: map[string]bool{},

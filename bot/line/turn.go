@@ -78,15 +78,21 @@ func (w *TurnWorker) Work(ctx context.Context, job *river.Job[store.TurnArgs]) e
 // after a webhook is acknowledged as well as from a TurnArgs job: turns of
 // one user take turns, and an event is handled once.
 func (w *TurnWorker) Handle(ctx context.Context, user string) error {
+	// One read without the lock says whether a turn is due: usually not,
+	// for a job, whose turn ran right after the webhook (Turns), nor after
+	// the last event. An event recorded after the read has its own job or
+	// Turns.Run.
+	if _, ok, err := w.Store.NextEvent(ctx, user); err != nil || !ok {
+		return err
+	}
+	return w.handle(ctx, user)
+}
+
+// handle runs the user's turns until no event is left, without Handle's
+// first read: Turns calls it for events it knows were just recorded.
+func (w *TurnWorker) handle(ctx context.Context, user string) error {
 	limit := maxTurnEvents
 	for {
-		// One read without the lock says whether a turn is due: usually
-		// not, for a job, whose turn ran right after the webhook (Turns),
-		// nor after the last event. An event recorded after the read has
-		// its own job or Turns.Run.
-		if _, ok, err := w.Store.NextEvent(ctx, user); err != nil || !ok {
-			return err
-		}
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < turnBudget {
 			return river.JobSnooze(0) // run again at once for the events left
 		}
@@ -108,7 +114,7 @@ func (w *TurnWorker) Handle(ctx context.Context, user string) error {
 		}
 		w.deliver(ctx, outs)
 		if found < limit {
-			return nil // the transaction found no event after these
+			return nil // the transaction read no event after these
 		}
 	}
 }
@@ -149,11 +155,11 @@ func (w *TurnWorker) turn(ctx context.Context, user string, limit int) (outs []o
 	err = w.Store.Turn(ctx, user, func(tx store.Tx) error {
 		waiting.Stop()
 		outs, found = outs[:0], 0
-		for found < limit {
-			e, ok, err := tx.NextEvent(ctx, user)
-			if err != nil || !ok {
-				return err
-			}
+		events, err := tx.NextEvents(ctx, user, limit)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
 			now := w.now()
 			replies, err := w.Runner.Turn(ctx, tx, now, e)
 			switch {

@@ -57,16 +57,22 @@ func (v view) recordEvents(ctx context.Context, events []store.Event) (int, erro
 
 // NextEvent returns the user's oldest unhandled event.
 func (v view) NextEvent(ctx context.Context, userID string) (store.Event, bool, error) {
-	var e store.Event
-	err := v.row(ctx, selectNextEvent, []any{userID},
-		&e.ID, &e.UserID, &e.Kind, &e.Text, &e.ReplyToken, timeDest{&e.OccurredAt}, timeDest{&e.ReceivedAt})
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Event{}, false, nil
+	events, err := v.NextEvents(ctx, userID, 1)
+	if err != nil || len(events) == 0 {
+		return store.Event{}, false, err
 	}
+	return events[0], true, nil
+}
+
+// NextEvents returns the user's oldest unhandled events.
+func (v view) NextEvents(ctx context.Context, userID string, limit int) ([]store.Event, error) {
+	events, err := list(ctx, v, func(e *store.Event) []any {
+		return []any{&e.ID, &e.UserID, &e.Kind, &e.Text, &e.ReplyToken, timeDest{&e.OccurredAt}, timeDest{&e.ReceivedAt}}
+	}, selectNextEvents, userID, limit)
 	if err != nil {
-		return store.Event{}, false, fmt.Errorf("read the next event: %w", err)
+		return nil, fmt.Errorf("read the next events: %w", err)
 	}
-	return e, true, nil
+	return events, nil
 }
 
 // MarkHandled marks an event handled and holds its replies; the first time

@@ -80,11 +80,11 @@ INSERT INTO events (id, user_id, kind, text, reply_token, occurred_at, received_
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (id) DO NOTHING`
 
-	selectNextEvent = `
+	selectNextEvents = `
 SELECT id, user_id, kind, text, reply_token, occurred_at, received_at FROM events
 WHERE user_id = $1 AND handled_at IS NULL
 ORDER BY occurred_at, seq
-LIMIT 1`
+LIMIT $2`
 
 	// markHandled keeps the first handled_at.
 	markHandled = `UPDATE events SET handled_at = $2, replies = $3 WHERE id = $1 AND handled_at IS NULL`

@@ -1109,6 +1109,19 @@ func testNextEventOrder(t *testing.T, open Opener) {
 	if again, _ := e.next("u1"); again.ID != first.ID {
 		t.Errorf("NextEvent without MarkHandled = %s, want %s again", again.ID, first.ID)
 	}
+	for limit, want := range map[int][]string{1: {"first"}, 3: {"first", "second", "third"}, 10: {"first", "second", "third", "mid", "late"}} {
+		batch, err := e.s.NextEvents(e.ctx, "u1", limit)
+		if err != nil {
+			t.Fatalf("NextEvents: %v", err)
+		}
+		var ids []string
+		for _, ev := range batch {
+			ids = append(ids, ev.ID)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("NextEvents(limit %d) = %v, want %v", limit, ids, want)
+		}
+	}
 
 	var order []string
 	for {
