@@ -271,13 +271,13 @@ WHERE id IN (
     ORDER BY id
     FOR UPDATE)`
 
-	// purgeEvents drops handled events only: an unhandled one still needs
-	// its turn.
+	// purgeEvents drops handled events only, once their replies are sent:
+	// an unhandled one still needs its turn, held replies their job.
 	purgeEvents = `
 DELETE FROM events
 WHERE seq IN (
     SELECT seq FROM events
-    WHERE received_at < $1 AND handled_at IS NOT NULL
+    WHERE received_at < $1 AND handled_at IS NOT NULL AND replies IS NULL
     ORDER BY seq
     FOR UPDATE)`
 )

@@ -445,7 +445,8 @@ func testPurgeOnlyOlder(t *testing.T, open Opener) {
 }
 
 // testPurgeUnhandledSurvive: unhandled events outlive any purge, text and
-// all, and keep their order; once handled, the next purge drops them.
+// all, and keep their order, and so do replies not sent yet; once handled
+// and sent, the next purge drops them.
 func testPurgeUnhandledSurvive(t *testing.T, open Opener) {
 	e := newPrivacyEnv(t, open)
 	old := e.now.Add(-30 * 24 * time.Hour)
@@ -457,10 +458,20 @@ func testPurgeUnhandledSurvive(t *testing.T, open Opener) {
 		if !ok || got.ID != want.ID || got.Text != want.Text || got.ReplyToken != want.ReplyToken {
 			t.Fatalf("NextEvent(U1) after the purge = %+v, %t; want %+v", got, ok, want)
 		}
-		e.handled(got.ID)
+		var replies []byte
+		if got.ID == "e3" {
+			replies = []byte(`["not sent yet"]`)
+		}
+		if err := e.s.MarkHandled(e.ctx, got.ID, e.now, replies); err != nil {
+			t.Fatalf("MarkHandled: %v", err)
+		}
 	}
 	if got, ok := e.next("U1"); ok {
 		t.Fatalf("NextEvent(U1) after handling all = %+v, want none", got)
 	}
-	e.purge(e.now.Add(time.Hour), len(evs))
+	e.purge(e.now.Add(time.Hour), len(evs)-1)
+	if err := e.s.RepliesSent(e.ctx, "e3"); err != nil {
+		t.Fatalf("RepliesSent: %v", err)
+	}
+	e.purge(e.now.Add(time.Hour), 1)
 }
