@@ -192,7 +192,7 @@ func (t *turn) dispatch() ([]Reply, error) {
 		case t.typed(bookLabel), t.typed(bookDecidedBtn):
 			return t.start("booking", startBooking)
 		case t.typed(otherCandsBtn):
-			return t.start("intake", startIntake)
+			return typedRetry(t)
 		case t.typed(myRegsLabel):
 			return t.start("myregs", startMyRegs)
 		case t.bot.Handoffs != nil && t.typed(staffLabel):

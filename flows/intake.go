@@ -60,6 +60,7 @@ type IntroStore interface {
 	SaveOwner(ctx context.Context, o store.Owner) error
 	RequestIntroduction(ctx context.Context, req store.IntroRequest) (store.Introduction, error)
 	DeclinedTalents(ctx context.Context, userID, problem string) ([]string, error)
+	LastDeclined(ctx context.Context, userID string) (int64, error)
 	RecordSignal(ctx context.Context, s store.Signal) error
 }
 

@@ -46,4 +46,7 @@ type Signals interface {
 	// DeclinedTalents lists the professionals staff declined for the
 	// user's problem (the same text), oldest decision first.
 	DeclinedTalents(ctx context.Context, userID, problem string) ([]string, error)
+	// LastDeclined returns the ID of the user's request staff declined
+	// last, for 「別の候補を見る」 typed rather than tapped, or ErrNotFound.
+	LastDeclined(ctx context.Context, userID string) (int64, error)
 }

@@ -315,4 +315,10 @@ SELECT user_id, 'declined', problem, category, talent_id, $2 FROM introductions 
 SELECT talent_id FROM introductions
 WHERE user_id = $1 AND problem = $2 AND problem <> '' AND status = 'declined'
 ORDER BY id`
+
+	selectLastDeclined = `
+SELECT id FROM introductions
+WHERE user_id = $1 AND problem <> '' AND status = 'declined'
+ORDER BY decided_at DESC, id DESC
+LIMIT 1`
 )

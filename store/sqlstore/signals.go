@@ -34,3 +34,12 @@ func (v view) DeclinedTalents(ctx context.Context, userID, problem string) ([]st
 	}
 	return ids, nil
 }
+
+// LastDeclined returns the user's request declined last.
+func (v view) LastDeclined(ctx context.Context, userID string) (int64, error) {
+	var id int64
+	if err := v.row(ctx, selectLastDeclined, []any{userID}, &id); err != nil {
+		return 0, fmt.Errorf("last declined request: %w", err)
+	}
+	return id, nil
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -44,11 +45,23 @@ func testDeclinedTalents(t *testing.T, open Opener) {
 	if want := []string{"b", "a"}; !slices.Equal(got, want) {
 		t.Errorf("DeclinedTalents(U1) = %v, want %v (declined for this problem, in order)", got, want)
 	}
+	upsertTalents(t, e.s, talent("e"))
+	last := req("U1", "e", "三つ目の悩み")
+	e.decide(last.ID, store.Declined, "森", e.now.Add(2*time.Minute))
+	if id, err := e.s.LastDeclined(e.ctx, "U1"); err != nil || id != last.ID {
+		t.Errorf("LastDeclined(U1) = %d, %v; want %d, the request declined last", id, err, last.ID)
+	}
+	if _, err := e.s.LastDeclined(e.ctx, "U3"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("LastDeclined(U3, nothing declined) = %v, want ErrNotFound", err)
+	}
 	if err := e.s.DeleteUserData(e.ctx, "U1"); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := e.s.DeclinedTalents(e.ctx, "U1", ""); err != nil || len(got) != 0 {
 		t.Errorf("DeclinedTalents(U1, erased problem) = %v, %v; want none", got, err)
+	}
+	if _, err := e.s.LastDeclined(e.ctx, "U1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("LastDeclined(U1) after a deletion = %v, want ErrNotFound: the problem is erased", err)
 	}
 }
 
