@@ -48,6 +48,7 @@ const (
 	categoryQueryWeight  = 0.5
 	wordQueryWeight      = 0.3
 	chosenCategoryWeight = 2.0 // a field the owner picked in a clarifying question
+	leanWeight           = 0.3 // a stray word's vote, as a phrase of this weight (lean.go)
 
 	// Words found in more than this share of profiles (支援, 経験, 企業)
 	// say nothing about any of them and would only cost time.
@@ -158,7 +159,19 @@ func (ix *Index) understand(text string) query {
 		normal[i] = normalize(s.text)
 		keys[i] = matchKey(normal[i])
 	}
-	for _, h := range ix.matcher.matchSentences(keys) {
+	hits, strays := ix.matcher.matchStrays(keys)
+	for _, st := range strays {
+		l := ix.matcher.leans[st.frag]
+		if l.field == "" {
+			continue
+		}
+		w := leanWeight * l.strength * segs[st.sentence].factor
+		q.cats[l.field] += w
+		for _, s := range l.skills {
+			q.skills[s] += w / math.Sqrt(float64(len(l.skills)))
+		}
+	}
+	for _, h := range hits {
 		p := h.phrase
 		if len(p.skills) > 0 {
 			q.evidence += p.weight
