@@ -37,7 +37,11 @@ const (
 var (
 	// stressWords mark the need that matters most.
 	stressWords = []string{"一番", "いちばん", "何より", "なにより", "まずは", "まず", "とにかく", "特に", "最優先", "何としても", "せめて",
-		"それより", "本当に困", "ほんとに困", "本当は", "ほんとは", "実は", "じつは"}
+		"それより", "本当に困", "ほんとに困", "本当は", "ほんとは", "実は", "じつは",
+		// A cleft sentence puts the need that matters last, after the
+		// word that weighs it (「もっと困ってるのは…」「大事なのは…」).
+		"困ってるのは", "困っているのは", "困ってんのは", "大事なのは", "大切なのは", "問題なのは", "深刻なのは",
+		"つらいのは", "辛いのは", "必要なのは", "悩みは", "問題は"}
 	// contrastWords open a clause that turns from what came before (「…。
 	// でも本当に困ってるのは…」); contrastEnds close one that a turn follows
 	// (「ホームページも古いけど、」).

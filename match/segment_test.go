@@ -16,6 +16,7 @@ func TestSegmentFactors(t *testing.T) {
 		"島の特産を集めた商品を作ったけど、どこの店も置いてくれない":                  {1, 1},
 		"グーグルマップで店が出てこないし、インスタのフォロワーも増えない":               {1},
 		"求人を出しても人が来ない。あと資金繰りも苦しい":                        {1, asideFactor},
+		"配送料も高いけど、もっと困ってるのはネットのお店に人が来ないこと":               {asideFactor, stressedFactor},
 	} {
 		var got []float64
 		for _, s := range segments(text) {
