@@ -441,3 +441,16 @@ func TestHoldout9(t *testing.T) {
 func TestHoldout10(t *testing.T) {
 	checkSet(t, filepath.Join("testdata", "holdout10_queries.jsonl"), metrics{ndcg: 0.81, p: 0.90, skill: 0.84})
 }
+
+// TestHoldout11 runs testdata/holdout11_queries.jsonl: 40 owner messages
+// (b01–b40) written after the stressed need's lift, to try letting the
+// skills of a trailing field recede (each query skill weighed by its
+// field's weight over the leading field's, to the power 0.5, 1 or 2).
+// First contact: nDCG@5 0.673 P@5 0.855 skill@5 0.720, 12 below 0.3. The
+// recession gave 0.670–0.673 here (while the older, tuned-on sets rose up
+// to 0.02), so it was dropped. What fails is the object named as loudly as
+// the need (ダイビング, レジ, ホームページ) and needs in words no line has
+// (手伝ってくれる人, 見に来る人がいない, いくら残ってる).
+func TestHoldout11(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout11_queries.jsonl"), metrics{ndcg: 0.66, p: 0.85, skill: 0.71})
+}
