@@ -464,3 +464,19 @@ func TestHoldout11(t *testing.T) {
 func TestHoldout12(t *testing.T) {
 	checkSet(t, filepath.Join("testdata", "holdout12_queries.jsonl"), metrics{ndcg: 0.85, p: 0.92, skill: 0.87})
 }
+
+// TestHoldout13 runs testdata/holdout13_queries.jsonl: 40 owner messages
+// (d01–d40) written after the last change kept in this round (a state told
+// before a turn set aside), and scored on the matcher as it is: nDCG@5
+// 0.618 P@5 0.850 skill@5 0.680, 12 below 0.3, none without candidates.
+// Three ideas were tried on it and dropped, none being kept: a character-
+// bigram back-off from words the lexicon lacks to the fields its words lean
+// to (0.618 at weight 0.2 and 0.6), the pool's own lean of a profile word
+// to the field of most profiles using it (0.619 at 0.2, 0.617 at 0.5), and
+// phrases found on the same words counting once per field (0.614). What
+// fails is vocabulary no line has (手書きシール on a bag, 燃料代 and 運賃,
+// 株が分かれた, 計算してほしい) and objects named by several lines
+// (ネットショップ). The floor guards this end measure.
+func TestHoldout13(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout13_queries.jsonl"), metrics{ndcg: 0.61, p: 0.84, skill: 0.67})
+}
