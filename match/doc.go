@@ -8,9 +8,11 @@
 //  2. Understand it: the lexicon (lexicon.tsv, reviewable by programme
 //     staff) maps everyday phrases to skills and fields, and its word
 //     groups (@お金 × @苦しい) cover every combination of everyday words
-//     for one need; the need an owner stresses counts more than the one
-//     set aside (segment.go); kagome adds the content words for whatever
-//     the lexicon does not know.
+//     for one need; a word of a line found without the rest of its line
+//     still leans weakly to the line's field (lean.go); the need an owner
+//     stresses leads, and the one set aside or told as background counts
+//     less (segment.go, stressLift); kagome adds the content words for
+//     whatever the lexicon does not know.
 //  3. Rank the pool with BM25F over skills, fields and profile words
 //     (index.go), and explain each suggestion in Japanese (search.go).
 //

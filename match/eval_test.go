@@ -421,3 +421,71 @@ func TestHoldout7(t *testing.T) {
 func TestHoldout8(t *testing.T) {
 	checkSet(t, filepath.Join("testdata", "holdout8_queries.jsonl"), metrics{ndcg: 0.76, p: 0.96, skill: 0.79})
 }
+
+// TestHoldout9 runs testdata/holdout9_queries.jsonl: 40 owner messages
+// (g01–g40) written for issue 15's generalisation round before any of its
+// changes (objects named: 民宿, 車, 倉庫, 黒糖, 大島紬, 島バナナ; money
+// worries; two needs). First contact: nDCG@5 0.919 P@5 0.975 skill@5 0.930,
+// 3 below 0.3. After the stray words' lean (lean.go): 0.928 / 1.000 /
+// 0.945, 2 below 0.3.
+func TestHoldout9(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout9_queries.jsonl"), metrics{ndcg: 0.92, p: 0.99, skill: 0.94})
+}
+
+// TestHoldout10 runs testdata/holdout10_queries.jsonl: 42 owner messages
+// (j01–j42) written after the stray words' lean and before the stressed
+// need's lift (search.go, stressLift, with the cleft markers of
+// segment.go). First contact: nDCG@5 0.797 P@5 0.910 skill@5 0.829, 7
+// below 0.3. After: 0.819 / 0.910 / 0.848, 6 below 0.3 (stressLead 1.5
+// was chosen over 1.2, 0.803, on this batch).
+func TestHoldout10(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout10_queries.jsonl"), metrics{ndcg: 0.81, p: 0.90, skill: 0.84})
+}
+
+// TestHoldout11 runs testdata/holdout11_queries.jsonl: 40 owner messages
+// (b01–b40) written after the stressed need's lift, to try letting the
+// skills of a trailing field recede (each query skill weighed by its
+// field's weight over the leading field's, to the power 0.5, 1 or 2).
+// First contact: nDCG@5 0.673 P@5 0.855 skill@5 0.720, 12 below 0.3. The
+// recession gave 0.670–0.673 here (while the older, tuned-on sets rose up
+// to 0.02), so it was dropped. What fails is the object named as loudly as
+// the need (ダイビング, レジ, ホームページ) and needs in words no line has
+// (手伝ってくれる人, 見に来る人がいない, いくら残ってる).
+func TestHoldout11(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout11_queries.jsonl"), metrics{ndcg: 0.66, p: 0.85, skill: 0.71})
+}
+
+// TestHoldout12 runs testdata/holdout12_queries.jsonl: 40 owner messages
+// (c01–c40) written after holdout11, to try two ideas. First contact:
+// nDCG@5 0.850 P@5 0.925 skill@5 0.865, 4 below 0.3. A stray word at the
+// weight of a phrase in a segment where no phrase names a field gave 0.842
+// (weight 1) and 0.850 (0.6), so it was dropped; a state told before a turn
+// set aside (segment.go) gave 0.859 / 0.925 / 0.874, 4 below 0.3.
+func TestHoldout12(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout12_queries.jsonl"), metrics{ndcg: 0.85, p: 0.92, skill: 0.87})
+}
+
+// TestHoldout13 runs testdata/holdout13_queries.jsonl: 40 owner messages
+// (d01–d40) written after the last change kept in this round (a state told
+// before a turn set aside), and scored on the matcher as it is: nDCG@5
+// 0.618 P@5 0.850 skill@5 0.680, 12 below 0.3, none without candidates.
+// Three ideas were tried on it and dropped, none being kept: a character-
+// bigram back-off from words the lexicon lacks to the fields its words lean
+// to (0.618 at weight 0.2 and 0.6), the pool's own lean of a profile word
+// to the field of most profiles using it (0.619 at 0.2, 0.617 at 0.5), and
+// phrases found on the same words counting once per field (0.614). What
+// fails is vocabulary no line has (手書きシール on a bag, 燃料代 and 運賃,
+// 株が分かれた, 計算してほしい) and objects named by several lines
+// (ネットショップ). The floor guards this end measure.
+func TestHoldout13(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout13_queries.jsonl"), metrics{ndcg: 0.61, p: 0.84, skill: 0.67})
+}
+
+// TestHoldout14 runs testdata/holdout14_queries.jsonl: 40 owner messages
+// (e01–e40), a second end measure written after holdout13 and scored once,
+// with nothing tried on it: nDCG@5 0.793 P@5 0.945 skill@5 0.855, 4 below
+// 0.3 (the matcher before this round: 0.762 / 0.895 / 0.815, 6 below 0.3;
+// on holdout13 it gave 0.557, 13 below 0.3).
+func TestHoldout14(t *testing.T) {
+	checkSet(t, filepath.Join("testdata", "holdout14_queries.jsonl"), metrics{ndcg: 0.79, p: 0.94, skill: 0.85})
+}

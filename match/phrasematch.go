@@ -17,6 +17,7 @@ type matcher struct {
 	fields    [][]string         // fragment → fields of the phrases that use it
 	maxLen    int                // longest fragment, in bytes
 	byHead    map[string][]int32 // first one or two runes → fragments starting so
+	leans     []lean             // fragment → the need it leans to on its own
 }
 
 func newMatcher(phrases []phrase) *matcher {
@@ -50,6 +51,7 @@ func newMatcher(phrases []phrase) *matcher {
 			}
 		}
 	}
+	m.leans = leans(m)
 	return m
 }
 
@@ -79,7 +81,22 @@ func (m *matcher) match(text string) []hit {
 
 // matchSentences is match on text already cut into sentences.
 func (m *matcher) matchSentences(ss []string) []hit {
+	hits, _ := m.matchStrays(ss)
+	return hits
+}
+
+// A stray is a fragment found in a sentence outside every phrase found
+// there: one half of a phrase whose other half the owner put in other words.
+type stray struct {
+	frag     int32
+	sentence int
+}
+
+// matchStrays is matchSentences that also reports the strays of each
+// sentence.
+func (m *matcher) matchStrays(ss []string) ([]hit, []stray) {
 	var hits []hit
+	var strays []stray
 	seen := make(map[int32]bool)
 	for si, s := range ss {
 		whole, part := m.present(s)
@@ -102,8 +119,13 @@ func (m *matcher) matchSentences(ss []string) []hit {
 			seen[pi] = true
 			hits = append(hits, hit{&m.phrases[pi], si})
 		}
+		for _, f := range whole {
+			if !slices.ContainsFunc(in, func(pi int32) bool { return slices.Contains(m.fragments[pi], f) }) {
+				strays = append(strays, stray{f, si})
+			}
+		}
 	}
-	return hits
+	return hits, strays
 }
 
 // subsumed reports whether another phrase in found covers every fragment of

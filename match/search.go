@@ -48,6 +48,9 @@ const (
 	categoryQueryWeight  = 0.5
 	wordQueryWeight      = 0.3
 	chosenCategoryWeight = 2.0 // a field the owner picked in a clarifying question
+	leanWeight           = 0.3 // a stray word's vote, as a phrase of this weight (lean.go)
+	stressLead           = 1.5 // how far a stressed need leads the others (stressLift)
+	maxStressLift        = 4.0 // the most a faint stressed need is raised
 
 	// Words found in more than this share of profiles (支援, 経験, 企業)
 	// say nothing about any of them and would only cost time.
@@ -158,12 +161,25 @@ func (ix *Index) understand(text string) query {
 		normal[i] = normalize(s.text)
 		keys[i] = matchKey(normal[i])
 	}
-	for _, h := range ix.matcher.matchSentences(keys) {
+	hits, strays := ix.matcher.matchStrays(keys)
+	factors := stressLift(segs, hits, strays, ix.matcher.leans)
+	for _, st := range strays {
+		l := ix.matcher.leans[st.frag]
+		if l.field == "" {
+			continue
+		}
+		w := leanWeight * l.strength * factors[st.sentence]
+		q.cats[l.field] += w
+		for _, s := range l.skills {
+			q.skills[s] += w / math.Sqrt(float64(len(l.skills)))
+		}
+	}
+	for _, h := range hits {
 		p := h.phrase
 		if len(p.skills) > 0 {
 			q.evidence += p.weight
 		}
-		w := p.weight * segs[h.sentence].factor
+		w := p.weight * factors[h.sentence]
 		// A phrase naming several skills is less sure of each one.
 		per := w / math.Sqrt(float64(len(p.skills)))
 		for _, s := range p.skills {
@@ -173,12 +189,8 @@ func (ix *Index) understand(text string) query {
 			q.asked[p.categories[0]] += p.weight
 		}
 		for i, c := range p.categories {
-			share := 1.0
-			if i > 0 {
-				share = 0.5
-			}
-			q.cats[c] += w * share
-			q.named[c] += p.weight * share
+			q.cats[c] += w * categoryShare(i)
+			q.named[c] += p.weight * categoryShare(i)
 		}
 	}
 	n := strings.Join(normal, "\n")
@@ -192,6 +204,59 @@ func (ix *Index) understand(text string) query {
 		q.words = append(q.words, w)
 	}
 	return q
+}
+
+// categoryShare is how much a phrase counts for the i-th field it names.
+func categoryShare(i int) float64 {
+	if i == 0 {
+		return 1
+	}
+	return 0.5
+}
+
+// stressLift returns the factor of each segment: its own (segment.go),
+// raised for a segment the owner stressed until the field it names leads the
+// fields of the other segments by stressLead. An owner who says which need
+// matters (「もっと困ってるのは…」) often names it in plainer words than the
+// one set aside, so that the lexicon hears it more faintly; the stress
+// decides, not the volume. A stressed segment naming nothing is left as it
+// is.
+func stressLift(segs []segment, hits []hit, strays []stray, leans []lean) []float64 {
+	factors := make([]float64, len(segs))
+	top := make([]map[string]float64, len(segs)) // segment → field → weight before factors
+	for i, s := range segs {
+		factors[i] = s.factor
+		top[i] = make(map[string]float64)
+	}
+	for _, st := range strays {
+		if l := leans[st.frag]; l.field != "" {
+			top[st.sentence][l.field] += leanWeight * l.strength
+		}
+	}
+	for _, h := range hits {
+		for i, c := range h.phrase.categories {
+			top[h.sentence][c] += h.phrase.weight * categoryShare(i)
+		}
+	}
+	best := func(m map[string]float64) float64 {
+		b := 0.0
+		for _, w := range m {
+			b = max(b, w)
+		}
+		return b
+	}
+	others := 0.0
+	for i, s := range segs {
+		if s.factor != stressedFactor {
+			others = max(others, best(top[i])*s.factor)
+		}
+	}
+	for i, s := range segs {
+		if b := best(top[i]) * s.factor; s.factor == stressedFactor && b > 0 && b < others*stressLead {
+			factors[i] *= min(maxStressLift, others*stressLead/b)
+		}
+	}
+	return factors
 }
 
 // confidence says how clearly the text named a need, from the weight e of

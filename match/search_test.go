@@ -154,6 +154,9 @@ func TestStressedNeedLeads(t *testing.T) {
 		{"インスタも始めたいけど、何より後継ぎがいないのが心配", "succession"},
 		{"後継ぎのこともあるけど、とにかく今はインスタを始めたい", "marketing"},
 		{"まずは資金繰りをなんとかしたい。落ち着いたら新しいメニューも考えたい", "finance"},
+		// The stressed need leads even when told in fainter words than
+		// the one set aside.
+		{"ホームページもロゴもチラシも作り直したいけど、大事なのは利益が出ないこと", "finance"},
 	} {
 		r := ix.Search(c.text, 5)
 		if len(r.Categories) < 2 || r.Categories[0] != c.first {

@@ -7,15 +7,19 @@ import (
 
 // The factors of a message's segments: what the owner stresses counts more,
 // what they set aside (あと…, a turn away from it, a need told with も before
-// a turn) less; a も of negation (どこの店も) sets nothing aside.
+// a turn, a state a turn leads away from) less; a も of negation (どこの店も)
+// sets nothing aside, nor does a turn from a wish.
 func TestSegmentFactors(t *testing.T) {
 	for text, want := range map[string][]float64{
 		"ホームページも古いけど、それより何より人が足りない":                      {asideFactor, stressedFactor},
 		"インスタもやらなきゃとは思ってる。でも本当に困ってるのは、仕入れ値が上がって利益が出ないこと": {asideFactor, stressedFactor},
 		"パッケージも営業も全部自分。まずは買ってくれる店を増やしたい":                 {asideFactor, stressedFactor},
-		"島の特産を集めた商品を作ったけど、どこの店も置いてくれない":                  {1, 1},
+		"島の特産を集めた商品を作ったけど、どこの店も置いてくれない":                  {asideFactor, 1},
+		"ネットショップを始めたいけど、何から手をつけたらいいか":                    {1, 1},
+		"ホームページはあるけど、見に来る人がほとんどいない":                      {asideFactor, 1},
 		"グーグルマップで店が出てこないし、インスタのフォロワーも増えない":               {1},
 		"求人を出しても人が来ない。あと資金繰りも苦しい":                        {1, asideFactor},
+		"配送料も高いけど、もっと困ってるのはネットのお店に人が来ないこと":               {asideFactor, stressedFactor},
 	} {
 		var got []float64
 		for _, s := range segments(text) {
