@@ -14,6 +14,11 @@ import (
 // DefaultBaseURL is LINE's API endpoint.
 const DefaultBaseURL = "https://api.line.me"
 
+// maxIdleConns is how many connections to LINE stay open between calls:
+// as many as turns and jobs send at once, so that a busy minute is not a
+// TLS handshake per reply (net/http keeps 2 by default).
+const maxIdleConns = 64
+
 // Client sends messages through the LINE Messaging API. It is safe for
 // concurrent use.
 type Client struct {
@@ -23,13 +28,16 @@ type Client struct {
 }
 
 // NewClient returns a client for the channel access token. An empty baseURL
-// means DefaultBaseURL; a nil httpClient, one with a 10-second timeout.
+// means DefaultBaseURL; a nil httpClient, one with a 10-second timeout that
+// keeps up to maxIdleConns connections to LINE open.
 func NewClient(token, baseURL string, httpClient *http.Client) *Client {
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
 	if httpClient == nil {
-		httpClient = &http.Client{Timeout: 10 * time.Second}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = maxIdleConns
+		httpClient = &http.Client{Timeout: 10 * time.Second, Transport: t}
 	}
 	return &Client{token: token, baseURL: baseURL, http: httpClient}
 }

@@ -171,11 +171,15 @@ func (w *TurnWorker) turn(ctx context.Context, user string, limit int) (outs []o
 				return fmt.Errorf("turn of event %s: %w", e.ID, err)
 			}
 			found++
-			out := outbox{msgs: Render(replies)}
+			var out outbox
 			var raw []byte
-			if len(out.msgs) > 0 {
-				if raw, err = json.Marshal(out.msgs); err != nil {
+			if msgs := Render(replies); len(msgs) > 0 {
+				if raw, err = json.Marshal(msgs); err != nil {
 					return fmt.Errorf("encode the replies: %w", err)
+				}
+				// Sent as encoded here: the SDK would encode them again.
+				if out.msgs, err = rawMessages(raw); err != nil {
+					return err
 				}
 			}
 			if err := tx.MarkHandled(ctx, e.ID, now, raw); err != nil {

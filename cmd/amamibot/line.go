@@ -3,7 +3,6 @@ package main
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -18,7 +17,7 @@ import (
 // until Stop (the store was opened with store.Options.TurnsInProcess and
 // line.SweepJob).
 func wireLINE(mux *http.ServeMux, workers *river.Workers, st store.Store, runner *bot.Runner, c config, logger *slog.Logger) (*line.Client, *line.Turns) {
-	client := line.NewClient(c.LineToken, c.LineAPIBase, &http.Client{Timeout: 10 * time.Second})
+	client := line.NewClient(c.LineToken, c.LineAPIBase, nil)
 	turns := line.StartTurns(workers, line.AddWorkers(workers, st, runner, client, logger), c.TurnWorkers, turnQueue)
 	line.AddHandoffWorkers(workers, st, runner.Flows, client, logger)
 	mux.Handle("POST /line/webhook", &line.Webhook{Secret: c.LineSecret, Inbox: st, Logger: logger, Turns: turns})
