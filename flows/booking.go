@@ -131,9 +131,9 @@ func startRetry(t *turn, introID string) ([]Reply, error) {
 	return suggestAgain(t)
 }
 
-// typedRetry is 「別の候補を見る」 typed: the retry of the request declined
-// last, as the button under its notice does, or a new request when none was
-// declined.
+// typedRetry is 「別の候補を見る」 typed, or said (「ほかの人はいませんか」): the
+// retry of the request declined last, as the button under its notice does,
+// or a new request when none was declined.
 func typedRetry(t *turn) ([]Reply, error) {
 	id, err := t.bot.Intros.LastDeclined(t.ctx, t.UserID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -317,7 +317,7 @@ func talentCard(n int, c match.Candidate, data string) Card {
 }
 
 func pickTalent(t *turn) ([]Reply, error) {
-	if t.typed(inMoreLabel) {
+	if t.typed(inMoreLabel) || t.read.Sure && t.read.Intent == understand.OtherCandidates {
 		if err := t.learn(store.Signal{Kind: store.SignalMore, Category: t.next.Data["category"]}); err != nil {
 			return nil, err
 		}

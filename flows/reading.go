@@ -47,6 +47,7 @@ var (
 		understand.Reschedule:          "日程の変更",
 		understand.AnnounceSettings:    "お知らせ設定",
 		understand.AnnounceStop:        "お知らせの配信停止",
+		understand.OtherCandidates:     "別の候補のご案内",
 	}
 	noLabels = map[understand.Intent]string{
 		understand.SeminarSignup:       "いいえ、セミナー申込です",
@@ -60,6 +61,7 @@ var (
 		understand.TalkToStaff:         "いいえ、スタッフと話したい",
 		understand.Question:            "いいえ、質問です",
 		understand.Reschedule:          "いいえ、日程の変更です",
+		understand.OtherCandidates:     "いいえ、別の候補です",
 	}
 )
 
@@ -295,6 +297,8 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		return t.start("myregs", startMyRegs)
 	case understand.Reschedule:
 		return typedMove(t)
+	case understand.OtherCandidates:
+		return typedRetry(t)
 	case understand.ConsultationBooking:
 		return t.start("booking", startBooking)
 	case understand.Consult:

@@ -40,7 +40,7 @@ var phrases = sync.OnceValue(func() []phrase {
 
 var knownIntents = []Intent{SeminarSignup, SeminarQuestion, MyRegistrations, CancelRegistration,
 	ConsultationBooking, Consult, BusinessProblem, DataDeletion, TalkToStaff, Greeting, Thanks, Menu,
-	Stop, Yes, No, Question, Reschedule}
+	Stop, Yes, No, Question, Reschedule, OtherCandidates}
 
 var knownTopics = []Topic{TopicFee, TopicPlace, TopicTime, TopicOnline, TopicSeats, TopicAbout}
 

@@ -29,6 +29,7 @@ const (
 	No                  Intent = "no"                   // いいえ / 違います
 	Question            Intent = "question"             // any other question (to be answered from the FAQ)
 	Reschedule          Intent = "reschedule"           // 日程を変更したい / 別の日に変えたい
+	OtherCandidates     Intent = "other_candidates"     // ほかの人はいませんか / 別の専門家も見たい
 )
 
 // A Topic is what a seminar question asks about.
