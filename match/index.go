@@ -63,7 +63,13 @@ type posting struct {
 // remembers repeated clauses, which are common in profiles written from a
 // template. The first call also loads kagome's dictionary (see
 // LoadTokenizer).
-func NewIndex(talents []Talent) *Index {
+func NewIndex(talents []Talent) *Index { return newIndex(talents, lexicon()) }
+
+// NewIndex builds an index over talents that knows the lexicon's additions
+// too (see the package-level NewIndex).
+func (l *Lexicon) NewIndex(talents []Talent) *Index { return newIndex(talents, l.phrases) }
+
+func newIndex(talents []Talent, lexicon []phrase) *Index {
 	ix := &Index{talents: slices.Clone(talents)}
 	slices.SortFunc(ix.talents, func(a, b Talent) int { return cmp.Compare(a.ID, b.ID) })
 	n := len(ix.talents)
@@ -80,7 +86,7 @@ func NewIndex(talents []Talent) *Index {
 		}
 		skillPhrases = append(skillPhrases, p)
 	}
-	ix.matcher = newMatcher(append(slices.Clone(lexicon()), skillPhrases...))
+	ix.matcher = newMatcher(append(slices.Clone(lexicon), skillPhrases...))
 
 	docs := analyseProfiles(ix.talents, newMatcher(skillPhrases))
 	ix.skills = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.skills })

@@ -39,11 +39,46 @@ var lexicon = sync.OnceValue(func() []phrase {
 	return ps
 })
 
+// A Lexicon is the shipped lexicon.tsv with rows accepted since, which
+// staff import (amamibot lexicon suggest proposes them) so that they apply
+// without a new build: Lexicon.NewIndex builds an index that knows them.
+type Lexicon struct{ phrases []phrase }
+
+// ParseLexicon returns the shipped lexicon with additions, rows in its
+// format (they may use its word groups). An error names the additions'
+// line.
+func ParseLexicon(additions string) (*Lexicon, error) {
+	lp := newLexParser()
+	if err := lp.parse(lexiconTSV); err != nil {
+		panic("match: lexicon.tsv: " + err.Error())
+	}
+	if err := lp.parse(additions); err != nil {
+		return nil, err
+	}
+	return &Lexicon{phrases: lp.phrases}, nil
+}
+
 // parseLexicon parses the lexicon format described at the top of lexicon.tsv.
 func parseLexicon(src string) ([]phrase, error) {
-	var ps []phrase
-	groups := make(map[string][]string) // @name → its words, in key form
-	seen := make(map[string]bool)       // fragments of the phrases so far
+	lp := newLexParser()
+	err := lp.parse(src)
+	return lp.phrases, err
+}
+
+// lexParser reads lexicon lines, one source after another: a later source
+// may use the word groups of an earlier one.
+type lexParser struct {
+	phrases []phrase
+	groups  map[string][]string // @name → its words, in key form
+	seen    map[string]bool     // fragments of the phrases so far
+}
+
+func newLexParser() *lexParser {
+	return &lexParser{groups: make(map[string][]string), seen: make(map[string]bool)}
+}
+
+func (lp *lexParser) parse(src string) error {
+	groups, seen := lp.groups, lp.seen
 	for n, line := range strings.Split(src, "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -51,10 +86,10 @@ func parseLexicon(src string) ([]phrase, error) {
 		cols := strings.Split(line, "\t")
 		if name, ok := strings.CutPrefix(cols[0], "@"); ok && len(cols) == 2 {
 			if name == "" || strings.ContainsAny(name, " @") || len(strings.Fields(cols[1])) == 0 {
-				return nil, fmt.Errorf("line %d: a word group is @name, a tab and its words separated by spaces", n+1)
+				return fmt.Errorf("line %d: a word group is @name, a tab and its words separated by spaces", n+1)
 			}
 			if groups[name] != nil {
-				return nil, fmt.Errorf("line %d: word group @%s is defined twice", n+1, name)
+				return fmt.Errorf("line %d: word group @%s is defined twice", n+1, name)
 			}
 			for _, w := range strings.Fields(cols[1]) {
 				groups[name] = append(groups[name], key(w))
@@ -62,7 +97,7 @@ func parseLexicon(src string) ([]phrase, error) {
 			continue
 		}
 		if len(cols) < 3 || len(cols) > 4 {
-			return nil, fmt.Errorf("line %d: want 3 or 4 tab-separated columns, got %d", n+1, len(cols))
+			return fmt.Errorf("line %d: want 3 or 4 tab-separated columns, got %d", n+1, len(cols))
 		}
 		p := phrase{
 			text:       strings.TrimSpace(cols[0]),
@@ -73,12 +108,12 @@ func parseLexicon(src string) ([]phrase, error) {
 		if len(cols) == 4 {
 			w, err := strconv.ParseFloat(strings.TrimSpace(cols[3]), 64)
 			if err != nil || w <= 0 || w > 1 {
-				return nil, fmt.Errorf("line %d: weight %q must be a number above 0 and at most 1", n+1, cols[3])
+				return fmt.Errorf("line %d: weight %q must be a number above 0 and at most 1", n+1, cols[3])
 			}
 			p.weight = w
 		}
 		if len(p.skills) > 0 && len(p.categories) == 0 {
-			return nil, fmt.Errorf("line %d: %q names skills but no field", n+1, p.text)
+			return fmt.Errorf("line %d: %q names skills but no field", n+1, p.text)
 		}
 		// Each choice of one word per group is a phrase of its own; a
 		// combination an earlier line already has keeps that line's meaning.
@@ -87,7 +122,7 @@ func parseLexicon(src string) ([]phrase, error) {
 			alts := []string{key(f)}
 			if name, ok := strings.CutPrefix(f, "@"); ok {
 				if alts = groups[name]; alts == nil {
-					return nil, fmt.Errorf("line %d: word group @%s is not defined above", n+1, name)
+					return fmt.Errorf("line %d: word group @%s is not defined above", n+1, name)
 				}
 			}
 			var next [][]string
@@ -99,7 +134,7 @@ func parseLexicon(src string) ([]phrase, error) {
 			combos = next
 		}
 		if len(combos[0]) == 0 {
-			return nil, fmt.Errorf("line %d: empty phrase", n+1)
+			return fmt.Errorf("line %d: empty phrase", n+1)
 		}
 		for _, frags := range combos {
 			k := strings.Join(frags, " ")
@@ -109,10 +144,10 @@ func parseLexicon(src string) ([]phrase, error) {
 			seen[k] = true
 			q := p
 			q.fragments = frags
-			ps = append(ps, q)
+			lp.phrases = append(lp.phrases, q)
 		}
 	}
-	return ps, nil
+	return nil
 }
 
 // key is the form in which text is compared: normalised, kana-folded and

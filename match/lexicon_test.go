@@ -100,3 +100,26 @@ func TestLexiconUnderstandsOwners(t *testing.T) {
 		}
 	}
 }
+
+// TestLexiconAdditions: rows staff accept (amamibot import lexicon) teach
+// an index words the shipped lexicon lacks, may use its word groups, and
+// are refused with their own line number when malformed.
+func TestLexiconAdditions(t *testing.T) {
+	const text = "てぃーだ便の手配で毎月頭を抱えています"
+	if r := demoIndex().Search(text, 5); r.Confident {
+		t.Fatalf("the shipped lexicon already knows %q (%v): pick a word it lacks", text, r.Categories)
+	}
+	lex, err := ParseLexicon("# accepted 2026-12-01\nてぃーだ便 手配\t配送網設計;物流コスト削減\tlogistics\n@お金 てぃーだ\t資金繰り改善\tfinance\t0.5\n")
+	if err != nil {
+		t.Fatalf("ParseLexicon: %v", err)
+	}
+	r := lex.NewIndex(DemoTalents()).Search(text, 5)
+	if !r.Confident || len(r.Candidates) == 0 || r.Candidates[0].Talent.Categories[0] != "logistics" {
+		t.Errorf("with the addition, %q gives %+v; want a confident search led by logistics", text, r.Categories)
+	}
+	for _, bad := range []string{"\nてぃーだ便\t配送網設計\n", "ok\t\t\n@ない てぃーだ\t資金繰り改善\tfinance\n"} {
+		if _, err := ParseLexicon(bad); err == nil || !strings.HasPrefix(err.Error(), "line 2:") {
+			t.Errorf("ParseLexicon(%q) = %v, want an error naming line 2", bad, err)
+		}
+	}
+}

@@ -20,6 +20,12 @@ type Talents interface {
 	// TalentsVersion changes whenever the pool changes (it counts the
 	// imports): every replica polls it and rebuilds its index when it moves.
 	TalentsVersion(ctx context.Context) (int64, error)
+	// LexiconAdditions returns the lexicon rows staff accepted
+	// (match.ParseLexicon's additions), "" when none.
+	LexiconAdditions(ctx context.Context) (string, error)
+	// SetLexiconAdditions replaces them, and moves TalentsVersion with
+	// them: every replica rebuilds its index with the new rows.
+	SetLexiconAdditions(ctx context.Context, rows string) error
 }
 
 // Owner is a business owner who asked for an introduction.

@@ -55,9 +55,10 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		"talents":  importTalents,
 		"slots":    importSlots,
 		"faq":      importFAQ,
+		"lexicon":  importLexicon,
 	}
 	if len(args) != 2 || importers[args[0]] == nil {
-		return fmt.Errorf("import needs a kind (seminars, talents, slots or faq) and a file, such as: import seminars seminars.csv: %w", errUsage)
+		return fmt.Errorf("import needs a kind (seminars, talents, slots, faq or lexicon) and a file, such as: import seminars seminars.csv: %w", errUsage)
 	}
 	return withStore(ctx, getenv, logger, func(_ config, st store.Store) error {
 		n, err := importers[args[0]](ctx, st, args[1])

@@ -7,16 +7,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 )
 
 // lexiconCmd runs `amamibot lexicon suggest`: lexicon rows proposed from
-// what owners and staff did (store.Signal), for a developer to read and
-// accept into match/lexicon.tsv, which the next build and restart apply.
+// what owners and staff did (store.Signal), for staff or a developer to
+// read and accept: into a file that `amamibot import lexicon` applies on
+// every replica within seconds, or into match/lexicon.tsv for the next
+// build.
 func lexiconCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("lexicon suggest", flag.ContinueOnError)
 	minOwners := fs.Int("min-owners", 2, "owners a row must rest on")
@@ -43,7 +47,11 @@ func lexiconCmd(ctx context.Context, args []string, getenv func(string) string, 
 		for _, t := range pool {
 			names = append(names, t.DisplayName)
 		}
-		rows := match.NewIndex(pool).ProposeLexicon(lessons, names, *minOwners)
+		ix, err := newIndex(ctx, st, pool)
+		if err != nil {
+			return err
+		}
+		rows := ix.ProposeLexicon(lessons, names, *minOwners)
 		return writeProposals(stdout, rows, len(signals), *minOwners)
 	})
 }
@@ -90,4 +98,41 @@ func writeProposals(w io.Writer, rows []match.LexiconRow, signals, minOwners int
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// maxLexiconBytes bounds an imported lexicon file: rows are short, and
+// every replica parses them whenever it rebuilds its index.
+const maxLexiconBytes = 1 << 20
+
+// importLexicon replaces the accepted lexicon rows with the file's, once
+// they parse (match.ParseLexicon), and returns how many rows it holds.
+func importLexicon(ctx context.Context, st store.Store, file string) (int, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxLexiconBytes+1))
+	if err != nil {
+		return 0, err
+	}
+	if len(data) > maxLexiconBytes {
+		return 0, fmt.Errorf("%s: nothing imported: larger than %d bytes", file, maxLexiconBytes)
+	}
+	if !utf8.Valid(data) {
+		return 0, fmt.Errorf("%s: nothing imported: not UTF-8 text", file)
+	}
+	if _, err := match.ParseLexicon(string(data)); err != nil {
+		return 0, fmt.Errorf("%s: nothing imported: %w", file, err)
+	}
+	if err := st.SetLexiconAdditions(ctx, string(data)); err != nil {
+		return 0, fmt.Errorf("%s: nothing imported: %w", file, err)
+	}
+	n := 0
+	for line := range strings.Lines(string(data)) {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +50,55 @@ func TestLexiconSuggest(t *testing.T) {
 	}
 	if _, _, err := amamibot(t, env{"DATA_DIR": dir}, "lexicon", "propose"); err == nil {
 		t.Error("lexicon propose: no error, want the usage")
+	}
+}
+
+// TestImportLexicon: rows staff accept apply to the index a server builds
+// (at start, or within seconds of the import), without a new build; a file
+// that does not parse is refused with its line and changes nothing.
+func TestImportLexicon(t *testing.T) {
+	dir := t.TempDir()
+	const problem = "てぃーだ便の手配で毎月頭を抱えています"
+	searched := func() match.Result {
+		t.Helper()
+		var r match.Result
+		openData(t, dir, func(st store.Store) {
+			var live liveIndex
+			if err := live.refresh(t.Context(), st); err != nil {
+				t.Fatalf("refresh: %v", err)
+			}
+			r = live.Search(problem, 5)
+		})
+		return r
+	}
+	openData(t, dir, func(st store.Store) {
+		if err := st.UpsertTalents(t.Context(), match.DemoTalents()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if searched().Confident {
+		t.Fatalf("the shipped lexicon knows %q already: pick a word it lacks", problem)
+	}
+	file := filepath.Join(dir, "accepted.tsv")
+	write := func(content string) {
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("# accepted by 森 2026-12-01\nてぃーだ便 手配\t配送網設計;物流コスト削減\tlogistics\n")
+	out, stderr, err := amamibot(t, env{"DATA_DIR": dir}, "import", "lexicon", file)
+	if err != nil || !strings.Contains(out, "imported 1 lexicon") {
+		t.Fatalf("import lexicon: %q, %v\n%s", out, err, stderr)
+	}
+	if r := searched(); !r.Confident || r.Candidates[0].Talent.Categories[0] != "logistics" {
+		t.Errorf("after the import, %q gives %v; want a confident search led by logistics", problem, r.Categories)
+	}
+
+	write("てぃーだ便 手配\t配送網設計\n")
+	if _, _, err := amamibot(t, env{"DATA_DIR": dir}, "import", "lexicon", file); err == nil || !strings.Contains(err.Error(), "nothing imported: line 1:") {
+		t.Errorf("import of a bad row: %v; want nothing imported, naming line 1", err)
+	}
+	if r := searched(); !r.Confident {
+		t.Error("a refused import dropped the rows imported before")
 	}
 }

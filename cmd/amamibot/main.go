@@ -6,6 +6,7 @@
 //	amamibot import talents FILE     create or update the professionals pool from CSV
 //	amamibot import slots FILE       create or update consultation slots from CSV
 //	amamibot import faq FILE         create or update the FAQ from CSV
+//	amamibot import lexicon FILE     replace the accepted lexicon rows (lexicon.tsv's format)
 //	amamibot export [--excel] registrations|bookings|matches|questions   write records as CSV to stdout
 //	amamibot suggest --talents FILE  rank professionals for JSONL queries on stdin
 //	amamibot lexicon suggest         propose lexicon rows from what owners and staff did
@@ -36,6 +37,8 @@ const usage = `usage:
   amamibot import talents FILE     create or update the professionals pool from a CSV file
   amamibot import slots FILE       create or update consultation slots from a CSV file
   amamibot import faq FILE         create or update the FAQ (id,questions,answer) from a CSV file
+  amamibot import lexicon FILE     replace the accepted lexicon rows (match/lexicon.tsv's format;
+                                   amamibot lexicon suggest proposes them); every server applies them
   amamibot export [--excel] registrations  write all seminar registrations as CSV to stdout
   amamibot export [--excel] bookings       write all consultation bookings as CSV to stdout
   amamibot export [--excel] matches        write all introduction requests and decisions as CSV to stdout

@@ -28,7 +28,8 @@ func (l *liveIndex) SearchCategory(text, category string, k int) match.Result {
 	return l.ix.Load().SearchCategory(text, category, k)
 }
 
-// refresh rebuilds the index when the pool has changed since the last build.
+// refresh rebuilds the index when the pool or the accepted lexicon rows
+// have changed since the last build.
 func (l *liveIndex) refresh(ctx context.Context, st store.Talents) error {
 	v, err := st.TalentsVersion(ctx)
 	if err != nil {
@@ -41,9 +42,29 @@ func (l *liveIndex) refresh(ctx context.Context, st store.Talents) error {
 	if err != nil {
 		return fmt.Errorf("load talent pool: %w", err)
 	}
-	l.ix.Store(match.NewIndex(talents))
+	ix, err := newIndex(ctx, st, talents)
+	if err != nil {
+		return err
+	}
+	l.ix.Store(ix)
 	l.version = v
 	return nil
+}
+
+// newIndex indexes talents with the shipped lexicon and the rows staff
+// accepted (amamibot import lexicon).
+func newIndex(ctx context.Context, st store.Talents, talents []match.Talent) (*match.Index, error) {
+	rows, err := st.LexiconAdditions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lex, err := match.ParseLexicon(rows)
+	if err != nil {
+		// Checked when imported; a new build may have renamed a word group
+		// they use. Import them again, corrected.
+		return nil, fmt.Errorf("the imported lexicon rows no longer parse (fix them and run amamibot import lexicon again): %w", err)
+	}
+	return lex.NewIndex(talents), nil
 }
 
 // follow refreshes the index until ctx ends.

@@ -85,6 +85,23 @@ func (v view) TalentsVersion(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// LexiconAdditions returns the lexicon rows staff accepted.
+func (v view) LexiconAdditions(ctx context.Context) (string, error) {
+	var rows string
+	if err := v.row(ctx, selectLexiconAdditions, nil, &rows); err != nil {
+		return "", fmt.Errorf("read the lexicon additions: %w", err)
+	}
+	return rows, nil
+}
+
+// SetLexiconAdditions replaces the accepted rows and counts an import.
+func (v view) SetLexiconAdditions(ctx context.Context, rows string) error {
+	if _, err := v.exec(ctx, setLexiconAdditions, rows); err != nil {
+		return fmt.Errorf("save the lexicon additions: %w", err)
+	}
+	return nil
+}
+
 // Owner returns the owner's details, or ErrNotFound.
 func (v view) Owner(ctx context.Context, userID string) (store.Owner, error) {
 	var o store.Owner

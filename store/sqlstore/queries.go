@@ -105,6 +105,9 @@ const (
 	bumpTalentsVersion   = `UPDATE talents_version SET version = version + 1`
 	selectTalentsVersion = `SELECT version FROM talents_version`
 
+	selectLexiconAdditions = `SELECT lexicon FROM talents_version`
+	setLexiconAdditions    = `UPDATE talents_version SET lexicon = $1, version = version + 1`
+
 	upsertTalent = `
 INSERT INTO talents (` + talentColumns + `)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

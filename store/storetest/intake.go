@@ -215,7 +215,8 @@ func testUpsertTalentsMany(t *testing.T, open Opener) {
 	checkVersion(t, s, 2)
 }
 
-// testTalentsVersion: the version counts imports and nothing else.
+// testTalentsVersion: the version counts imports (of the pool or of
+// lexicon rows) and nothing else.
 func testTalentsVersion(t *testing.T, open Opener) {
 	s := openIntake(t, open)
 	ctx := t.Context()
@@ -243,6 +244,23 @@ func testTalentsVersion(t *testing.T, open Opener) {
 
 	upsertTalents(t, s, a) // the same file again is an import too
 	checkVersion(t, s, 2)
+
+	// Accepted lexicon rows are kept whole and move the version, so that
+	// replicas rebuild their index with them; the pool stays.
+	if rows, err := s.LexiconAdditions(ctx); err != nil || rows != "" {
+		t.Errorf("LexiconAdditions before any = %q, %v; want none", rows, err)
+	}
+	const rows = "# accepted\nてぃーだ便\t配送網設計\tlogistics\n"
+	if err := s.SetLexiconAdditions(ctx, rows); err != nil {
+		t.Fatalf("SetLexiconAdditions: %v", err)
+	}
+	checkVersion(t, s, 3)
+	if got, err := s.LexiconAdditions(ctx); err != nil || got != rows {
+		t.Errorf("LexiconAdditions = %q, %v; want %q", got, err, rows)
+	}
+	if pool, err := s.Talents(ctx); err != nil || len(pool) != 1 {
+		t.Errorf("Talents after the lexicon = %d, %v; want the pool of 1", len(pool), err)
+	}
 }
 
 // Owners
