@@ -146,21 +146,27 @@ type query struct {
 	evidence float64            // total weight of the phrases that named skills
 }
 
+// readText cuts text into segments (segment.go), each normalised, for
+// words, and in its matching key, for phrases.
+func readText(text string) (segs []segment, normal, keys []string) {
+	segs = segments(norm.NFKC.String(truncateRunes(text, maxQueryRunes)))
+	normal = make([]string, len(segs))
+	keys = make([]string, len(segs))
+	for i, s := range segs {
+		normal[i] = normalize(s.text)
+		keys[i] = matchKey(normal[i])
+	}
+	return segs, normal, keys
+}
+
 func (ix *Index) understand(text string) query {
-	text = truncateRunes(text, maxQueryRunes)
 	q := query{
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
 		named:  make(map[string]float64),
 		asked:  make(map[string]float64),
 	}
-	segs := segments(norm.NFKC.String(text))
-	normal := make([]string, len(segs)) // normalised once, for phrases and words
-	keys := make([]string, len(segs))
-	for i, s := range segs {
-		normal[i] = normalize(s.text)
-		keys[i] = matchKey(normal[i])
-	}
+	segs, normal, keys := readText(text)
 	hits, strays := ix.matcher.matchStrays(keys)
 	factors := stressLift(segs, hits, strays, ix.matcher.leans)
 	for _, st := range strays {
@@ -193,10 +199,19 @@ func (ix *Index) understand(text string) query {
 			q.named[c] += p.weight * categoryShare(i)
 		}
 	}
-	n := strings.Join(normal, "\n")
+	all := words(truncateRunes(strings.Join(normal, "\n"), maxWordRunes))
+	if b := ix.backoff; b.model != nil {
+		// The classifier's fields count as far as the lexicon was unsure.
+		if g := b.weight * b.gate(q.evidence); g > 0 {
+			fields, probs := b.model.posterior(truncateRunes(strings.Join(keys, "\n"), maxWordRunes), all)
+			for i, c := range fields {
+				q.cats[c] += g * probs[i]
+			}
+		}
+	}
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
-	for _, w := range words(truncateRunes(n, maxWordRunes)) {
+	for _, w := range all {
 		if df := len(ix.words[w.key]); df == 0 || df > maxDF || seen[w.key] {
 			continue
 		}
