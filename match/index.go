@@ -87,7 +87,7 @@ func NewIndex(talents []Talent) *Index {
 	ix.skills = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.skills })
 	ix.cats = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.cats })
 	ix.words = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.words })
-	ix.backoff = backoff{defaultModel(), learnedWeight, backoffGate}
+	ix.backoff = backoff{defaultModels(), learnedWeight, learnedSkillWeight, backoffGate}
 	return ix
 }
 

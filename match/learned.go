@@ -5,6 +5,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -61,95 +62,127 @@ func readLabelled(data []byte) []labelled {
 const (
 	// learnedWeight is the weight, as a phrase, of a field the classifier
 	// is sure of when the lexicon heard nothing.
-	learnedWeight = 1.0
-	// minLearnedShare is the least posterior a field needs to be added:
-	// below it the classifier is guessing among many.
-	minLearnedShare = 0.15
-	// learnedFields is the most fields added; each costs a pass over its
-	// profiles.
+	learnedWeight = 8.0
+	// learnedSkillWeight is the same for a skill.
+	learnedSkillWeight = 1.0
+	// minLearnedShare is the least posterior a field or skill needs to be
+	// added: below it the classifier is guessing among many.
+	minLearnedShare = 0.1
+	// learnedFields and learnedSkills are the most fields and skills
+	// added; each costs a pass over its profiles.
 	learnedFields = 2
+	learnedSkills = 3
 	// naiveBayesSmoothing is the pseudo-count of every feature in every
-	// field.
+	// class.
 	naiveBayesSmoothing = 0.1
 )
 
-// backoff is the classifier of an index and how much it counts.
+// backoff is the classifiers of an index and how much they count.
 type backoff struct {
-	model  *fieldModel
-	weight float64
-	gate   func(evidence float64) float64
+	models
+	weight, skillWeight float64
+	gate                func(evidence float64) float64
 }
 
-// defaultModel is trained once per process, on first use, from the
+// models are the classifiers: of the field of a message, and of the key
+// skills its graders named.
+type models struct{ fields, skills *classifier }
+
+// defaultModels are trained once per process, on first use, from the
 // embedded file: a few hundred short messages, some milliseconds after
 // kagome has loaded.
-var defaultModel = sync.OnceValue(func() *fieldModel {
-	return trainFields(readLabelled(learnedTrainFile))
+var defaultModels = sync.OnceValue(func() models {
+	return trainModels(readLabelled(learnedTrainFile))
 })
 
-// backoffGate is how much the classifier counts for a text whose lexicon
+// backoffGate is how much the classifiers count for a text whose lexicon
 // phrases named skills with total weight e: fully when nothing was heard,
-// a third for a weak hint (0.5), nothing from one clear phrase on.
+// half for one clear phrase, nothing from two on.
 func backoffGate(e float64) float64 {
-	return max(0, 1-e)
+	return max(0, 1-e/2)
 }
 
-// A fieldModel is multinomial naive Bayes over the fields, on features
-// counted once per message.
-type fieldModel struct {
-	fields   []string         // field codes, in Categories order
-	logPrior []float64        // per field
-	feature  map[string]int32 // feature → its row in logLik
-	logLik   []float32        // row-major, len(fields) per feature
-	scratch  sync.Pool        // *[]float64, one per concurrent use
-}
-
-// trainFields trains a model on the messages: each counts for the fields
-// of its best grade fully and for lesser grades by (grade/best)².
-func trainFields(msgs []labelled) *fieldModel {
-	m := &fieldModel{fields: Categories(), feature: make(map[string]int32)}
-	nf := len(m.fields)
-	col := make(map[string]int, nf)
-	for i, c := range m.fields {
-		col[c] = i
+// trainModels trains both classifiers. A message counts for the fields of
+// its best grade fully and for lesser grades by (grade/best)², and for each
+// key skill fully.
+func trainModels(msgs []labelled) models {
+	fields := Categories()
+	skillSet := make(map[string]bool)
+	for _, m := range msgs {
+		for _, s := range m.Skills {
+			skillSet[s] = true
+		}
 	}
-	var counts [][]float64 // per feature
-	prior := make([]float64, nf)
+	skills := slices.Sorted(maps.Keys(skillSet))
+	var feats [][]string
+	var fieldLabels, skillLabels [][]float64
 	for _, msg := range msgs {
 		best := 0
 		for _, g := range msg.Relevant {
 			best = max(best, g)
 		}
-		if best == 0 {
-			continue
-		}
-		weights := make([]float64, nf)
-		for c, g := range msg.Relevant {
-			if i, ok := col[c]; ok && g > 0 {
+		fl := make([]float64, len(fields))
+		for i, c := range fields {
+			if g := msg.Relevant[c]; g > 0 {
 				r := float64(g) / float64(best)
-				weights[i] = r * r
-				prior[i] += r * r
+				fl[i] = r * r
 			}
 		}
+		sl := make([]float64, len(skills))
+		for _, s := range msg.Skills {
+			i, _ := slices.BinarySearch(skills, s)
+			sl[i] = 1
+		}
+		var fs []string
 		seen := make(map[string]bool)
 		key, ws := modelInput(msg.Text)
 		eachFeature(key, ws, func(f string) {
-			if seen[f] {
-				return
+			if !seen[f] {
+				seen[f] = true
+				fs = append(fs, strings.Clone(f))
 			}
-			seen[f] = true
+		})
+		feats = append(feats, fs)
+		fieldLabels = append(fieldLabels, fl)
+		skillLabels = append(skillLabels, sl)
+	}
+	return models{trainClassifier(fields, feats, fieldLabels), trainClassifier(skills, feats, skillLabels)}
+}
+
+// A classifier is multinomial naive Bayes on features counted once per
+// message.
+type classifier struct {
+	classes  []string
+	logPrior []float64
+	feature  map[string]int32 // feature → its row in logLik
+	logLik   []float32        // row-major, len(classes) per feature
+	scratch  sync.Pool        // *[]float64, one per concurrent use
+}
+
+// trainClassifier trains on the features of each message and its weight
+// for each class.
+func trainClassifier(classes []string, feats [][]string, labels [][]float64) *classifier {
+	m := &classifier{classes: classes, feature: make(map[string]int32)}
+	nc := len(classes)
+	var counts [][]float64 // per feature
+	prior := make([]float64, nc)
+	for d, fs := range feats {
+		for i, w := range labels[d] {
+			prior[i] += w
+		}
+		for _, f := range fs {
 			row, ok := m.feature[f]
 			if !ok {
 				row = int32(len(counts))
 				m.feature[f] = row
-				counts = append(counts, make([]float64, nf))
+				counts = append(counts, make([]float64, nc))
 			}
-			for i, w := range weights {
+			for i, w := range labels[d] {
 				counts[row][i] += w
 			}
-		})
+		}
 	}
-	totals := make([]float64, nf)
+	totals := make([]float64, nc)
 	for _, c := range counts {
 		for i, w := range c {
 			totals[i] += w
@@ -159,18 +192,18 @@ func trainFields(msgs []labelled) *fieldModel {
 	for _, p := range prior {
 		all += p
 	}
-	m.logPrior = make([]float64, nf)
+	m.logPrior = make([]float64, nc)
 	for i, p := range prior {
-		m.logPrior[i] = math.Log((p + 1) / (all + float64(nf)))
+		m.logPrior[i] = math.Log((p + 1) / (all + float64(nc)))
 	}
 	v := float64(len(counts))
-	m.logLik = make([]float32, len(counts)*nf)
+	m.logLik = make([]float32, len(counts)*nc)
 	for row, c := range counts {
 		for i, w := range c {
-			m.logLik[row*nf+i] = float32(math.Log((w + naiveBayesSmoothing) / (totals[i] + naiveBayesSmoothing*v)))
+			m.logLik[row*nc+i] = float32(math.Log((w + naiveBayesSmoothing) / (totals[i] + naiveBayesSmoothing*v)))
 		}
 	}
-	m.scratch.New = func() any { s := make([]float64, nf); return &s }
+	m.scratch.New = func() any { s := make([]float64, nc); return &s }
 	return m
 }
 
@@ -208,35 +241,32 @@ func eachFeature(key string, ws []word, fn func(string)) {
 	}
 }
 
-// posterior returns the fields of a text at least minLearnedShare likely,
-// at most learnedFields of them, most likely first, with their
-// probabilities. The features' log-likelihoods are averaged rather than
-// summed: the n-grams of a text overlap, and a sum would make every
-// posterior 0 or 1.
-func (m *fieldModel) posterior(key string, ws []word) (fields []string, probs []float64) {
-	nf := len(m.fields)
+// posterior calls fn with the classes of a text at least minLearnedShare
+// likely, at most n of them, most likely first, with their probabilities.
+// The features' log-likelihoods are divided by the square root of their
+// count rather than summed: the n-grams of a text overlap, and a sum would
+// make every posterior 0 or 1.
+func (m *classifier) posterior(key string, ws []word, n int, fn func(class string, p float64)) {
+	nc := len(m.classes)
 	sp := m.scratch.Get().(*[]float64)
 	defer m.scratch.Put(sp)
 	sum := *sp
 	clear(sum)
-	n := 0
+	found := 0
 	eachFeature(key, ws, func(f string) {
 		row, ok := m.feature[f]
 		if !ok {
 			return
 		}
-		n++
-		for i, l := range m.logLik[int(row)*nf : int(row+1)*nf] {
+		found++
+		for i, l := range m.logLik[int(row)*nc : int(row+1)*nc] {
 			sum[i] += float64(l)
 		}
 	})
-	if n == 0 {
-		return nil, nil
+	if found == 0 {
+		return
 	}
-	// Averaged, the log-likelihoods of one text differ by a few tenths;
-	// scaled by the square root of the count they separate as far as the
-	// evidence warrants.
-	scale := math.Sqrt(float64(n)) / float64(n)
+	scale := 1 / math.Sqrt(float64(found))
 	top := math.Inf(-1)
 	for i := range sum {
 		sum[i] = m.logPrior[i] + sum[i]*scale
@@ -247,24 +277,18 @@ func (m *fieldModel) posterior(key string, ws []word) (fields []string, probs []
 		sum[i] = math.Exp(sum[i] - top)
 		z += sum[i]
 	}
-	order := make([]int, nf)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case sum[a] > sum[b]:
-			return -1
-		case sum[a] < sum[b]:
-			return 1
+	// The n best by selection, ties to the earlier class: n is small.
+	done := make([]bool, nc)
+	for range min(n, nc) {
+		best := -1
+		for i, p := range sum {
+			if !done[i] && (best < 0 || p > sum[best]) {
+				best = i
+			}
 		}
-		return 0
-	})
-	for _, i := range order[:learnedFields] {
-		if p := sum[i] / z; p >= minLearnedShare {
-			fields = append(fields, m.fields[i])
-			probs = append(probs, p)
+		done[best] = true
+		if p := sum[best] / z; p >= minLearnedShare {
+			fn(m.classes[best], p)
 		}
 	}
-	return fields, probs
 }

@@ -88,8 +88,10 @@ func (ix *Index) SearchCategory(text, category string, k int) Result {
 }
 
 func (ix *Index) search(text, category string, k int) Result {
-	q := ix.understand(text)
-	if _, known := ix.cats[category]; known {
+	_, known := ix.cats[category]
+	// A field the owner picked replaces the classifiers' guess.
+	q := ix.understand(text, !known)
+	if known {
 		q.cats[category] += chosenCategoryWeight
 	}
 
@@ -159,7 +161,9 @@ func readText(text string) (segs []segment, normal, keys []string) {
 	return segs, normal, keys
 }
 
-func (ix *Index) understand(text string) query {
+// understand reads text; guess lets the classifiers of learned.go add the
+// fields and skills the lexicon was unsure of.
+func (ix *Index) understand(text string, guess bool) query {
 	q := query{
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
@@ -200,12 +204,14 @@ func (ix *Index) understand(text string) query {
 		}
 	}
 	all := words(truncateRunes(strings.Join(normal, "\n"), maxWordRunes))
-	if b := ix.backoff; b.model != nil {
-		// The classifier's fields count as far as the lexicon was unsure.
+	if b := ix.backoff; guess && b.fields != nil {
+		// The classifiers' fields and skills count as far as the lexicon
+		// was unsure (learned.go).
 		if g := b.weight * b.gate(q.evidence); g > 0 {
-			fields, probs := b.model.posterior(truncateRunes(strings.Join(keys, "\n"), maxWordRunes), all)
-			for i, c := range fields {
-				q.cats[c] += g * probs[i]
+			key := truncateRunes(strings.Join(keys, "\n"), maxWordRunes)
+			b.fields.posterior(key, all, learnedFields, func(c string, p float64) { q.cats[c] += g * p })
+			if sg := b.skillWeight * b.gate(q.evidence); sg > 0 {
+				b.skills.posterior(key, all, learnedSkills, func(s string, p float64) { q.skills[s] += sg * p })
 			}
 		}
 	}
