@@ -17,16 +17,17 @@ import (
 // The lexicon knows the needs someone wrote a line for; owners keep finding
 // words no line has (燃料代, 運賃, 手書きシール). The programme's own labelled
 // owner messages (learned_train.jsonl, written by TestLearnedTrainingFile
-// from testdata) teach a small naive Bayes classifier which field a message
-// is about from pieces of it that carry over to words never seen: the
+// from testdata, leaving out the sets that measure it) teach two small
+// naive Bayes classifiers, one of the field of a message and one of its key
+// skills, on pieces of text that carry over to words never seen: the
 // character 1–3-grams of its matching key and kagome's content words with
-// their first and last characters (代 of 燃料代 and 運送代, 賃 of 運賃 and
-// 家賃). It is a back-off: its fields are added to the query's in
-// proportion to how little the lexicon heard (backoffGate), so that a
-// clear phrase decides and the classifier only decides which field leads
-// when the lexicon found nothing or only weak clues. It never adds to the
-// evidence, so Confidence stays what the lexicon made it and the flow
-// still asks when it is low.
+// their first and last characters. They are a back-off: what they guess is
+// added to the query in proportion to how little the lexicon heard
+// (backoffGate), so that two clear phrases decide alone and the
+// classifiers decide which professionals lead when the lexicon found
+// nothing or only weak clues. They never add to the evidence, so
+// Confidence stays what the lexicon made it and the flow still asks when
+// it is low.
 
 //go:embed learned_train.jsonl
 var learnedTrainFile []byte
@@ -58,7 +59,12 @@ func readLabelled(data []byte) []labelled {
 }
 
 // The blend, chosen by leave-one-file-out cross-validation on the training
-// sets (TestLearnedCrossValidation): see doc.go.
+// sets (TestLearnedCrossValidation, nDCG@5 over their 781 messages): 0.894
+// without the classifiers; fields at weight 2, 4, 8, 16 with this gate
+// 0.907, 0.909, 0.913, 0.910; skills at 1 on top of fields at 8, 0.916
+// (at 2 and 4, 0.913 and 0.910). A gate of 1/(1+e), which never lets the
+// lexicon decide alone, gave 0.919 at best: not worth a guess over two
+// clear phrases.
 const (
 	// learnedWeight is the weight, as a phrase, of a field the classifier
 	// is sure of when the lexicon heard nothing.
