@@ -12,7 +12,13 @@
 //     still leans weakly to the line's field (lean.go); the need an owner
 //     stresses leads, and the one set aside or told as background counts
 //     less (segment.go, stressLift); kagome adds the content words for
-//     whatever the lexicon does not know.
+//     whatever the lexicon does not know. Where the lexicon heard little
+//     (less than two clear phrases), naive Bayes classifiers trained on
+//     the programme's labelled owner messages (learned.go) add the field
+//     and key skills their character n-grams and words point to, fully
+//     when nothing was heard, half after one clear phrase, so that a need
+//     told in words no line pairs (荷物の送り方を見直したい) still finds
+//     the field's professionals; they never raise Confidence.
 //  3. Rank the pool with BM25F over skills, fields and profile words
 //     (index.go), and explain each suggestion in Japanese (search.go).
 //

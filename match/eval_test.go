@@ -188,6 +188,15 @@ func searchIDs(ix *Index) func(evalQuery) []string {
 // TestEvaluation guards the quality reached on the evaluation set. The
 // floors sit just below the figures reached; raise them when quality
 // improves, never lower them to let a change through.
+//
+// Every labelled set of testdata but this one, holdout13 and holdout14 is
+// training data for the classifiers of learned.go (learned_train.jsonl):
+// since them, the figures of those sets are read on what the classifiers
+// were trained on, and their floors (raised then) guard regressions only.
+// What the classifiers bring to messages they have not seen is measured by
+// leave-one-file-out cross-validation (TestLearnedCrossValidation: nDCG@5
+// 0.894 → 0.916 over the 781 training messages) and on holdout13 and
+// holdout14. The evaluation set stayed at 0.998 / 1.000 / 0.977.
 func TestEvaluation(t *testing.T) {
 	checkSet(t, filepath.Join(evalDir(), "queries.jsonl"), metrics{ndcg: 0.99, p: 0.99, skill: 0.97})
 }
@@ -203,7 +212,7 @@ func TestEvaluation(t *testing.T) {
 // holdout2/holdout3 below) took them from 0.893 to 0.954. The floor guards
 // what the lexicon knows now.
 func TestOwnerPhrasings(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "owner_queries.jsonl"), metrics{ndcg: 0.93, p: 0.97, skill: 0.96})
+	checkSet(t, filepath.Join("testdata", "owner_queries.jsonl"), metrics{ndcg: 0.95, p: 0.99, skill: 0.98})
 }
 
 // checkSet scores the queries in path against the evaluation pool and fails
@@ -285,7 +294,7 @@ func TestScorePyAgrees(t *testing.T) {
 // vocabulary but after reading these, so 0.981 / 1.000 / 1.000 now is not
 // an unseen figure. The floor is a regression guard.
 func TestHoldout2(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout2_queries.jsonl"), metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+	checkSet(t, filepath.Join("testdata", "holdout2_queries.jsonl"), metrics{ndcg: 0.97, p: 0.99, skill: 0.99})
 }
 
 // TestHoldout3 runs testdata/holdout3_queries.jsonl: 28 owner messages
@@ -297,7 +306,7 @@ func TestHoldout2(t *testing.T) {
 // tables, a trade show abroad) were then added from the domain, giving
 // 0.989 / 1.000 / 1.000, a seen figure. The floor is a regression guard.
 func TestHoldout3(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout3_queries.jsonl"), metrics{ndcg: 0.97, p: 0.98, skill: 0.98})
+	checkSet(t, filepath.Join("testdata", "holdout3_queries.jsonl"), metrics{ndcg: 0.98, p: 0.99, skill: 0.99})
 }
 
 // TestHoldout4 runs testdata/holdout4_queries.jsonl: 60 owner messages
@@ -313,7 +322,7 @@ func TestHoldout3(t *testing.T) {
 // last round (stressed turns, second word groups, both tuned on it): 0.910
 // / 0.950 / 0.937, 3 below 0.3.
 func TestHoldout4(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.89, p: 0.93, skill: 0.92})
+	checkSet(t, filepath.Join("testdata", "holdout4_queries.jsonl"), metrics{ndcg: 0.96, p: 0.98, skill: 0.98})
 }
 
 // TestIdeaBatches runs the small batches written to try one idea each,
@@ -326,16 +335,16 @@ func TestIdeaBatches(t *testing.T) {
 		// u01–u20, money worries in everyday words, written for the word
 		// groups of lexicon.tsv (@お金 × @苦しい…): 0.830 before them,
 		// 0.994 after.
-		{"fresh_money_queries.jsonl", metrics{ndcg: 0.97, p: 0.98, skill: 0.98}},
+		{"fresh_money_queries.jsonl", metrics{ndcg: 0.98, p: 0.99, skill: 0.99}},
 		// v01–v20, two needs with the main one stressed or the other set
 		// aside, and openings that name the business, written for the
 		// segment weights (segment.go): 0.814 before them (0.881 with the
 		// generalist fallback and the money groups), 0.956 after.
-		{"fresh_priority_queries.jsonl", metrics{ndcg: 0.94, p: 0.97, skill: 0.97}},
+		{"fresh_priority_queries.jsonl", metrics{ndcg: 0.95, p: 0.98, skill: 0.98}},
 		// w01–w20, needs of every field in everyday words, written for the
 		// word groups of the other fields (@人手 × @来ない, @名前 × @真似…):
 		// 0.869 before them, 0.953 after.
-		{"fresh_groups_queries.jsonl", metrics{ndcg: 0.93, p: 0.95, skill: 0.93}},
+		{"fresh_groups_queries.jsonl", metrics{ndcg: 0.98, p: 0.99, skill: 0.99}},
 		// x01–x20, written to try what the pool itself could teach:
 		// pseudo-relevance feedback (the top ten profiles' shared skills or
 		// field added to the query), a character-bigram back-off from
@@ -345,32 +354,32 @@ func TestIdeaBatches(t *testing.T) {
 		// other two nothing, as the pool's profiles are written from skill
 		// names and say nothing an owner's word could meet. None was kept;
 		// the word groups, tried on these too, gave nothing either.
-		{"fresh_pool_queries.jsonl", metrics{ndcg: 0.70, p: 0.78, skill: 0.79}},
+		{"fresh_pool_queries.jsonl", metrics{ndcg: 0.92, p: 0.99, skill: 0.94}},
 		// y01–y20, messages that name an object (a boat, a hotel shop, a
 		// workshop) louder than the need, written to try weighing down a
 		// phrase of one word when a phrase of several words names a need:
 		// first contact 0.515; the weighting gave 0.505 (×0.6) and 0.494
 		// (×0.3) and cost the other fresh batches, so it was dropped.
-		{"fresh_object_queries.jsonl", metrics{ndcg: 0.49, p: 0.62, skill: 0.53}},
+		{"fresh_object_queries.jsonl", metrics{ndcg: 0.82, p: 0.93, skill: 0.87}},
 		// z01–z20, object-heavy again, written to try word groups pairing
 		// an object-like word with a need (@料理屋 × @使ってもらう, @余る ×
 		// @ばらつき…) drawn from y01–y20's failures: they took y01–y20 to
 		// 0.784 but left these fresh ones at 0.816 and cost the money batch
 		// 0.021, so they were dropped: rows written from the failures one
 		// has seen do not carry over.
-		{"fresh_object2_queries.jsonl", metrics{ndcg: 0.79, p: 0.85, skill: 0.78}},
+		{"fresh_object2_queries.jsonl", metrics{ndcg: 0.91, p: 0.99, skill: 0.96}},
 		// m01–m20, messages that tell of the business at length before the
 		// need, written to try saturating the query's field and skill
 		// weights (so that many small hints of one field do not outweigh
 		// one clear need of another): first contact 0.827; saturation gave
 		// 0.792–0.819 here and cost the priority batch, so it was dropped.
-		{"fresh_mixed_queries.jsonl", metrics{ndcg: 0.80, p: 0.89, skill: 0.82}},
+		{"fresh_mixed_queries.jsonl", metrics{ndcg: 0.92, p: 0.99, skill: 0.99}},
 		// k01–k20, favours asked or received in every form (置いてくれない,
 		// 売ってもらえる, 知ってくれる人), written to try writing favours one
 		// way in the matching key (matchKey), after holdout5: 0.745 before,
 		// 0.905 after; holdout5 0.779 → 0.780, x01–x20 0.732 → 0.722 (x04's
 		// 「買ってくれる人」 now reads as selling to someone).
-		{"fresh_verbs_queries.jsonl", metrics{ndcg: 0.88, p: 0.95, skill: 0.9}},
+		{"fresh_verbs_queries.jsonl", metrics{ndcg: 0.94, p: 0.99, skill: 0.95}},
 	} {
 		t.Run(c.file, func(t *testing.T) { checkSet(t, filepath.Join("testdata", c.file), c.floor) })
 	}
@@ -386,7 +395,7 @@ func TestIdeaBatches(t *testing.T) {
 // The last round tuned on it (stressed turns, second word groups): 0.809 /
 // 0.914 / 0.832, 6 below 0.3, no longer an unseen figure.
 func TestHoldout5(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout5_queries.jsonl"), metrics{ndcg: 0.79, p: 0.89, skill: 0.81})
+	checkSet(t, filepath.Join("testdata", "holdout5_queries.jsonl"), metrics{ndcg: 0.90, p: 0.97, skill: 0.92})
 }
 
 // TestHoldout6 runs testdata/holdout6_queries.jsonl: 44 owner messages
@@ -398,7 +407,7 @@ func TestHoldout5(t *testing.T) {
 // older sets): 0.773 / 0.900 / 0.800, 8 below 0.3; after the second word
 // groups, the same; after the も before a turn: 0.780 / 0.900 / 0.805.
 func TestHoldout6(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout6_queries.jsonl"), metrics{ndcg: 0.76, p: 0.88, skill: 0.78})
+	checkSet(t, filepath.Join("testdata", "holdout6_queries.jsonl"), metrics{ndcg: 0.89, p: 0.98, skill: 0.92})
 }
 
 // TestHoldout7 runs testdata/holdout7_queries.jsonl: 42 owner messages
@@ -409,7 +418,7 @@ func TestHoldout6(t *testing.T) {
 // each field's vocabulary and tuned on the older sets only): 0.919 / 0.933
 // / 0.929, 3 below 0.3; holdout6 stayed at 0.773.
 func TestHoldout7(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout7_queries.jsonl"), metrics{ndcg: 0.90, p: 0.91, skill: 0.91})
+	checkSet(t, filepath.Join("testdata", "holdout7_queries.jsonl"), metrics{ndcg: 0.96, p: 0.97, skill: 0.97})
 }
 
 // TestHoldout8 runs testdata/holdout8_queries.jsonl: 40 owner messages
@@ -419,7 +428,7 @@ func TestHoldout7(t *testing.T) {
 // After a need told with も before a turn was set aside (segment.go, tuned
 // on the older sets): 0.780 / 0.975 / 0.815, 7 below 0.3.
 func TestHoldout8(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout8_queries.jsonl"), metrics{ndcg: 0.76, p: 0.96, skill: 0.79})
+	checkSet(t, filepath.Join("testdata", "holdout8_queries.jsonl"), metrics{ndcg: 0.81, p: 0.97, skill: 0.86})
 }
 
 // TestHoldout9 runs testdata/holdout9_queries.jsonl: 40 owner messages
@@ -429,7 +438,7 @@ func TestHoldout8(t *testing.T) {
 // 3 below 0.3. After the stray words' lean (lean.go): 0.928 / 1.000 /
 // 0.945, 2 below 0.3.
 func TestHoldout9(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout9_queries.jsonl"), metrics{ndcg: 0.92, p: 0.99, skill: 0.94})
+	checkSet(t, filepath.Join("testdata", "holdout9_queries.jsonl"), metrics{ndcg: 0.94, p: 0.99, skill: 0.96})
 }
 
 // TestHoldout10 runs testdata/holdout10_queries.jsonl: 42 owner messages
@@ -439,7 +448,7 @@ func TestHoldout9(t *testing.T) {
 // below 0.3. After: 0.819 / 0.910 / 0.848, 6 below 0.3 (stressLead 1.5
 // was chosen over 1.2, 0.803, on this batch).
 func TestHoldout10(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout10_queries.jsonl"), metrics{ndcg: 0.81, p: 0.90, skill: 0.84})
+	checkSet(t, filepath.Join("testdata", "holdout10_queries.jsonl"), metrics{ndcg: 0.91, p: 0.96, skill: 0.93})
 }
 
 // TestHoldout11 runs testdata/holdout11_queries.jsonl: 40 owner messages
@@ -452,7 +461,7 @@ func TestHoldout10(t *testing.T) {
 // the need (ダイビング, レジ, ホームページ) and needs in words no line has
 // (手伝ってくれる人, 見に来る人がいない, いくら残ってる).
 func TestHoldout11(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout11_queries.jsonl"), metrics{ndcg: 0.66, p: 0.85, skill: 0.71})
+	checkSet(t, filepath.Join("testdata", "holdout11_queries.jsonl"), metrics{ndcg: 0.85, p: 0.97, skill: 0.87})
 }
 
 // TestHoldout12 runs testdata/holdout12_queries.jsonl: 40 owner messages
@@ -462,7 +471,7 @@ func TestHoldout11(t *testing.T) {
 // (weight 1) and 0.850 (0.6), so it was dropped; a state told before a turn
 // set aside (segment.go) gave 0.859 / 0.925 / 0.874, 4 below 0.3.
 func TestHoldout12(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout12_queries.jsonl"), metrics{ndcg: 0.85, p: 0.92, skill: 0.87})
+	checkSet(t, filepath.Join("testdata", "holdout12_queries.jsonl"), metrics{ndcg: 0.94, p: 0.99, skill: 0.96})
 }
 
 // TestHoldout13 runs testdata/holdout13_queries.jsonl: 40 owner messages
@@ -477,15 +486,21 @@ func TestHoldout12(t *testing.T) {
 // fails is vocabulary no line has (手書きシール on a bag, 燃料代 and 運賃,
 // 株が分かれた, 計算してほしい) and objects named by several lines
 // (ネットショップ). The floor guards this end measure.
+//
+// The classifiers of learned.go (a back-off from the lexicon to a naive
+// Bayes guess of the field and key skills, trained on the other sets with
+// the blend chosen by cross-validation on them) were then scored on it
+// once: 0.704 / 0.935 / 0.780, 7 below 0.3.
 func TestHoldout13(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout13_queries.jsonl"), metrics{ndcg: 0.61, p: 0.84, skill: 0.67})
+	checkSet(t, filepath.Join("testdata", "holdout13_queries.jsonl"), metrics{ndcg: 0.70, p: 0.93, skill: 0.77})
 }
 
 // TestHoldout14 runs testdata/holdout14_queries.jsonl: 40 owner messages
 // (e01–e40), a second end measure written after holdout13 and scored once,
 // with nothing tried on it: nDCG@5 0.793 P@5 0.945 skill@5 0.855, 4 below
 // 0.3 (the matcher before this round: 0.762 / 0.895 / 0.815, 6 below 0.3;
-// on holdout13 it gave 0.557, 13 below 0.3).
+// on holdout13 it gave 0.557, 13 below 0.3). With the classifiers of
+// learned.go, scored once: 0.815 / 0.945 / 0.865, 4 below 0.3.
 func TestHoldout14(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout14_queries.jsonl"), metrics{ndcg: 0.79, p: 0.94, skill: 0.85})
+	checkSet(t, filepath.Join("testdata", "holdout14_queries.jsonl"), metrics{ndcg: 0.81, p: 0.94, skill: 0.86})
 }

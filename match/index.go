@@ -48,6 +48,7 @@ type Index struct {
 	words  map[string][]posting // content word (key form) → profiles
 
 	matcher *matcher  // the lexicon plus the skill names of the pool
+	backoff backoff   // the field classifier, for what the lexicon misses (learned.go)
 	scratch sync.Pool // *scratch, one per concurrent search
 }
 
@@ -92,6 +93,7 @@ func newIndex(talents []Talent, lexicon []phrase) *Index {
 	ix.skills = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.skills })
 	ix.cats = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.cats })
 	ix.words = buildTerms(docs, func(d *profileTerms) map[string]float64 { return d.words })
+	ix.backoff = backoff{defaultModels(), learnedWeight, learnedSkillWeight, backoffGate}
 	return ix
 }
 

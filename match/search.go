@@ -88,8 +88,10 @@ func (ix *Index) SearchCategory(text, category string, k int) Result {
 }
 
 func (ix *Index) search(text, category string, k int) Result {
-	q := ix.understand(text)
-	if _, known := ix.cats[category]; known {
+	_, known := ix.cats[category]
+	// A field the owner picked replaces the classifiers' guess.
+	q := ix.understand(text, !known)
+	if known {
 		q.cats[category] += chosenCategoryWeight
 	}
 
@@ -111,7 +113,7 @@ func (ix *Index) search(text, category string, k int) Result {
 		keep = func(doc int32) bool { return slices.Contains(ix.talents[doc].Categories, category) }
 	}
 	res := Result{
-		Categories: sortedByWeight(q.cats),
+		Categories: q.categories(),
 		Skills:     sortedByWeight(q.skills),
 		Confidence: q.confidence(),
 		Needs:      q.needs(),
@@ -122,7 +124,7 @@ func (ix *Index) search(text, category string, k int) Result {
 			res.Confidence = 1
 		}
 	}
-	res.Confident = res.Confidence >= 0.5
+	res.Confident = res.Confidence >= confidentAt
 	top := sc.top(k, keep)
 	if len(top) == 0 && category == "" && strings.TrimSpace(text) != "" {
 		sc.add(ix.cats[generalField], 1)
@@ -142,25 +144,49 @@ type query struct {
 	cats     map[string]float64 // field → weight
 	named    map[string]float64 // field → weight, before segment factors
 	asked    map[string]float64 // field → weight of the phrases naming it first, before segment factors
+	heard    []string           // the fields of cats the text itself named, best first
 	words    []word             // content words that occur in the pool
 	evidence float64            // total weight of the phrases that named skills
 }
 
-func (ix *Index) understand(text string) query {
-	text = truncateRunes(text, maxQueryRunes)
+// confidentAt is the Confidence from which a search is Confident.
+const confidentAt = 0.5
+
+// categories lists the fields understood, best first. When the text named
+// its need clearly, they are the fields it named: the classifiers' guesses
+// shift the ranking but are not restated to the owner as what they said.
+// When it did not, the guesses order the fields a clarifying question
+// offers.
+func (q *query) categories() []string {
+	if len(q.heard) > 0 && q.confidence() >= confidentAt {
+		return q.heard
+	}
+	return sortedByWeight(q.cats)
+}
+
+// readText cuts text into segments (segment.go), each normalised, for
+// words, and in its matching key, for phrases.
+func readText(text string) (segs []segment, normal, keys []string) {
+	segs = segments(norm.NFKC.String(truncateRunes(text, maxQueryRunes)))
+	normal = make([]string, len(segs))
+	keys = make([]string, len(segs))
+	for i, s := range segs {
+		normal[i] = normalize(s.text)
+		keys[i] = matchKey(normal[i])
+	}
+	return segs, normal, keys
+}
+
+// understand reads text; guess lets the classifiers of learned.go add the
+// fields and skills the lexicon was unsure of.
+func (ix *Index) understand(text string, guess bool) query {
 	q := query{
 		skills: make(map[string]float64),
 		cats:   make(map[string]float64),
 		named:  make(map[string]float64),
 		asked:  make(map[string]float64),
 	}
-	segs := segments(norm.NFKC.String(text))
-	normal := make([]string, len(segs)) // normalised once, for phrases and words
-	keys := make([]string, len(segs))
-	for i, s := range segs {
-		normal[i] = normalize(s.text)
-		keys[i] = matchKey(normal[i])
-	}
+	segs, normal, keys := readText(text)
 	hits, strays := ix.matcher.matchStrays(keys)
 	factors := stressLift(segs, hits, strays, ix.matcher.leans)
 	for _, st := range strays {
@@ -193,10 +219,22 @@ func (ix *Index) understand(text string) query {
 			q.named[c] += p.weight * categoryShare(i)
 		}
 	}
-	n := strings.Join(normal, "\n")
+	all := words(truncateRunes(strings.Join(normal, "\n"), maxWordRunes))
+	q.heard = sortedByWeight(q.cats)
+	if b := ix.backoff; guess && b.fields != nil {
+		// The classifiers' fields and skills count as far as the lexicon
+		// was unsure (learned.go).
+		if g := b.weight * b.gate(q.evidence); g > 0 {
+			key := truncateRunes(strings.Join(keys, "\n"), maxWordRunes)
+			b.fields.posterior(key, all, learnedFields, func(c string, p float64) { q.cats[c] += g * p })
+			if sg := b.skillWeight * b.gate(q.evidence); sg > 0 {
+				b.skills.posterior(key, all, learnedSkills, func(s string, p float64) { q.skills[s] += sg * p })
+			}
+		}
+	}
 	maxDF := int(maxWordShare * float64(len(ix.talents)))
 	seen := make(map[string]bool)
-	for _, w := range words(truncateRunes(n, maxWordRunes)) {
+	for _, w := range all {
 		if df := len(ix.words[w.key]); df == 0 || df > maxDF || seen[w.key] {
 			continue
 		}
