@@ -166,7 +166,7 @@ func TestOutcomeInSlack(t *testing.T) {
 	}
 	month := now.In(tokyoLoc(t)).Format("2006-01")
 	// The booking may fall in the month before; the answer is this month's.
-	if got := h.command(t, h.srv.Channel, "report"); !regexp.MustCompile(`\*` + month + `\* 紹介依頼 0 → 承認 0 → 個別相談 [01] → 始まった 1 `).MatchString(got) {
+	if got := h.file(t, "report"); !regexp.MustCompile(`\*` + month + `\* 紹介依頼 0 → 承認 0 → 個別相談 [01] → 始まった 1 `).MatchString(got) {
 		t.Errorf("/amami report answered %q, want this month's engagement started", got)
 	}
 }
@@ -207,7 +207,7 @@ func TestEngagementOutcomeInSlack(t *testing.T) {
 		t.Errorf("staff were told %q", got.Text)
 	}
 	month := now.In(tokyoLoc(t)).Format("2006-01")
-	got := h.command(t, h.srv.Channel, "report")
+	got := h.file(t, "report")
 	if !regexp.MustCompile(`\*`+month+`\* .* → 3か月後も続く 1 `).MatchString(got) || !strings.Contains(got, "図をこのチャンネルに投稿しました") {
 		t.Errorf("/amami report answered %q, want this month's engagement still going and the chart posted", got)
 	}

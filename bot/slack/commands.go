@@ -69,13 +69,15 @@ func (a *App) command(ctx context.Context, cmd slack.SlashCommand) ephemeral {
 		case "handoffs":
 			text, err = a.handoffs(ctx)
 		case "export":
-			text, err = a.export(ctx, args[1:])
+			if _, _, _, text, err = a.exportOf(ctx, args[1:]); text == "" && err == nil {
+				text, err = a.later(ctx, cmd, func() (string, error) { return a.export(ctx, args[1:]) })
+			}
 		case "announce":
 			text, err = a.openAnnounce(ctx, cmd.TriggerID)
 		case "checkin":
 			text, err = a.checkin(ctx, args[1:])
 		case "report":
-			text, err = a.report(ctx)
+			text, err = a.later(ctx, cmd, func() (string, error) { return a.report(ctx) })
 		default:
 			text = usage
 		}

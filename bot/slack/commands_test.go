@@ -32,6 +32,22 @@ func (h *harness) command(t *testing.T, channel, text string) string {
 	return got.Text
 }
 
+// file sends a command that posts a file (/amami export, /amami report):
+// it is answered at once, and the job it queues posts the file and tells
+// the one who asked, whose message file returns.
+func (h *harness) file(t *testing.T, text string) string {
+	t.Helper()
+	if got := h.command(t, h.srv.Channel, text); got != "作成しています。できあがったら、このチャンネルに投稿してお知らせします。" {
+		return got // refused at once
+	}
+	h.settle(t)
+	told := h.srv.Ephemerals()
+	if len(told) == 0 || told[len(told)-1].User != yamada.ID || told[len(told)-1].Channel != h.srv.Channel {
+		t.Fatalf("/amami %s: %+v, want the one who asked told in the staff channel", text, told)
+	}
+	return told[len(told)-1].Text
+}
+
 // seed gives the store a seminar with a full venue, a waitlist and online
 // attendees, a pending request, and a booked consultation.
 func (h *harness) seed(t *testing.T) (seminar store.Seminar) {

@@ -9,12 +9,13 @@ import (
 )
 
 // TestExportCommand: /amami export posts the CSV, for Excel, as a file
-// shared in the staff channel only; a seminar ID keeps its registrations.
+// shared in the staff channel only, after answering the command at once;
+// a seminar ID keeps its registrations.
 func TestExportCommand(t *testing.T) {
 	h := newHarness(t, storetest.OpenSQLite, options{})
 	sem := h.seed(t)
 
-	got := h.command(t, h.srv.Channel, "export registrations "+sem.ID)
+	got := h.file(t, "export registrations "+sem.ID)
 	if !strings.Contains(got, "セミナー申込者 DX入門セミナー（4件）の CSV をこのチャンネルに投稿しました。") {
 		t.Errorf("answer: %q", got)
 	}
@@ -39,7 +40,7 @@ func TestExportCommand(t *testing.T) {
 		"export bookings dx-1":        "書き出す記録を指定してください",
 		"export registrations nope-1": "セミナー「nope-1」が見つかりません",
 	} {
-		if got := h.command(t, h.srv.Channel, text); !strings.Contains(got, want) {
+		if got := h.file(t, text); !strings.Contains(got, want) {
 			t.Errorf("/amami %s: %q, want %q", text, got, want)
 		}
 	}

@@ -148,8 +148,9 @@ func (a *App) newClient(opts ...slack.Option) *slack.Client {
 
 // AddWorkers adds the app's job workers to the store's bundle: the alerts of
 // introduction requests (store.IntroAlertArgs), their update once decided
-// (store.AlertUpdateArgs) and the notices of bookings
-// (store.BookingNoticeArgs).
+// (store.AlertUpdateArgs), the notices of bookings
+// (store.BookingNoticeArgs), and the files of /amami export and report
+// (FileArgs), among others.
 func (a *App) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &alertWorker{App: a})
 	river.AddWorker(workers, &alertUpdateWorker{App: a})
@@ -158,4 +159,5 @@ func (a *App) AddWorkers(workers *river.Workers) {
 	a.addHandoffWorkers(workers)
 	river.AddWorker(workers, &progressWorker{App: a})
 	river.AddWorker(workers, &outcomeWorker{App: a})
+	river.AddWorker(workers, &fileWorker{App: a})
 }

@@ -75,6 +75,7 @@ const (
 	exportUsage  = "書き出す記録を指定してください: `/amami export registrations [セミナーID]`、`bookings`、`matches`、`questions`"
 	exportPosted = "%s（%d件）の CSV をこのチャンネルに投稿しました。Excel でそのまま開けます。"
 	exportFailed = "CSV を投稿できませんでした。アプリに `files:write` の権限があるか確かめて、もう一度お試しください。"
+	fileQueued   = "作成しています。できあがったら、このチャンネルに投稿してお知らせします。"
 
 	seminarsHeader = "*今後のセミナー*（%d件）"
 	seminarsNone   = "予定されているセミナーはありません。"
