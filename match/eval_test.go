@@ -543,9 +543,9 @@ func TestHoldout17(t *testing.T) {
 // moving by at most 0.005 either way (0.866 against 0.864 over the seven
 // sets), so they were left out.
 func TestHoldout18(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout18_queries.jsonl"), metrics{ndcg: 0.90, p: 0.97, skill: 0.91})
+	checkSet(t, filepath.Join("testdata", "holdout18_queries.jsonl"), metrics{ndcg: 0.90, p: 0.96, skill: 0.90})
 }
 
 func TestHoldout19(t *testing.T) {
-	checkSet(t, filepath.Join("testdata", "holdout19_queries.jsonl"), metrics{ndcg: 0.89, p: 0.96, skill: 0.94})
+	checkSet(t, filepath.Join("testdata", "holdout19_queries.jsonl"), metrics{ndcg: 0.89, p: 0.95, skill: 0.93})
 }
