@@ -49,26 +49,29 @@ var engagementNames = []outcomeName{
 	{store.OutcomeEnded, "終わった", endedText},
 }
 
+// question is a follow-up answered with one of its buttons: a
+// consultation's and an engagement's (a seminar's is rated).
+type question struct {
+	text  string
+	names []outcomeName
+	words []answerWords // what a typed answer may say instead of a label
+}
+
+var questions = map[string]question{
+	store.FollowConsultation: {followConsult, outcomeNames, outcomeWords},
+	store.FollowEngagement:   {followEngagement, engagementNames, engagementWords},
+}
+
 // OutcomeLabel names an outcome for staff: 「始まった」.
 func OutcomeLabel(outcome string) string {
-	for _, o := range append(outcomeNames[:len(outcomeNames):len(outcomeNames)], engagementNames...) {
-		if o.outcome == outcome {
-			return o.label
+	for _, q := range questions {
+		for _, o := range q.names {
+			if o.outcome == outcome {
+				return o.label
+			}
 		}
 	}
 	return outcome
-}
-
-// answersTo returns the buttons of a consultation's or an engagement's
-// follow-up, and nil for a seminar's.
-func answersTo(kind string) []outcomeName {
-	switch kind {
-	case store.FollowConsultation:
-		return outcomeNames
-	case store.FollowEngagement:
-		return engagementNames
-	}
-	return nil
 }
 
 // FollowupStore is what the answers to follow-ups read and commit.
@@ -80,16 +83,12 @@ type FollowupStore interface {
 // Followup is the message of a follow-up, pushed by its job.
 func Followup(f store.Followup) []Reply {
 	data := func(answer string) string { return followPrefix + strconv.FormatInt(f.ID, 10) + ":" + answer }
-	if names := answersTo(f.Kind); names != nil {
+	if q, ok := questions[f.Kind]; ok {
 		var choices []Choice
-		for _, o := range names {
+		for _, o := range q.names {
 			choices = append(choices, Choice{Label: o.label, Data: data(o.outcome)})
 		}
-		text := followConsult
-		if f.Kind == store.FollowEngagement {
-			text = followEngagement
-		}
-		return []Reply{{Text: fmt.Sprintf(text, f.Title), Choices: choices}}
+		return []Reply{{Text: fmt.Sprintf(q.text, f.Title), Choices: choices}}
 	}
 	if !f.Attended {
 		return []Reply{{Text: fmt.Sprintf(followNoShow, f.Title), Choices: []Choice{{Label: followNextLabel, Data: seminarLabel}}}}
@@ -129,12 +128,8 @@ func (t *turn) typedFollowup() (replies []Reply, handled bool, err error) {
 		return nil, false, err
 	}
 	text := normalize(t.Input.Text)
-	if names := answersTo(f.Kind); names != nil {
-		read := readOutcome
-		if f.Kind == store.FollowEngagement {
-			read = readEngagement
-		}
-		if o, ok := read(text); ok {
+	if q, ok := questions[f.Kind]; ok {
+		if o, ok := readAnswer(text, q.names, q.words); ok {
 			replies, err := t.answerFollowup(f.ID, o)
 			return replies, true, err
 		}
@@ -175,7 +170,7 @@ func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
 	// consultation_started: an engagement began; engagement_continuing: it
 	// still goes on three months later.
 	t.record(f.Kind + "_" + answer)
-	for _, o := range answersTo(f.Kind) {
+	for _, o := range questions[f.Kind].names {
 		if o.outcome == answer {
 			return t.menu(o.reply), nil
 		}
@@ -252,10 +247,6 @@ var engagementWords = []answerWords{
 	{[]string{"続いていな", "続いてな", "続いておりません", "終わ", "終了", "おわり", "おわっ", "やめ", "止め", "切れ"}, store.OutcomeEnded},
 	{[]string{"続い", "続け", "つづい", "継続", "続行"}, store.OutcomeContinuing},
 }
-
-func readOutcome(s string) (string, bool) { return readAnswer(s, outcomeNames, outcomeWords) }
-
-func readEngagement(s string) (string, bool) { return readAnswer(s, engagementNames, engagementWords) }
 
 // readAnswer reads a short typed answer as one of the buttons' outcomes:
 // the label itself, or the first of the words the text contains.
