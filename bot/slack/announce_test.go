@@ -137,13 +137,10 @@ func TestCheckin(t *testing.T) {
 	}
 }
 
-// TestOutcomeInSlack: what an owner answers a week after the consultation
-// is posted in the staff channel.
-func TestOutcomeInSlack(t *testing.T) {
-	h := newHarness(t, storetest.OpenSQLite, options{})
+// bookConsultation has U1 of 喜界ごま店 book a consultation with 田中 at at.
+func (h *harness) bookConsultation(t *testing.T, at time.Time) {
+	t.Helper()
 	ctx := t.Context()
-	now := time.Now()
-	at := now.Add(-7*24*time.Hour - 2*time.Hour)
 	if err := h.st.UpsertSlots(ctx, []store.Slot{{ID: "c1", StartsAt: at, EndsAt: at.Add(45 * time.Minute), Host: "田中", Mode: store.ConsultVenue}}); err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +150,16 @@ func TestOutcomeInSlack(t *testing.T) {
 	if _, err := h.st.BookSlot(ctx, store.BookRequest{SlotID: "c1", UserID: "U1", Now: at.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestOutcomeInSlack: what an owner answers a week after the consultation
+// is posted in the staff channel.
+func TestOutcomeInSlack(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite, options{})
+	ctx := t.Context()
+	now := time.Now()
+	at := now.Add(-7*24*time.Hour - 2*time.Hour)
+	h.bookConsultation(t, at)
 	fs, err := h.st.DueFollowups(ctx, now)
 	if err != nil || len(fs) != 1 {
 		t.Fatalf("DueFollowups = %+v, %v", fs, err)
@@ -180,15 +187,7 @@ func TestEngagementOutcomeInSlack(t *testing.T) {
 	now := time.Now()
 	answered := now.Add(-store.EngagementFollowupAfter - time.Hour)
 	at := answered.Add(-store.ConsultationFollowupAfter - 2*time.Hour)
-	if err := h.st.UpsertSlots(ctx, []store.Slot{{ID: "c1", StartsAt: at, EndsAt: at.Add(45 * time.Minute), Host: "田中", Mode: store.ConsultVenue}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.st.SaveOwner(ctx, store.Owner{UserID: "U1", Company: "喜界ごま店", Contact: "09012345678", UpdatedAt: at}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.st.BookSlot(ctx, store.BookRequest{SlotID: "c1", UserID: "U1", Now: at.Add(-time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
+	h.bookConsultation(t, at)
 	fs, err := h.st.DueFollowups(ctx, answered)
 	if err != nil || len(fs) != 1 {
 		t.Fatalf("DueFollowups a week after = %+v, %v", fs, err)
