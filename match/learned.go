@@ -283,17 +283,18 @@ func (m *classifier) posterior(key string, ws []word, n int, fn func(class strin
 		sum[i] = math.Exp(sum[i] - top)
 		z += sum[i]
 	}
-	// The n best by selection, ties to the earlier class: n is small.
-	done := make([]bool, nc)
+	// The n best by selection, ties to the earlier class: n is small. A
+	// class taken is marked below every other (the others are exps, ≥ 0).
 	for range min(n, nc) {
-		best := -1
+		best := 0
 		for i, p := range sum {
-			if !done[i] && (best < 0 || p > sum[best]) {
+			if p > sum[best] {
 				best = i
 			}
 		}
-		done[best] = true
-		if p := sum[best] / z; p >= minLearnedShare {
+		p := sum[best] / z
+		sum[best] = -1
+		if p >= minLearnedShare {
 			fn(m.classes[best], p)
 		}
 	}
