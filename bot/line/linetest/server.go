@@ -181,14 +181,25 @@ var handlers = map[string]handler{
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	c := &call{id: uuid.NewString(), r: r}
 	var resp response
+	var h handler
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		resp = reject(http.StatusRequestEntityTooLarge, fmt.Sprintf("linetest: reading the request body: %v", err))
 	} else {
 		c.body = body
-		resp = s.handle(c)
+		h, resp = s.route(c)
 	}
 
+	// The handler's effects and the record of the request are one critical section, so a test that sees a
+	// delivery also finds its request in Requests and Count.
+	s.mu.Lock()
+	if h != nil {
+		if f, ok := s.takeFault(c); ok {
+			resp = f.answer(s, c, h)
+		} else {
+			resp = h(s, c)
+		}
+	}
 	var out []byte
 	switch b := resp.body.(type) {
 	case nil:
@@ -200,60 +211,53 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			panic(fmt.Sprintf("linetest: encoding the answer to %s %s: %v", r.Method, r.URL.Path, err))
 		}
 	}
-
-	// Record before answering, so a test that has its answer also finds the request in Requests.
 	rec := Request{
 		Method: r.Method, Path: r.URL.Path, Operation: c.op, Header: r.Header.Clone(),
 		Body: c.body, Status: resp.status, Response: out, template: c.path,
 	}
-	s.mu.Lock()
 	s.requests = append(s.requests, rec)
 	if resp.rejected {
 		s.rejections = append(s.rejections, rec)
 	}
 	s.mu.Unlock()
 
-	h := w.Header()
+	hdr := w.Header()
 	for k, v := range resp.header {
-		h[k] = v
+		hdr[k] = v
 	}
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
+	if hdr.Get("Content-Type") == "" {
+		hdr.Set("Content-Type", "application/json")
 	}
-	h.Set("X-Line-Request-Id", c.id)
+	hdr.Set("X-Line-Request-Id", c.id)
 	w.WriteHeader(resp.status)
 	w.Write(out)
 }
 
-func (s *Server) handle(c *call) response {
+// route finds, authorises and validates c's operation and returns its handler, or the answer that
+// refuses it.
+func (s *Server) route(c *call) (handler, response) {
 	route, params, err := s.spec.router.FindRoute(c.r)
 	if err != nil {
 		var re *routers.RouteError
 		if errors.As(err, &re) && re.Reason == routers.ErrMethodNotAllowed.Error() {
-			return reject(http.StatusMethodNotAllowed, "Method not allowed")
+			return nil, reject(http.StatusMethodNotAllowed, "Method not allowed")
 		}
-		return reject(http.StatusNotFound, "Not found")
+		return nil, reject(http.StatusNotFound, "Not found")
 	}
 	c.op, c.path, c.params = route.Operation.OperationID, route.Path, params
 	if c.r.Header.Get("Authorization") != "Bearer "+s.Token {
-		return reject(http.StatusUnauthorized, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+		return nil, reject(http.StatusUnauthorized, "Authentication failed. Confirm that the access token in the authorization header is valid.")
 	}
 	h := handlers[c.op]
 	if h == nil {
-		return reject(http.StatusNotImplemented, fmt.Sprintf("linetest: %s %s (%s) is in LINE's API but the fake does not serve it", c.r.Method, c.path, c.op))
+		return nil, reject(http.StatusNotImplemented, fmt.Sprintf("linetest: %s %s (%s) is in LINE's API but the fake does not serve it", c.r.Method, c.path, c.op))
 	}
 	if err := s.spec.validate(c.r, route, params, c.body); err != nil {
 		msg, details := problem(err)
-		return reject(http.StatusBadRequest, msg, details...)
+		return nil, reject(http.StatusBadRequest, msg, details...)
 	}
 	if details := checkLimits(c.op, c.body); len(details) > 0 {
-		return reject(http.StatusBadRequest, fmt.Sprintf("The request body has %d error(s)", len(details)), details...)
+		return nil, reject(http.StatusBadRequest, fmt.Sprintf("The request body has %d error(s)", len(details)), details...)
 	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f, ok := s.takeFault(c); ok {
-		return f.answer(s, c, h)
-	}
-	return h(s, c)
+	return h, response{}
 }

@@ -95,8 +95,9 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		s.responses = append(s.responses, res)
 		rep = reply{status: http.StatusOK, header: http.Header{"Content-Type": {"text/html"}}, body: []byte("ok")}
 	}
+	out := s.record(c, rep)
 	s.mu.Unlock()
-	s.answer(w, c, rep)
+	write(w, rep, out)
 }
 
 func isJSON(contentType string) bool {

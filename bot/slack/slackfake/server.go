@@ -220,7 +220,21 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			rep = slackError("invalid_form_data", "slackfake: "+err.Error())
 			break
 		}
-		rep = s.call(name, r.Header.Get("Authorization"), args)
+		var m method
+		if m, rep = s.authorize(name, r.Header.Get("Authorization"), args); m != nil {
+			// The method's effects and the record of the call are one critical section, so a test that
+			// sees a post also finds its call in Calls.
+			s.mu.Lock()
+			if f, ok := s.takeFault(name); ok {
+				rep = f.answer(s, args, m)
+			} else {
+				rep = m(s, args)
+			}
+			out := s.record(Call{Method: name, Args: args, Body: body}, rep)
+			s.mu.Unlock()
+			write(w, rep, out)
+			return
+		}
 	}
 	s.answer(w, Call{Method: name, Args: args, Body: body}, rep)
 }
@@ -256,10 +270,12 @@ func arguments(r *http.Request, body []byte) (url.Values, error) {
 	return nil, fmt.Errorf("a form or JSON body was expected, not %q", r.Header.Get("Content-Type"))
 }
 
-func (s *Server) call(name, authorization string, args url.Values) reply {
+// authorize finds the method called and checks its token; it returns the method, or the answer that
+// refuses the call.
+func (s *Server) authorize(name, authorization string, args url.Values) (method, reply) {
 	m := methods[name]
 	if m == nil {
-		return slackError("unknown_method", "slackfake: "+name+" is not served by the fake")
+		return nil, slackError("unknown_method", "slackfake: "+name+" is not served by the fake")
 	}
 	want := s.Token
 	if name == "apps.connections.open" {
@@ -271,21 +287,24 @@ func (s *Server) call(name, authorization string, args url.Values) reply {
 	}
 	switch {
 	case token == "":
-		return slackError("not_authed")
+		return nil, slackError("not_authed")
 	case token != want:
-		return slackError("invalid_auth")
+		return nil, slackError("invalid_auth")
 	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f, ok := s.takeFault(name); ok {
-		return f.answer(s, args, m)
-	}
-	return m(s, args)
+	return m, reply{}
 }
 
 // answer records the call, then answers it.
 func (s *Server) answer(w http.ResponseWriter, c Call, rep reply) {
+	s.mu.Lock()
+	out := s.record(c, rep)
+	s.mu.Unlock()
+	write(w, rep, out)
+}
+
+// record adds the call and its answer to Calls, so a test that has its answer also finds it there, and
+// returns the answer's body; s.mu is held.
+func (s *Server) record(c Call, rep reply) []byte {
 	var out []byte
 	switch b := rep.body.(type) {
 	case []byte:
@@ -302,17 +321,17 @@ func (s *Server) answer(w http.ResponseWriter, c Call, rep reply) {
 	json.Unmarshal(out, &e)
 	c.Status, c.Answer, c.Error = rep.status, out, e.Error
 
-	// Record before answering, so a test that has its answer also finds
-	// the call in Calls.
-	s.mu.Lock()
 	c.At = s.now()
 	s.calls = append(s.calls, c)
 	if rep.rejected {
 		s.rejections = append(s.rejections, c)
 	}
 	s.notify()
-	s.mu.Unlock()
+	return out
+}
 
+// write sends the answer to a call already recorded.
+func write(w http.ResponseWriter, rep reply, out []byte) {
 	if rep.drop {
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 			conn.Close()
