@@ -10,8 +10,9 @@
 //     groups (@お金 × @苦しい) cover every combination of everyday words
 //     for one need; a word of a line found without the rest of its line
 //     still leans weakly to the line's field (lean.go); the need an owner
-//     stresses leads, and the one set aside or told as background counts
-//     less (segment.go, stressLift); kagome adds the content words for
+//     stresses leads, a wish told last after how things stand counts
+//     more, and the one set aside or told as background counts less
+//     (segment.go, stressLift); kagome adds the content words for
 //     whatever the lexicon does not know. Where the lexicon heard little
 //     (less than two clear phrases), naive Bayes classifiers trained on
 //     the programme's labelled owner messages (learned.go) add the field

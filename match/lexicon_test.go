@@ -17,6 +17,7 @@ func TestLexiconIsConsistent(t *testing.T) {
 		}
 	}
 	seen := make(map[string]int)
+	written := make(map[string]int) // a written line's fragments, sorted
 	ps := lexicon()
 	if len(ps) < 500 {
 		t.Errorf("lexicon has %d phrases; it is meant to cover the domain broadly", len(ps))
@@ -37,6 +38,15 @@ func TestLexiconIsConsistent(t *testing.T) {
 			t.Errorf("%q repeats %q", p.text, ps[j].text)
 		}
 		seen[k] = i
+		// A line matches its words in any order (電話 注文 is 注文 電話),
+		// so one written again in another order would count twice.
+		if !strings.Contains(p.text, "@") {
+			k := strings.Join(slices.Sorted(slices.Values(p.fragments)), " ")
+			if j, dup := written[k]; dup {
+				t.Errorf("%q repeats %q in another order", p.text, ps[j].text)
+			}
+			written[k] = i
+		}
 		for _, f := range p.fragments {
 			// A one-character fragment matches too much unless it is a kanji.
 			if utf8.RuneCountInString(f) < 2 && !isKanji(f) {

@@ -187,7 +187,11 @@ func (ix *Index) understand(text string, guess bool) query {
 		asked:  make(map[string]float64),
 	}
 	segs, normal, keys := readText(text)
-	hits, strays := ix.matcher.matchStrays(keys)
+	stress := make([]float64, len(segs))
+	for i, s := range segs {
+		stress[i] = s.factor
+	}
+	hits, strays := ix.matcher.matchStrays(keys, stress)
 	factors := stressLift(segs, hits, strays, ix.matcher.leans)
 	for _, st := range strays {
 		l := ix.matcher.leans[st.frag]
@@ -258,7 +262,8 @@ func categoryShare(i int) float64 {
 // matters (「もっと困ってるのは…」) often names it in plainer words than the
 // one set aside, so that the lexicon hears it more faintly; the stress
 // decides, not the volume. A stressed segment naming nothing is left as it
-// is.
+// is. A wish told last (goalFactor, segment.go) keeps its factor only
+// when it names a need.
 func stressLift(segs []segment, hits []hit, strays []stray, leans []lean) []float64 {
 	factors := make([]float64, len(segs))
 	top := make([]map[string]float64, len(segs)) // segment → field → weight before factors
@@ -271,9 +276,21 @@ func stressLift(segs []segment, hits []hit, strays []stray, leans []lean) []floa
 			top[st.sentence][l.field] += leanWeight * l.strength
 		}
 	}
+	named := make([]bool, len(segs)) // segment → a phrase of weight 0.5 or more names a skill in it
 	for _, h := range hits {
 		for i, c := range h.phrase.categories {
 			top[h.sentence][c] += h.phrase.weight * categoryShare(i)
+		}
+		if h.phrase.weight >= 0.5 && len(h.phrase.skills) > 0 {
+			named[h.sentence] = true
+		}
+	}
+	// A wish told last counts more only when it names its need:
+	// 「作り直したい」 after 「ホームページが崩れてる」 wishes for what came
+	// before, and its 作り直 is a faint hint of something else (0.3).
+	for i, s := range segs {
+		if s.factor == goalFactor && !named[i] {
+			factors[i] = 1
 		}
 	}
 	best := func(m map[string]float64) float64 {

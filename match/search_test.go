@@ -157,6 +157,10 @@ func TestStressedNeedLeads(t *testing.T) {
 		// The stressed need leads even when told in fainter words than
 		// the one set aside.
 		{"ホームページもロゴもチラシも作り直したいけど、大事なのは利益が出ないこと", "finance"},
+		// A need named again where it is stressed counts there.
+		{"インスタのフォロワーが増えないのと、残業ばっかりで。一番困ってるのは残業の方", "it_dx"},
+		// A wish told last, after how things stand, is what is asked for.
+		{"注文は電話で受けてるけど、手間がかかる。ネットショップを始めたい", "ec"},
 	} {
 		r := ix.Search(c.text, 5)
 		if len(r.Categories) < 2 || r.Categories[0] != c.first {

@@ -20,6 +20,11 @@ func TestSegmentFactors(t *testing.T) {
 		"グーグルマップで店が出てこないし、インスタのフォロワーも増えない":               {1},
 		"求人を出しても人が来ない。あと資金繰りも苦しい":                        {1, asideFactor},
 		"配送料も高いけど、もっと困ってるのはネットのお店に人が来ないこと":               {asideFactor, stressedFactor},
+		// A wish told last, after states only, is the goal; not after
+		// another wish, nor a 〜みたい of hearsay.
+		"注文は電話で受けてるけど、手間がかかる。ネットショップを始めたい": {asideFactor, 1, goalFactor},
+		"ホームページを作りたい。求人を出したい":              {1, 1},
+		"チラシを作った。外国の人には伝わってないみたいです":        {1, 1},
 	} {
 		var got []float64
 		for _, s := range segments(text) {
