@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,7 @@ const (
 	inRequestLabel   = "依頼する"
 	inRequestedText  = "ご依頼を受け付けました。担当スタッフが内容を確認し、こちらでご連絡します。"
 	inAlreadyText    = "この方へのご紹介は、すでにご依頼いただいています。スタッフからのご連絡をお待ちください。"
+	inWhichText      = "どの方に相談しますか？カードの番号（1〜%d）を送るか、お名前を送ってください。"
 	inDeclinedText   = "申し訳ありません。この方へのご紹介は、今回は見送りとなりました。ほかの方からお選びください。"
 	consultLabel     = "相談する"
 	suggestionsShown = 5
@@ -206,6 +208,12 @@ func (t *turn) learn(s store.Signal) error {
 	return nil
 }
 
+// field is the field of the list shown: the one the owner chose, or the
+// one restated to them.
+func (t *turn) field() string {
+	return cmp.Or(t.next.Data["category"], t.next.Data["field"])
+}
+
 // declined lists the professionals staff declined for the session's problem.
 func (t *turn) declined() []string {
 	if t.next.Data["declined"] == "" {
@@ -235,7 +243,9 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	if chosen := t.next.Data["category"]; chosen != "" {
 		understood = []string{chosen}
 	} else if len(understood) > 0 {
-		t.set("category", understood[0])
+		// Restated, not chosen: the search stays unfiltered, so that the
+		// next page and a pick see the list shown.
+		t.set("field", understood[0])
 	}
 	// A second problem has its own row on the first page only.
 	var second []match.Candidate
@@ -280,7 +290,7 @@ func showCandidates(t *turn, res match.Result, offset int) ([]Reply, error) {
 	// the strongest one only.
 	r.Choices = []Choice{{Label: inMoreLabel, Data: inMoreLabel}}
 	for _, c := range res.Categories {
-		if c != t.next.Data["category"] && len(r.Choices) < 4 {
+		if c != t.field() && len(r.Choices) < 4 {
 			r.Choices = append(r.Choices, Choice{Label: match.CategoryLabel(c) + inOtherField, Data: categoryPrefix + c})
 		}
 	}
@@ -318,7 +328,7 @@ func talentCard(n int, c match.Candidate, data string) Card {
 
 func pickTalent(t *turn) ([]Reply, error) {
 	if t.typed(inMoreLabel) || t.read.Sure && t.read.Intent == understand.OtherCandidates {
-		if err := t.learn(store.Signal{Kind: store.SignalMore, Category: t.next.Data["category"]}); err != nil {
+		if err := t.learn(store.Signal{Kind: store.SignalMore, Category: t.field()}); err != nil {
 			return nil, err
 		}
 		next, _ := strconv.Atoi(t.next.Data["next"])
@@ -333,19 +343,24 @@ func pickTalent(t *turn) ([]Reply, error) {
 		}
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
+	shown := t.shown()
 	id, isTalent := strings.CutPrefix(data, talentPrefix)
 	if !ok || !isTalent {
-		if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
-			return suggest(t, t.Input.Text) // a new problem, in other words
+		var several bool
+		if id, several = named(normalize(t.Input.Text), shown); id == "" {
+			switch {
+			case several || t.meansOneShown():
+				return t.reprompt(fmt.Sprintf(inWhichText, len(shown))), nil
+			case t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes:
+				return suggest(t, t.Input.Text) // a new problem, in other words
+			}
+			return t.offStep(missText)
 		}
-		return t.offStep(missText)
 	}
 	if slices.Contains(t.declined(), id) { // from the list shown before the decline
 		return t.reprompt(inDeclinedText), nil
 	}
-	next, _ := strconv.Atoi(t.next.Data["next"])
-	lead := t.search(next).Candidates
-	for _, c := range append(lead, t.secondRow(lead[:min(len(lead), suggestionsShown-secondRowShown)])...) {
+	for _, c := range shown {
 		if c.Talent.ID == id {
 			t.set("talent", id)
 			t.set("talent_name", c.Talent.DisplayName)
@@ -355,6 +370,45 @@ func pickTalent(t *turn) ([]Reply, error) {
 	}
 	return t.reprompt(missText), nil
 }
+
+// shown returns the professionals the lists so far showed, in their order.
+func (t *turn) shown() []match.Candidate {
+	next, _ := strconv.Atoi(t.next.Data["next"])
+	lead := t.search(next).Candidates
+	return append(lead, t.secondRow(lead[:min(len(lead), suggestionsShown-secondRowShown)])...)
+}
+
+// named returns the professional among shown whom text names (「高木さんに
+// お願いしたい」), by full name or by family name; several when the name
+// fits more than one.
+func named(text string, shown []match.Candidate) (id string, several bool) {
+	for _, c := range shown {
+		full := normalize(c.Talent.DisplayName)
+		family, _, _ := strings.Cut(full, " ")
+		if strings.Contains(text, strings.ReplaceAll(full, " ", "")) || utf8.RuneCountInString(family) >= 2 && strings.Contains(text, family) {
+			if id != "" && id != c.Talent.ID {
+				return "", true
+			}
+			id = c.Talent.ID
+		}
+	}
+	return id, false
+}
+
+// meansOneShown reports whether the owner asks for one of the professionals
+// shown without saying which: the card's button typed (「この人に相談した
+// い」), 「この方で」, or a bare 「お願いします」.
+func (t *turn) meansOneShown() bool {
+	s := normalize(t.Input.Text)
+	if s == normalize(inConsultButton) || slices.ContainsFunc(pointingWords, func(w string) bool { return strings.Contains(s, w) }) {
+		return true
+	}
+	short := utf8.RuneCountInString(s) <= 10
+	return short && t.read.Sure && (t.read.Intent == understand.Yes || t.read.Intent == understand.Consult || t.read.Intent == understand.TalkToStaff && strings.Contains(s, "相談"))
+}
+
+// pointingWords point at a professional on a card.
+var pointingWords = []string{"この人", "この方", "このかた", "この先生", "その人", "その方", "この専門家"}
 
 // askOwner asks for what the staff need to reach the owner, unless known.
 func askOwner(t *turn) ([]Reply, error) {
@@ -459,7 +513,7 @@ func confirmIntroduction(t *turn) ([]Reply, error) {
 		reasons = strings.Split(d["reasons"], "\n")
 	}
 	_, err := t.bot.Intros.RequestIntroduction(t.ctx, store.IntroRequest{
-		UserID: t.UserID, TalentID: d["talent"], Problem: d["problem"], Category: d["category"],
+		UserID: t.UserID, TalentID: d["talent"], Problem: d["problem"], Category: cmp.Or(d["category"], d["field"]),
 		Reasons: reasons, Now: t.Now,
 	})
 	if errors.Is(err, store.ErrAlreadyRequested) {
