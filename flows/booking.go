@@ -164,11 +164,13 @@ func pickSlot(t *turn) ([]Reply, error) {
 		slots = slices.DeleteFunc(slots, func(s store.Slot) bool {
 			return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == slotPrefix+s.ID })
 		})
-		switch those, _ := t.slotsAt(slots); {
+		switch those, asked := t.slotsAt(slots); {
 		case len(those) == 1:
 			data, ok = slotPrefix+those[0].ID, true
 		case len(those) > 1:
 			return listSlots(t, those, bkTimeText), nil
+		case asked: // 「来週の火曜は空いてますか」 with nothing then
+			return listSlots(t, slots, fmt.Sprintf(bkNoTimeText, t.askedWhen())), nil
 		}
 	}
 	id, isSlot := strings.CutPrefix(data, slotPrefix)

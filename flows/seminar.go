@@ -125,11 +125,13 @@ func pickSeminar(t *turn) ([]Reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch those, _ := t.seminarsOn(seminars); {
+		switch those, asked := t.seminarsOn(seminars); {
 		case len(those) == 1:
 			data, ok = seminarPrefix+those[0].ID, true
 		case len(those) > 1:
 			return listSeminars(t, those, semDayText), nil
+		case asked:
+			return listSeminars(t, seminars, fmt.Sprintf(semNoDayText, t.askedWhen())), nil
 		}
 	}
 	id, isSeminar := strings.CutPrefix(data, seminarPrefix)
