@@ -315,6 +315,10 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		return t.menu(thanksText), nil
 	case understand.Stop:
 		return t.menu(nothingToStop), nil
+	case understand.Menu:
+		if normalize(text) != menuLabel { // 「何ができるの？」「使い方がわからない」
+			return t.menu(helpText), nil
+		}
 	}
 	return t.menu(menuText), nil
 }
