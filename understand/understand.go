@@ -187,6 +187,11 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 			}
 		}
 	}
+	if topic == TopicTime && scores[SeminarSignup] >= 0.5 {
+		// 「次のセミナーいつですか？出てみたい」 wants to attend: the list
+		// of the sign-up shows when.
+		scores[SeminarQuestion] *= 0.5
+	}
 	if !question {
 		// 「その内容で大丈夫です」 mentions the seminar's content; it does
 		// not ask about it.
