@@ -145,20 +145,52 @@ func clarify(t *turn, res match.Result) []Reply {
 }
 
 func pickCategory(t *turn) ([]Reply, error) {
-	if data, ok := t.selection(); ok {
-		if code, isCategory := strings.CutPrefix(data, categoryPrefix); isCategory {
-			t.set("category", code)
-			if err := t.learn(store.Signal{Kind: store.SignalField, Category: code}); err != nil {
-				return nil, err
-			}
-			return showCandidates(t, t.search(suggestionsShown), 0)
+	data, ok := t.selection()
+	code, isCategory := strings.CutPrefix(data, categoryPrefix)
+	if !ok || !isCategory {
+		code = t.fieldNamed()
+	}
+	if code != "" {
+		if utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes && !ok {
+			t.set("problem", t.next.Data["problem"]+"\n"+t.Input.Text) // it says more of the problem too
 		}
+		t.set("category", code)
+		if err := t.learn(store.Signal{Kind: store.SignalField, Category: code}); err != nil {
+			return nil, err
+		}
+		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
 		// A fuller description instead of a field: search again with both.
 		return suggest(t, t.next.Data["problem"]+"\n"+t.Input.Text)
 	}
 	return t.offStep(missText)
+}
+
+// fieldNamed returns the field offered that the answer to the clarifying
+// question names in words of its own: part of its label (「集客」 for
+// 集客・PR) or words the matcher hears as the field alone (「お金のこと」).
+func (t *turn) fieldNamed() string {
+	if t.Input.Kind != Text {
+		return ""
+	}
+	text := normalize(t.Input.Text)
+	var named []string
+	for _, c := range t.next.Offered {
+		code, ok := strings.CutPrefix(c.Data, categoryPrefix)
+		if ok && slices.ContainsFunc(strings.Split(normalize(c.Label), "・"), func(part string) bool {
+			return utf8.RuneCountInString(part) >= 2 && strings.Contains(text, part)
+		}) {
+			named = append(named, code)
+		}
+	}
+	if len(named) == 1 {
+		return named[0]
+	}
+	if res := t.bot.Matcher.Search(text, 1); res.Confidence > 0 && len(res.Categories) == 1 {
+		return res.Categories[0]
+	}
+	return ""
 }
 
 // search runs the owner's search (again, for 他の候補), within the chosen
