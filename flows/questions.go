@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -26,6 +27,7 @@ const (
 	qOnlineUnlimit  = "オンライン参加は人数の制限がありません"
 	qAboutNone      = "内容のご案内はまだありません"
 	qNoSeminarOn    = "%sのセミナーはありません。受付中のセミナーについてお答えします。"
+	askAwayText     = "はい、どうぞ。ご質問をそのまま送ってください。"
 	unansweredText  = "申し訳ありません。そのご質問には、ここではお答えできません。スタッフに伝えて、このトークでお返事しましょうか？"
 	cantAnswerText  = "申し訳ありません。そのご質問には、ここではお答えできません。"
 	cantAnswerAside = "申し訳ありません。そのご質問には、ここではお答えできません。お手続きが終わりましたら、もう一度お送りください。"
@@ -176,11 +178,20 @@ func topicLines(s store.Seminar, topic understand.Topic) []string {
 // answerOutOfFlow answers a question, or offers to pass it to staff.
 func answerOutOfFlow(t *turn, text string) ([]Reply, error) {
 	answer, ok, err := t.answerQuestion(text)
-	if err != nil || ok {
+	switch {
+	case err != nil || ok:
 		return t.menu(answer), err
+	case t.read.Announces && utf8.RuneCountInString(normalize(text)) <= maxAnnounceRunes:
+		// Only that a question comes: no more to it than the words that
+		// say so.
+		return t.menu(askAwayText), nil
 	}
 	return offerStaff(t, text), nil
 }
+
+// maxAnnounceRunes bounds a message that only announces a question
+// (「ちょっと聞きたいことがあるんですが」 is 17).
+const maxAnnounceRunes = 20
 
 // offerStaff says the bot has no answer and offers to pass the question on.
 func offerStaff(t *turn, text string) []Reply {

@@ -232,6 +232,8 @@ func TestPhraseTable(t *testing.T) {
 		"参加したい\tseminar_signup",          // two columns
 		"参加したい\tsignup\t0.5",             // unknown intent
 		"参加費\tseminar_question/price\t1", // unknown topic
+		"質問があ\tseminar_question/ask\t1",  // ask announces a question, not a topic
+		"予約\tmy_registrations/ask\t1",    // only a question is announced
 		"会場\tattend/home\t1",             // unknown attendance
 		"参加したい\tseminar_signup\t2",       // weight out of range
 		" \tseminar_signup\t0.5",         // empty phrase

@@ -28,6 +28,7 @@ type phrase struct {
 const (
 	attendLabel = "attend" // the phrase says venue or online, not an intent
 	blockLabel  = "-"      // the phrase only hides the shorter phrases inside it
+	askValue    = "ask"    // question/ask: the phrase announces a question to come
 )
 
 var phrases = sync.OnceValue(func() []phrase {
@@ -71,7 +72,7 @@ func parsePhrases(src string) ([]phrase, error) {
 				return nil, fmt.Errorf("line %d: attendance %q must be venue or online", n+1, value)
 			}
 		case slices.Contains(knownIntents, Intent(label)):
-			if value != "" && (Intent(label) != SeminarQuestion || !slices.Contains(knownTopics, Topic(value))) {
+			if value != "" && (Intent(label) != SeminarQuestion || !slices.Contains(knownTopics, Topic(value))) && (Intent(label) != Question || value != askValue) {
 				return nil, fmt.Errorf("line %d: unknown topic %q", n+1, cols[1])
 			}
 		default:

@@ -67,6 +67,9 @@ type Reading struct {
 	Alt    Intent  // the runner-up reading, when there is one
 	Sure   bool    // Score over the threshold: act; otherwise ask one short yes/no question
 	Topic  Topic   // what a SeminarQuestion asks about
+	// Announces says that a question comes, not yet asked
+	// (「ちょっと聞きたいことがあるんですが」).
+	Announces bool
 
 	Dates      []Date        // dates mentioned, resolved against now in loc
 	Weekday    *time.Weekday // a weekday said (金曜, 来週の水曜); its next date is in Dates too
@@ -136,6 +139,10 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 			continue
 		}
 		scores[in] = 1 - (1-scores[in])*(1-p.weight)
+		if p.value == askValue {
+			r.Announces = true
+			continue
+		}
 		if p.value != "" && p.weight > topicWeight {
 			topic, topicWeight = Topic(p.value), p.weight
 		}
