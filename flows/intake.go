@@ -411,13 +411,18 @@ func (t *turn) shown() []match.Candidate {
 }
 
 // named returns the professional among shown whom text names (「高木さんに
-// お願いしたい」), by full name or by family name; several when the name
-// fits more than one.
+// お願いしたい」), by full name, or by family name with an honorific or
+// alone in a short answer (「高木で」); several when the name fits more
+// than one. A family name in a longer message without an honorific may be
+// a place (上野, 中島): it names no one.
 func named(text string, shown []match.Candidate) (id string, several bool) {
+	short := utf8.RuneCountInString(text) <= 8
 	for _, c := range shown {
 		full := normalize(c.Talent.DisplayName)
 		family, _, _ := strings.Cut(full, " ")
-		if strings.Contains(text, strings.ReplaceAll(full, " ", "")) || utf8.RuneCountInString(family) >= 2 && strings.Contains(text, family) {
+		byFamily := utf8.RuneCountInString(family) >= 2 && (short && strings.Contains(text, family) ||
+			slices.ContainsFunc(honorifics, func(h string) bool { return strings.Contains(text, family+h) }))
+		if byFamily || strings.Contains(text, strings.ReplaceAll(full, " ", "")) {
 			if id != "" && id != c.Talent.ID {
 				return "", true
 			}
@@ -438,6 +443,8 @@ func (t *turn) meansOneShown() bool {
 	short := utf8.RuneCountInString(s) <= 10
 	return short && t.read.Sure && (t.read.Intent == understand.Yes || t.read.Intent == understand.Consult || t.read.Intent == understand.TalkToStaff && strings.Contains(s, "相談"))
 }
+
+var honorifics = []string{"さん", "様", "さま", "先生", "氏"}
 
 // pointingWords point at a professional on a card.
 var pointingWords = []string{"この人", "この方", "このかた", "この先生", "その人", "その方", "この専門家"}
