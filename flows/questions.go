@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
@@ -126,6 +128,10 @@ func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
 		}
 	case byID[t.next.Data["seminar"]].ID != "":
 		chosen = []store.Seminar{byID[t.next.Data["seminar"]]}
+	default:
+		if named := slices.DeleteFunc(slices.Clone(seminars), func(s store.Seminar) bool { return !namesTitle(t.Input.Text, s.Title) }); len(named) > 0 {
+			chosen = named // 「勉強会の日程は？」: the one called 勉強会
+		}
 	}
 	blocks := lead
 	for _, s := range chosen {
@@ -134,6 +140,28 @@ func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
 	}
 	return strings.Join(blocks, "\n\n"), nil
 }
+
+// namesTitle reports whether text shares a word of two characters or
+// more with a seminar's title (勉強会, 観光), other than the words any
+// seminar may carry and a question asks about (セミナー, オンライン).
+func namesTitle(text, title string) bool {
+	t, r := normalize(text), []rune(normalize(title))
+	for i := range r {
+		for j := i + 2; j <= len(r); j++ {
+			w := string(r[i:j])
+			if !strings.Contains(t, w) {
+				break
+			}
+			generic := slices.ContainsFunc(genericTitleWords, func(g string) bool { return strings.Contains(g, w) })
+			if !generic && unicode.IsLetter(r[i]) && unicode.IsLetter(r[j-1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var genericTitleWords = []string{"セミナー", "オンライン", "会場", "講座"}
 
 // topicLines answer one question about a seminar from its data.
 func topicLines(s store.Seminar, topic understand.Topic) []string {
