@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/amamibot/amamibot/understand"
 )
 
 // What the bot says about personal data (Japan's APPI): the notice before
@@ -14,6 +16,7 @@ const (
 		"ご相談内容は%d日後に消去します。「データ削除」と送れば、いつでも削除できます。\n" +
 		"よろしければ「同意する」を押してください。"
 	agreeLabel      = "同意する"
+	refusedText     = "承知しました。同意いただけない場合はお名前などを伺えないため、お手続きを中止しました。"
 	deleteLabel     = "データ削除"
 	deleteAskText   = "保存しているあなたの個人情報（お名前、会社名、連絡先、ご相談内容）を削除します。セミナーのお申し込みと個別相談の予約も取り消されます。よろしいですか？"
 	deleteButton    = "削除する"
@@ -54,6 +57,9 @@ func askPersonal(t *turn, step string) ([]Reply, error) {
 }
 
 func takeConsent(t *turn) ([]Reply, error) {
+	if t.says(understand.No) { // 「同意しません」: nothing is recorded
+		return t.menu(refusedText), nil
+	}
 	if !t.picks(agreeLabel) {
 		return t.offStep(missText)
 	}
