@@ -98,11 +98,45 @@ func (t *turn) selection() (string, bool) {
 	case n == -1 && len(list) > 0:
 		return list[len(list)-1].Data, true
 	}
-	if t.says(understand.Yes) && len(offered) == 1 {
+	if len(offered) == 1 && (t.says(understand.Yes) || t.confirming() && t.agrees()) {
 		return offered[0].Data, true
 	}
 	return "", false
 }
+
+// agrees reports whether the text, at a confirmation, says yes in the words
+// of what is confirmed (「申し込みます」 at a sign-up's, 「依頼します」 at a
+// request's) or of thanks that go on with it (「よろしくお願いします」
+// 「ありがとうございます、それで」).
+func (t *turn) agrees() bool {
+	r, text := t.read, normalize(t.Input.Text)
+	switch {
+	case r.Intent == understand.Thanks && r.Alt == understand.Yes,
+		strings.Contains(text, "よろしく") && (r.Intent == understand.Greeting || r.Intent == understand.None):
+		return true
+	case t.next.Offered[0].Data != choiceConfirm:
+		// The privacy notice or the waitlist: only a yes agrees.
+		return false
+	case r.Sure && r.Intent == confirmedBy[t.next.Flow]:
+		return true
+	case t.next.Flow == "intake":
+		return slices.ContainsFunc(requestWords, func(w string) bool { return strings.Contains(text, w) })
+	}
+	return false
+}
+
+// confirmedBy is the intent that, said at a flow's confirmation, is the
+// confirmation.
+var confirmedBy = map[string]understand.Intent{
+	"seminar": understand.SeminarSignup,
+	"booking": understand.ConsultationBooking,
+	"move":    understand.Reschedule,
+	"myregs":  understand.CancelRegistration,
+	"delete":  understand.DataDeletion,
+}
+
+// requestWords ask for the introduction the intake confirms.
+var requestWords = []string{"依頼", "頼み", "頼む", "紹介して", "紹介をお願い"}
 
 // picks reports whether the input selects the offered choice whose Data is data.
 func (t *turn) picks(data string) bool {
