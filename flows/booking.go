@@ -201,6 +201,9 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 }
 
 func confirmBooking(t *turn) ([]Reply, error) {
+	if replies, ok := t.corrected(); ok {
+		return replies, nil
+	}
 	if !t.picks(choiceConfirm) {
 		return t.offStep(missText)
 	}

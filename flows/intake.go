@@ -32,6 +32,7 @@ const (
 	inNameText       = "ご紹介の準備のため、お名前（フルネーム）を送ってください。\n（いただいた情報は、ご紹介のためにだけ使います）"
 	inCompanyText    = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
+	correctingText   = "承知しました。もう一度お伺いします。"
 	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
 	inConfirmText    = "次の方へのご紹介を、プログラムのスタッフに依頼します。よろしければ「依頼する」を押してください。"
 	inRequestLabel   = "依頼する"
@@ -492,6 +493,9 @@ func afterOwner(t *turn) ([]Reply, error) {
 }
 
 func takeOwnerCompany(t *turn) ([]Reply, error) {
+	if replies, ok := t.corrected(); ok {
+		return replies, nil
+	}
 	company, ok := readCompany(t)
 	if !ok {
 		return t.offStep(semCompanyBad)
@@ -501,6 +505,9 @@ func takeOwnerCompany(t *turn) ([]Reply, error) {
 }
 
 func takeOwnerContact(t *turn) ([]Reply, error) {
+	if replies, ok := t.corrected(); ok {
+		return replies, nil
+	}
 	if t.Input.Kind != Text {
 		return t.reprompt(inContactBad), nil
 	}
@@ -511,6 +518,29 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 	}
 	t.set("contact", contact)
 	return afterOwner(t)
+}
+
+// corrected asks again for the detail the user says was given wrong
+// (「名前が違います」「連絡先を間違えました」), and for those asked after it;
+// ok is false when the message corrects nothing asked yet.
+func (t *turn) corrected() (replies []Reply, ok bool) {
+	if t.Input.Kind != Text || t.next.Data["name"] == "" {
+		return nil, false
+	}
+	switch f := understand.Corrected(t.Input.Text); {
+	case f == "":
+		return nil, false
+	case t.next.Flow == "seminar" && f != understand.FieldContact:
+		replies, _ = askName(t)
+	case t.next.Flow == "seminar":
+		return nil, false // a sign-up asks for no contact
+	case f == understand.FieldContact && t.next.Data["contact"] != "":
+		replies = t.ask("contact", Reply{Text: inContactText})
+	default:
+		replies, _ = askOwnerName(t)
+	}
+	replies[0].Text = correctingText + "\n" + replies[0].Text
+	return replies, true
 }
 
 // saveOwner keeps the details the owner gave in this flow, once they have
@@ -543,6 +573,9 @@ func askIntroConfirm(t *turn) []Reply {
 }
 
 func confirmIntroduction(t *turn) ([]Reply, error) {
+	if replies, ok := t.corrected(); ok {
+		return replies, nil
+	}
 	if !t.picks(choiceConfirm) {
 		return t.offStep(missText)
 	}

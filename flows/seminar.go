@@ -187,8 +187,8 @@ func askAttendance(t *turn, s store.Seminar) ([]Reply, error) {
 	var note string // when the way the message asked for is not offered
 	switch {
 	case want == understand.Online && s.HasOnline(), want == understand.Venue && s.HasVenue() && seats:
-		t.set("attendance", map[string]string{understand.Online: choiceOnline, understand.Venue: choiceVenue}[want])
-		return askPersonal(t, "name")
+		t.set("attendance", attendanceChoices[want])
+		return afterAttendance(t)
 	case want == understand.Online:
 		note = semNoOnlineText
 	case want == understand.Venue && !s.HasVenue():
@@ -209,7 +209,7 @@ func askAttendance(t *turn, s store.Seminar) ([]Reply, error) {
 			t.set("attendance", choiceOnline)
 		}
 		var err error
-		if replies, err = askPersonal(t, "name"); err != nil {
+		if replies, err = afterAttendance(t); err != nil {
 			return nil, err
 		}
 	}
@@ -219,13 +219,16 @@ func askAttendance(t *turn, s store.Seminar) ([]Reply, error) {
 	return replies, nil
 }
 
+// attendanceChoices are the choices of the ways of attending a message may say.
+var attendanceChoices = map[string]string{understand.Online: choiceOnline, understand.Venue: choiceVenue}
+
 // attendanceChoice is the offered way of attending the input picks: a
 // button, or a sentence (「リモートで見ます」「会場に行きます」).
 func (t *turn) attendanceChoice() (string, bool) {
 	if data, ok := t.selection(); ok {
 		return data, true
 	}
-	want := map[string]string{understand.Online: choiceOnline, understand.Venue: choiceVenue}[t.read.Attendance]
+	want := attendanceChoices[t.read.Attendance]
 	if want != "" && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == want }) {
 		return want, true
 	}
@@ -238,6 +241,15 @@ func pickAttendance(t *turn) ([]Reply, error) {
 		return t.offStep(missText)
 	}
 	t.set("attendance", data)
+	return afterAttendance(t)
+}
+
+// afterAttendance asks for the name, or, when the way of attending was
+// changed at the confirmation (「やっぱりオンラインで」), confirms again.
+func afterAttendance(t *turn) ([]Reply, error) {
+	if t.next.Data["name"] != "" {
+		return askRegistrationConfirm(t)
+	}
 	return askPersonal(t, "name")
 }
 
@@ -275,6 +287,9 @@ func readCompany(t *turn) (company string, ok bool) {
 }
 
 func takeCompany(t *turn) ([]Reply, error) {
+	if replies, ok := t.corrected(); ok {
+		return replies, nil
+	}
 	company, ok := readCompany(t)
 	if !ok {
 		return t.offStep(semCompanyBad)
@@ -300,6 +315,16 @@ func askRegistrationConfirm(t *turn) ([]Reply, error) {
 }
 
 func confirmRegistration(t *turn) ([]Reply, error) {
+	if replies, ok := t.corrected(); ok {
+		return replies, nil
+	}
+	if a := t.read.Attendance; a != "" && attendanceChoices[a] != t.next.Data["attendance"] { // 「やっぱり会場で」
+		s, err := t.bot.Seminars.Seminar(t.ctx, t.next.Data["seminar"])
+		if err != nil {
+			return nil, fmt.Errorf("seminar %s: %w", t.next.Data["seminar"], err)
+		}
+		return askAttendance(t, s)
+	}
 	if !t.picks(choiceConfirm) {
 		return t.offStep(missText)
 	}

@@ -1,6 +1,8 @@
 package understand
 
 import (
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -78,3 +80,27 @@ func instead(r Reading, framed bool) bool {
 	}
 	return r.Score >= 0.5
 }
+
+// Corrected returns the detail a message says was given wrong
+// (「名前が違います」「さっきの連絡先、間違えました」「会社名を直したい」), or "".
+func Corrected(text string) Field {
+	c := clean(text)
+	if !slices.ContainsFunc(correctionWords, func(w string) bool { return strings.Contains(c, w) }) {
+		return ""
+	}
+	for _, f := range []Field{FieldCompany, FieldContact, FieldName} { // 店の名前 is the company
+		if slices.ContainsFunc(fieldWords[f], func(w string) bool { return strings.Contains(c, w) }) {
+			return f
+		}
+	}
+	return ""
+}
+
+var (
+	correctionWords = []string{"違", "ちが", "間違", "まちが", "直し", "直す", "なおし", "訂正", "変え", "変更"}
+	fieldWords      = map[Field][]string{
+		FieldName:    {"名前", "なまえ", "氏名"},
+		FieldCompany: {"会社", "屋号", "店名", "店の名"},
+		FieldContact: {"連絡先", "電話", "番号", "メール", "アドレス"},
+	}
+)

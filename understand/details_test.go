@@ -273,3 +273,24 @@ func TestSpellings(t *testing.T) {
 		}
 	}
 }
+
+// A correction names the detail to ask again; a message that only mentions
+// a detail corrects nothing.
+func TestCorrected(t *testing.T) {
+	for text, want := range map[string]Field{
+		"名前が違います":       FieldName,
+		"さっきの名前間違えました":  FieldName,
+		"店の名前を直したい":     FieldCompany,
+		"会社名を変えたいです":    FieldCompany,
+		"連絡先を間違えました":    FieldContact,
+		"電話番号がちがう":      FieldContact,
+		"奄美太郎です":        "",
+		"名前はあとで言います":    "",
+		"違います":          "",
+		"喫茶あまみの電話は0997": "",
+	} {
+		if got := Corrected(text); got != want {
+			t.Errorf("Corrected(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
