@@ -12,19 +12,20 @@ import (
 // 「日程を変更したい」: a seminar registration moves to another date of the
 // same seminar (store.Moves), keeping the attendance, name and company.
 const (
-	moveButton    = "日程を変更"
-	moveListText  = "変更先の日程をお選びください。「この日程にする」を押すか、番号を送ってください。"
-	movePickLabel = "この日程にする"
-	moveNoneText  = "このセミナーにはほかの日程がありません。"
-	moveWhichText = "日程を変更するお申し込みの「日程を変更」を押してください。"
-	moveNoRegText = "日程を変更できるセミナーのお申し込みはありません。"
-	moveAskText   = "次のとおり日程を変更します。よろしければ「変更する」を押してください。"
-	moveFullNote  = "変更先の会場は満席のため、変更後はキャンセル待ちになります。"
-	moveConfirm   = "変更する"
-	moveDoneText  = "日程を変更しました。"
-	moveFullText  = "申し訳ありません。ちょうど変更先の会場が満席になりました。日程は変更していません。"
-	movePrefix    = "move:"   // move:<registration id>, on the cards of 申込確認
-	moveToPrefix  = "moveto:" // moveto:<seminar id>
+	moveButton      = "日程を変更"
+	moveListText    = "変更先の日程をお選びください。「この日程にする」を押すか、番号を送ってください。"
+	movePickLabel   = "この日程にする"
+	moveNoneText    = "このセミナーにはほかの日程がありません。"
+	moveWhichText   = "日程を変更するお申し込みの「日程を変更」を押してください。"
+	moveConsultText = "個別相談の日時を変えるには、「申込確認」で今の予約を取り消してから、「個別相談」で新しい日時を予約してください。"
+	moveNoRegText   = "日程を変更できるセミナーのお申し込みはありません。"
+	moveAskText     = "次のとおり日程を変更します。よろしければ「変更する」を押してください。"
+	moveFullNote    = "変更先の会場は満席のため、変更後はキャンセル待ちになります。"
+	moveConfirm     = "変更する"
+	moveDoneText    = "日程を変更しました。"
+	moveFullText    = "申し訳ありません。ちょうど変更先の会場が満席になりました。日程は変更していません。"
+	movePrefix      = "move:"   // move:<registration id>, on the cards of 申込確認
+	moveToPrefix    = "moveto:" // moveto:<seminar id>
 )
 
 var moveSteps = map[string]stepFunc{
@@ -35,6 +36,9 @@ var moveSteps = map[string]stepFunc{
 // typedMove answers 「日程を変更したい」: the dates of the one registration
 // that has others, or the list of registrations to choose from.
 func typedMove(t *turn) ([]Reply, error) {
+	if namesConsultation(t.Input.Text) {
+		return t.menu(moveConsultText), nil
+	}
 	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
 	if err != nil {
 		return nil, fmt.Errorf("registrations of user: %w", err)

@@ -88,8 +88,19 @@ func startMyRegs(t *turn) ([]Reply, error) {
 		if data, ok := t.listedOn(); ok {
 			return askCancel(t, data), nil
 		}
+		// 「個別相談を取り消したい」 with one booking: that one.
+		if namesConsultation(t.Input.Text) && len(bookings) == 1 {
+			return askCancel(t, unbookPrefix+strconv.FormatInt(bookings[0].ID, 10)), nil
+		}
 	}
 	return replies, nil
+}
+
+// namesConsultation reports whether text is about the consultation rather
+// than a seminar (「個別相談を取り消したい」「相談の日を変えたい」).
+func namesConsultation(text string) bool {
+	s := normalize(text)
+	return strings.Contains(s, "相談") || strings.Contains(s, "面談")
 }
 
 // pickRegistration asks to confirm cancelling the chosen registration or

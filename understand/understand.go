@@ -161,6 +161,12 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		scores[SeminarSignup] *= 0.3
 		scores[SeminarQuestion] *= 0.5
 	}
+	// 「個別相談を取り消したい」「相談の日を変えたい」 name the consultation
+	// as their object: they cancel or move it, they do not book one.
+	if scores[CancelRegistration] >= 0.6 || scores[Reschedule] >= 0.6 {
+		scores[ConsultationBooking] *= 0.3
+		scores[Consult] *= 0.3
+	}
 	// 「面談を申し込みたい」 signs up for a consultation, not a seminar.
 	if scores[ConsultationBooking] >= 0.6 {
 		scores[SeminarSignup] *= 0.3
