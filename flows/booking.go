@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // What the consultation booking flow says, and what staff decisions tell owners.
@@ -145,6 +146,9 @@ func typedRetry(t *turn) ([]Reply, error) {
 	return startRetry(t, strconv.FormatInt(id, 10))
 }
 
+// slotModes are the ways of consulting a message may say.
+var slotModes = map[string]store.ConsultMode{understand.Venue: store.ConsultVenue, understand.Online: store.ConsultOnline}
+
 func modeText(s store.Slot) string {
 	if s.Mode == store.ConsultOnline {
 		return "オンライン"
@@ -164,13 +168,22 @@ func pickSlot(t *turn) ([]Reply, error) {
 		slots = slices.DeleteFunc(slots, func(s store.Slot) bool {
 			return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == slotPrefix+s.ID })
 		})
-		switch those, asked := t.slotsAt(slots); {
+		those, asked := t.slotsAt(slots)
+		when := t.askedWhen()
+		if mode, said := slotModes[t.read.Attendance]; said { // 「会場で相談したい」「オンラインの方」
+			if !asked {
+				those = slots
+			}
+			those = slices.DeleteFunc(slices.Clone(those), func(s store.Slot) bool { return s.Mode != mode })
+			asked, when = true, strings.TrimPrefix(when+"の"+modeText(store.Slot{Mode: mode}), "の")
+		}
+		switch {
 		case len(those) == 1:
 			data, ok = slotPrefix+those[0].ID, true
 		case len(those) > 1:
 			return listSlots(t, those, bkTimeText), nil
 		case asked: // 「来週の火曜は空いてますか」 with nothing then
-			return listSlots(t, slots, fmt.Sprintf(bkNoTimeText, t.askedWhen())), nil
+			return listSlots(t, slots, fmt.Sprintf(bkNoTimeText, when)), nil
 		}
 	}
 	id, isSlot := strings.CutPrefix(data, slotPrefix)

@@ -224,7 +224,15 @@ func fitsTime(r understand.Reading, s time.Time) bool {
 			return false
 		}
 	}
-	return r.Time == nil || r.Time.Hour == h && r.Time.Minute == s.Minute()
+	if r.Time == nil {
+		return true
+	}
+	// 「2時から」 is 14:00: nothing the programme holds starts at night.
+	hour := r.Time.Hour
+	if r.DayPart == "" && hour >= 1 && hour <= 7 {
+		hour += 12
+	}
+	return hour == h && r.Time.Minute == s.Minute()
 }
 
 // askedWhen says the day and time the text named: 「12月4日の午後」.
