@@ -29,9 +29,9 @@ const (
 	semVenueFullText   = "会場は満席です。" + semOnlineOrWait
 	semVenueOnlyFull   = "会場は満席です。" + semWaitOffer
 	semNameText        = "お名前（フルネーム）を送ってください。"
-	semNameBad         = "お名前は1〜50文字で送ってください。"
+	semNameBad         = "お名前（フルネーム、50文字まで）を送ってください。例: 奄美 太郎"
 	semCompanyText     = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
-	semCompanyBad      = "会社名は100文字以内で送ってください。"
+	semCompanyBad      = "会社名・屋号（100文字まで）を送ってください。ない場合は「なし」を押してください。"
 	semConfirmText     = "以下の内容でお申し込みします。よろしければ「確定する」を押してください。"
 	semDoneText        = "お申し込みが完了しました。"
 	semWaitlistedText  = "キャンセル待ちに登録しました。会場に空きが出たら、こちらでお知らせします。"

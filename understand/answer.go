@@ -48,7 +48,7 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 	case FieldCompany:
 		value = companyValue(typed)
 	}
-	if instead(r, value != "" && value != typed) {
+	if instead(r, value != "" && value != typed) || field == FieldName && !nameShaped(value, text) {
 		return "", r, false
 	}
 	if field == FieldName {
@@ -63,6 +63,18 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 	r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
 	return value, r, true
 }
+
+// nameShaped reports whether value can be a person's name: not a
+// sentence (「わからん」「頼みます」「ちょっと考えます」), not a correction
+// (「さっきの名前間違えました」), no phone number in it.
+func nameShaped(value, text string) bool {
+	c := clean(value)
+	ends := slices.ContainsFunc(sentenceEnds, func(e string) bool { return strings.HasSuffix(c, e) })
+	return Corrected(text) == "" && !ends && !phoneRe.MatchString(arabic(c))
+}
+
+// sentenceEnds end a sentence, never a name.
+var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "かな", "ろう", "ちょうだい"}
 
 // instead reports whether an answer to a free-text question means something
 // else than a value. A business problem counts only when a phrase says so,

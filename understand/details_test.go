@@ -135,6 +135,14 @@ func TestReadAnswerName(t *testing.T) {
 		{"はい", "", Yes},
 		{"", "", None},
 		{"🙏", "", None},
+		// Politeness and dialect around the name are not part of it.
+		{"ありがとうございます、奄美太郎です", "奄美太郎", None},
+		{"奄美太郎じゃが", "奄美太郎", None},
+		// A sentence, a correction or a phone number is no name.
+		{"わからん", "", BusinessProblem},
+		{"ちょっと考えます", "", None},
+		{"さっきの名前間違えました", "", BusinessProblem},
+		{"奄美太郎 090-1234-5678", "", None},
 	} {
 		v, r, ok := ReadAnswer(c.text, FieldName, evalNow, tokyo)
 		if v != c.want || ok != (c.want != "") || r.Intent != c.intent {
