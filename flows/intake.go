@@ -39,6 +39,8 @@ const (
 	inRequestedText  = "ご依頼を受け付けました。担当スタッフが内容を確認し、こちらでご連絡します。"
 	inAlreadyText    = "この方へのご紹介は、すでにご依頼いただいています。スタッフからのご連絡をお待ちください。"
 	inWhichText      = "どの方に相談しますか？カードの番号（1〜%d）を送るか、お名前を送ってください。"
+	inOneAtATime     = "ご紹介の依頼は、おひとりずつお受けしています。まずおひとり選んでください。ほかの方は、あとで依頼できます。"
+	inRecommend      = "ご相談の内容にいちばん合いそうなのは、1番の%s さんです。よろしければ「1」を送ってください。"
 	inDeclinedText   = "申し訳ありません。この方へのご紹介は、今回は見送りとなりました。ほかの方からお選びください。"
 	consultLabel     = "相談する"
 	suggestionsShown = 5
@@ -377,6 +379,9 @@ func pickTalent(t *turn) ([]Reply, error) {
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	shown := t.shown()
+	if replies, ok := t.aboutShown(shown); ok {
+		return replies, nil
+	}
 	id, isTalent := strings.CutPrefix(data, talentPrefix)
 	if !ok || !isTalent {
 		var several bool
@@ -403,6 +408,50 @@ func pickTalent(t *turn) ([]Reply, error) {
 	}
 	return t.reprompt(missText), nil
 }
+
+// aboutShown answers what the owner asks of the professionals shown
+// without picking one: who one of them is (「2番の人はどんな人ですか」),
+// which to choose (「どの人がおすすめですか」), or several at once.
+func (t *turn) aboutShown(shown []match.Candidate) ([]Reply, bool) {
+	if t.Input.Kind != Text || len(shown) == 0 {
+		return nil, false
+	}
+	s := normalize(t.Input.Text)
+	switch {
+	case slices.ContainsFunc(severalWords, func(w string) bool { return strings.Contains(s, w) }):
+		return t.aside(inOneAtATime), true
+	case slices.ContainsFunc(recommendWords, func(w string) bool { return strings.Contains(s, w) }):
+		return t.aside(fmt.Sprintf(inRecommend, shown[0].Talent.DisplayName)), true
+	case t.read.Intent != understand.Question:
+		return nil, false
+	}
+	n := t.read.Ordinal
+	if n == -1 {
+		n = len(shown)
+	}
+	if id, _ := named(s, shown); id != "" {
+		n = slices.IndexFunc(shown, func(c match.Candidate) bool { return c.Talent.ID == id }) + 1
+	}
+	if n < 1 || n > len(shown) {
+		return nil, false
+	}
+	c := shown[n-1]
+	lines := []string{fmt.Sprintf("%d. %s", n, c.Talent.DisplayName), c.Talent.Headline,
+		"得意: " + strings.Join(c.Talent.Skills, "・"),
+		fmt.Sprintf("経験%d年・%s", c.Talent.YearsExperience, workStyles[c.Talent.WorkStyle])}
+	if bio := truncate(c.Talent.Bio, maxBioShown); bio != "" {
+		lines = append(lines, bio)
+	}
+	return t.aside(strings.Join(lines, "\n")), true
+}
+
+// maxBioShown bounds the profile quoted to an owner who asks about one.
+const maxBioShown = 200
+
+var (
+	severalWords   = []string{"両方", "全員", "二人とも", "2人とも", "三人とも", "3人とも", "みんなに"}
+	recommendWords = []string{"おすすめ", "オススメ", "選んで", "誰がいい", "だれがいい", "どの人がいい", "どの方がいい", "決めて"}
+)
 
 // shown returns the professionals the lists so far showed, in their order.
 func (t *turn) shown() []match.Candidate {

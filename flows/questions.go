@@ -84,19 +84,28 @@ func (c *faqCache) index(rows []store.FAQ) *understand.FAQIndex {
 // answerQuestion answers a question about a seminar from its data, or any
 // other from the FAQ; ok is false when neither has the answer.
 func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
-	if t.read.Intent == understand.SeminarQuestion && t.read.Topic != "" {
+	seminar := t.read.Intent == understand.SeminarQuestion && t.read.Topic != ""
+	// During a request or a booking, 「お金はかかりますか」 asks about the
+	// consultation: the FAQ first there, the seminars' data after.
+	consulting := t.next.Flow == "intake" || t.next.Flow == "booking"
+	if seminar && !consulting {
 		answer, err := t.seminarAnswer(t.read.Topic)
 		return answer, err == nil, err
 	}
-	if t.bot.FAQ == nil {
-		return "", false, nil
+	if t.bot.FAQ != nil {
+		rows, err := t.bot.FAQ.FAQs(t.ctx)
+		if err != nil {
+			return "", false, fmt.Errorf("faqs: %w", err)
+		}
+		if e, _, ok := faqIndex.index(rows).Best(normalize(text)); ok {
+			return e.Answer, true, nil
+		}
 	}
-	rows, err := t.bot.FAQ.FAQs(t.ctx)
-	if err != nil {
-		return "", false, fmt.Errorf("faqs: %w", err)
+	if seminar {
+		answer, err := t.seminarAnswer(t.read.Topic)
+		return answer, err == nil, err
 	}
-	e, _, ok := faqIndex.index(rows).Best(normalize(text))
-	return e.Answer, ok, nil
+	return "", false, nil
 }
 
 // seminarAnswer answers about the seminars the user means: those on the day
