@@ -125,7 +125,13 @@ func pickSeminar(t *turn) ([]Reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch those, asked := t.seminarsOn(seminars); {
+		those, asked := t.seminarsOn(seminars)
+		if !asked { // 「観光のやつに出たいです」「徳之島のセミナー」
+			those = slices.DeleteFunc(slices.Clone(seminars), func(s store.Seminar) bool {
+				return !namesTitle(t.Input.Text, s.Title) && !namesTitle(t.Input.Text, s.Venue)
+			})
+		}
+		switch {
 		case len(those) == 1:
 			data, ok = seminarPrefix+those[0].ID, true
 		case len(those) > 1:

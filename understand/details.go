@@ -62,6 +62,7 @@ func arabic(c string) string {
 	if !strings.ContainsAny(c, "〇一二三四五六七八九十") {
 		return c
 	}
+	c = strings.ReplaceAll(c, "一番目", "1番目") // a position, where 一番 alone is "most"
 	return kanjiNumRe.ReplaceAllStringFunc(c, func(s string) string {
 		i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("〇一二三四五六七八九十", r) })
 		num, unit := s[:i], s[i:]
@@ -97,7 +98,7 @@ func kanjiNumber(s string) int {
 }
 
 var (
-	ordinalRe     = regexp.MustCompile(`(上から|下から)?(\d{1,2})(?:番目|つ目|つめ|個目|件目|本目|番)`)
+	ordinalRe     = regexp.MustCompile(`(上から|下から)?(\d{1,2})(?:番目|つ目|つめ|個目|件目|本目|番|ばんめ|ばん)`)
 	bareOrdinalRe = regexp.MustCompile(`^(?:no\.?|#)?(\d{1,2})(?:番)?\s*(?:で|です|にします|でお願いします|をお願いします|お願いします|で!|でお願い)?[\s。.!！]*$`)
 	firstWords    = []string{"一番上", "いちばん上", "一番最初", "最初", "上の", "上のやつ", "さいしょ", "ひとつめ", "一つめ", "一個目"}
 	lastWords     = []string{"一番下", "いちばん下", "最後", "さいご", "下の", "ラスト"}
