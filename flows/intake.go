@@ -67,6 +67,7 @@ type IntroStore interface {
 	DeclinedTalents(ctx context.Context, userID, problem string) ([]string, error)
 	LastDeclined(ctx context.Context, userID string) (int64, error)
 	RecordSignal(ctx context.Context, s store.Signal) error
+	UserIntroductions(ctx context.Context, userID string, n int) ([]store.Introduction, error)
 }
 
 var intakeSteps = map[string]stepFunc{

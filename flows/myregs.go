@@ -15,6 +15,8 @@ import (
 const (
 	myNoneText      = "現在お申し込みはありません。"
 	myListText      = "お申し込み中のセミナーと個別相談です。取り消す場合は「取り消す」を押すか、番号を送ってください。"
+	myIntrosHead    = "ご紹介の依頼:"
+	myIntroLine     = "・「%s」のご相談: %s"
 	myCancelButton  = "取り消す"
 	myConfirmText   = "次のお申し込みを取り消します。よろしいですか？"
 	myCancelledText = "お申し込みを取り消しました。またのご参加をお待ちしています。"
@@ -24,7 +26,16 @@ const (
 	cancelPrefix    = "cancel:"
 	unbookPrefix    = "unbook:"
 	startKey        = "start:" // the start of a listed item, by its data
+	introsListed    = 3
+	introsRecent    = 90 * 24 * time.Hour
 )
+
+// introStatusText says where an introduction request stands.
+var introStatusText = map[store.IntroStatus]string{
+	store.Pending:  "スタッフが確認しています。",
+	store.Approved: "ご紹介が決まりました。",
+	store.Declined: "今回は見送りとなりました。",
+}
 
 var myRegSteps = map[string]stepFunc{
 	"list":   pickRegistration,
@@ -40,7 +51,14 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bookings of user: %w", err)
 	}
+	intros, err := t.recentIntroductions()
+	if err != nil {
+		return nil, err
+	}
 	if len(regs)+len(bookings) == 0 {
+		if intros != "" { // 「紹介の件はどうなりましたか」
+			return t.menu(intros), nil
+		}
 		return t.menu(myNoneText), nil
 	}
 	dates, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, 0)
@@ -51,7 +69,7 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	for _, s := range dates {
 		series[s.SeriesKey()]++
 	}
-	r := Reply{Text: myListText, Choices: []Choice{}}
+	r := Reply{Text: strings.TrimSpace(myListText + "\n\n" + intros), Choices: []Choice{}}
 	var offered []Choice
 	add := func(title string, lines []string, data string, start time.Time, more ...Choice) {
 		n := len(offered) + 1
@@ -101,6 +119,25 @@ func startMyRegs(t *turn) ([]Reply, error) {
 func namesConsultation(text string) bool {
 	s := normalize(text)
 	return strings.Contains(s, "相談") || strings.Contains(s, "面談")
+}
+
+// recentIntroductions says where the user's recent introduction requests
+// stand, or "" when there are none.
+func (t *turn) recentIntroductions() (string, error) {
+	intros, err := t.bot.Intros.UserIntroductions(t.ctx, t.UserID, introsListed)
+	if err != nil {
+		return "", fmt.Errorf("introductions of user: %w", err)
+	}
+	var lines []string
+	for _, in := range intros {
+		if t.Now.Sub(in.CreatedAt) < introsRecent && in.Problem != "" { // erased with the user's data
+			lines = append(lines, fmt.Sprintf(myIntroLine, quoteProblem(in.Problem), introStatusText[in.Status]))
+		}
+	}
+	if len(lines) == 0 {
+		return "", nil
+	}
+	return myIntrosHead + "\n" + strings.Join(lines, "\n"), nil
 }
 
 // pickRegistration asks to confirm cancelling the chosen registration or
