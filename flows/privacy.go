@@ -3,6 +3,8 @@ package flows
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/amamibot/amamibot/understand"
@@ -11,10 +13,11 @@ import (
 // What the bot says about personal data (Japan's APPI): the notice before
 // the first personal question, and 「データ削除」.
 const (
-	noticeText = "お名前などを伺う前に、個人情報の取り扱いをご確認ください。\n" +
-		"いただいたお名前・会社名・連絡先・ご相談内容は、セミナーの運営と専門家のご紹介のためだけに使い、プログラムのスタッフが管理します。" +
-		"ご相談内容は%d日後に消去します。「データ削除」と送れば、いつでも削除できます。\n" +
+	noticeText = "お名前などを伺う前に、個人情報の取り扱いをご確認ください。\n" + noticeUseText + "\n" +
 		"よろしければ「同意する」を押してください。"
+	noticeUseText = "いただいたお名前・会社名・連絡先・ご相談内容は、セミナーの運営と専門家のご紹介のためだけに使い、プログラムのスタッフが管理します。" +
+		"ご相談内容は%d日後に消去します。「データ削除」と送れば、いつでも削除できます。"
+	noticeAgainText = "下のお知らせのとおり、プログラムのスタッフだけが、セミナーの運営と専門家のご紹介のためだけに使います。"
 	agreeLabel      = "同意する"
 	refusedText     = "承知しました。同意いただけない場合はお名前などを伺えないため、お手続きを中止しました。"
 	deleteLabel     = "データ削除"
@@ -52,7 +55,7 @@ func askPersonal(t *turn, step string) ([]Reply, error) {
 		return ask(t)
 	}
 	t.set(afterConsentKey, step)
-	notice := fmt.Sprintf(noticeText, int(t.bot.Retention/(24*time.Hour)))
+	notice := fmt.Sprintf(noticeText, t.retentionDays())
 	return t.ask(consentStep, Reply{Text: notice}, Choice{Label: agreeLabel, Data: agreeLabel}), nil
 }
 
@@ -68,6 +71,24 @@ func takeConsent(t *turn) ([]Reply, error) {
 	}
 	return personalQuestions[t.next.Flow+"/"+t.next.Data[afterConsentKey]](t)
 }
+
+// privacyWords ask what becomes of the details given (「個人情報はどう使
+// われますか」「誰が見るんですか」): the notice answers.
+var privacyWords = []string{"個人情報", "使われ", "使い道", "何に使", "どう使", "誰が見", "だれが見", "誰に見", "漏れ"}
+
+// privacyAnswer is the notice's account of the details given, for a
+// question about them; ok is false when text asks something else.
+func (t *turn) privacyAnswer(text string) (answer string, ok bool) {
+	switch {
+	case !slices.ContainsFunc(privacyWords, func(w string) bool { return strings.Contains(text, w) }):
+		return "", false
+	case t.next.Step == consentStep: // the notice, asked again after the answer, says it all
+		return noticeAgainText, true
+	}
+	return fmt.Sprintf(noticeUseText, t.retentionDays()), true
+}
+
+func (t *turn) retentionDays() int { return int(t.bot.Retention / (24 * time.Hour)) }
 
 func askName(t *turn) ([]Reply, error) {
 	return t.ask("name", Reply{Text: semNameText}), nil

@@ -101,6 +101,9 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 			return e.Answer, true, nil
 		}
 	}
+	if answer, ok := t.privacyAnswer(text); ok {
+		return answer, true, nil
+	}
 	if seminar {
 		answer, err := t.seminarAnswer(t.read.Topic)
 		return answer, err == nil, err
