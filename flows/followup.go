@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ const (
 	droppedText      = "承知しました。ほかの専門家をお探しのときは「相談する」からどうぞ。"
 	continuingText   = "よかったです。これからもお仕事がうまく進むよう応援しています。"
 	endedText        = "お知らせいただき、ありがとうございます。また専門家の力が必要になったときは「相談する」からどうぞ。"
+	noContactText    = "承知しました。専門家からまだご連絡がないことを、スタッフに伝えました。確認して、このトークでご連絡します。"
 	answeredText     = "すでにご回答いただいています。ありがとうございました。"
 	followPrefix     = "fu:" // fu:<follow-up ID>:<answer>
 	followAnswerDays = 7     // a typed answer counts for a follow-up sent this many days before
@@ -170,12 +172,27 @@ func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
 	// consultation_started: an engagement began; engagement_continuing: it
 	// still goes on three months later.
 	t.record(f.Kind + "_" + answer)
+	if f.Kind == store.FollowConsultation && t.Input.Kind == Text && t.bot.FAQ != nil && noContactYet(t.Input.Text) {
+		// 「まだ連絡が来てないです」: the expert has not called; staff should know.
+		if err := t.keepForStaff(truncate(normalize(t.Input.Text), maxProblemRunes), staffKind); err != nil {
+			return nil, err
+		}
+		return t.menu(noContactText), nil
+	}
 	for _, o := range questions[f.Kind].names {
 		if o.outcome == answer {
 			return t.menu(o.reply), nil
 		}
 	}
 	return t.menu(ratedText), nil
+}
+
+// noContactYet reports whether an answer says the expert has not been in
+// touch (「まだ連絡が来てないです」「連絡がない」).
+func noContactYet(text string) bool {
+	s := normalize(text)
+	return (strings.Contains(s, "連絡") || strings.Contains(s, "電話") || strings.Contains(s, "メール")) &&
+		slices.ContainsFunc([]string{"来てな", "きてな", "来な", "こな", "ない", "ありません"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // ratingWords read a rating in words; the first that the text contains
@@ -196,6 +213,11 @@ var ratingWords = []struct {
 // seems to rate but gives no rating of 1 to 5 (「6」「星10」).
 func readRating(s string) (n int, ok, tried bool) {
 	s = strings.Join(strings.Fields(s), "")
+	if k := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "。"), "です"), "点"); utf8.RuneCountInString(k) == 1 {
+		if n := strings.Index("一二三四五", k); n >= 0 { // 「五です」
+			return n/3 + 1, true, true
+		}
+	}
 	if stars := strings.Count(s, "★"); stars > 0 && stars == utf8.RuneCountInString(s) {
 		return stars, stars <= 5, true
 	}
@@ -236,9 +258,9 @@ type answerWords struct {
 // outcomeWords read the answer to 「その後、専門家とのお話は進みましたか？」;
 // the first that the text contains wins.
 var outcomeWords = []answerWords{
-	{[]string{"見送", "やめ", "止め", "断り", "断っ", "なくなりました"}, store.OutcomeDropped},
-	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな"}, store.OutcomeConsidering},
-	{[]string{"始ま", "始め", "はじま", "はじめ", "進んで", "進みました", "お願いしました", "依頼しました"}, store.OutcomeStarted},
+	{[]string{"見送", "やめ", "止め", "断り", "断っ", "なくなりました", "うまくいかな", "うまくいかん", "だめだった", "ダメだった"}, store.OutcomeDropped},
+	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな", "ぼちぼち"}, store.OutcomeConsidering},
+	{[]string{"始ま", "始め", "はじま", "はじめ", "進んで", "進みました", "お願いしました", "依頼しました", "会う予定", "打ち合わせ"}, store.OutcomeStarted},
 }
 
 // engagementWords read the answer to 「専門家とのお仕事は続いていますか？」;
