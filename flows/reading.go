@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/understand"
 )
@@ -277,7 +278,10 @@ func (t *turn) offStep(text string) ([]Reply, error) {
 		return t.aside(answer), nil
 	case !r.Sure:
 		return t.reprompt(text), nil
-	case in == understand.Stop:
+	case in == understand.Stop,
+		// 「取り消し」 alone in the middle of a flow takes back what is under
+		// way; a registration to cancel is named (「11日のは行けなくなった」).
+		in == understand.CancelRegistration && t.next.Flow != "myregs" && utf8.RuneCountInString(normalize(t.Input.Text)) <= 6:
 		return t.menu(cancelledText), nil
 	case in == understand.No && t.confirming():
 		return t.menu(cancelledText), nil

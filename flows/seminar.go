@@ -238,6 +238,9 @@ func (t *turn) attendanceChoice() (string, bool) {
 	if want != "" && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == want }) {
 		return want, true
 	}
+	if s := normalize(t.Input.Text); strings.Contains(s, "どっちでも") || strings.Contains(s, "どちらでも") {
+		return t.next.Offered[0].Data, true // 「どっちでもいいです」: the first offered
+	}
 	return "", false
 }
 
