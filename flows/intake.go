@@ -41,6 +41,8 @@ const (
 	inWhichText      = "どの方に相談しますか？カードの番号（1〜%d）を送るか、お名前を送ってください。"
 	inOneAtATime     = "ご紹介の依頼は、おひとりずつお受けしています。まずおひとり選んでください。ほかの方は、あとで依頼できます。"
 	inRecommend      = "ご相談の内容にいちばん合いそうなのは、1番の%s さんです。よろしければ「1」を送ってください。"
+	inOnsiteText     = "島に来て直接お会いできる方（現地、またはリモート＋現地）だけをご紹介します。"
+	inNoGender       = "申し訳ありません。性別でお選びいただくことはできません。ご経験や得意なことからお選びください。"
 	inDeclinedText   = "申し訳ありません。この方へのご紹介は、今回は見送りとなりました。ほかの方からお選びください。"
 	consultLabel     = "相談する"
 	suggestionsShown = 5
@@ -201,16 +203,27 @@ func (t *turn) fieldNamed() string {
 // field if any, without the professionals staff declined for the problem.
 func (t *turn) search(k int) match.Result {
 	declined := t.declined()
+	onsite := t.next.Data["onsite"] != ""
+	n := k + len(declined)
+	if onsite {
+		n *= onsiteDepth // the ranking's remote professionals are left out after it
+	}
 	var res match.Result
 	if code := t.next.Data["category"]; code != "" {
-		res = t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, k+len(declined))
+		res = t.bot.Matcher.SearchCategory(t.next.Data["problem"], code, n)
 	} else {
-		res = t.bot.Matcher.Search(t.next.Data["problem"], k+len(declined))
+		res = t.bot.Matcher.Search(t.next.Data["problem"], n)
 	}
-	res.Candidates = slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool { return slices.Contains(declined, c.Talent.ID) })
+	res.Candidates = slices.DeleteFunc(res.Candidates, func(c match.Candidate) bool {
+		return slices.Contains(declined, c.Talent.ID) || onsite && c.Talent.WorkStyle == "remote"
+	})
 	res.Candidates = res.Candidates[:min(k, len(res.Candidates))]
 	return res
 }
+
+// onsiteDepth is how much deeper the ranking is read when only those who
+// come to the islands are wanted.
+const onsiteDepth = 4
 
 // secondRow is the row of the message's second problem, shown under the
 // first lead professionals: the best of its field, not already above.
@@ -419,6 +432,18 @@ func (t *turn) aboutShown(shown []match.Candidate) ([]Reply, bool) {
 	}
 	s := normalize(t.Input.Text)
 	switch {
+	case t.next.Data["onsite"] == "" && slices.ContainsFunc(onsiteWords, func(w string) bool { return strings.Contains(s, w) }):
+		// 「島に来てくれる人がいい」: those who work on site too, from the top.
+		t.set("onsite", "1")
+		delete(t.next.Data, "second")
+		replies, err := showCandidates(t, t.search(suggestionsShown), 0)
+		if err != nil || len(replies) == 0 {
+			return nil, false
+		}
+		replies[0].Text = inOnsiteText + "\n" + replies[0].Text
+		return replies, true
+	case slices.ContainsFunc(genderWords, func(w string) bool { return strings.Contains(s, w) }):
+		return t.aside(inNoGender), true
 	case slices.ContainsFunc(severalWords, func(w string) bool { return strings.Contains(s, w) }):
 		return t.aside(inOneAtATime), true
 	case slices.ContainsFunc(recommendWords, func(w string) bool { return strings.Contains(s, w) }):
@@ -450,6 +475,8 @@ func (t *turn) aboutShown(shown []match.Candidate) ([]Reply, bool) {
 const maxBioShown = 200
 
 var (
+	onsiteWords    = []string{"来てくれる", "来てもらえる", "来られる人", "来れる人", "直接会", "会って話", "現地の人", "現地に来", "島に来"}
+	genderWords    = []string{"女の人", "女性", "男の人", "男性"}
 	severalWords   = []string{"両方", "全員", "二人とも", "2人とも", "三人とも", "3人とも", "みんなに"}
 	recommendWords = []string{"おすすめ", "オススメ", "選んで", "誰がいい", "だれがいい", "どの人がいい", "どの方がいい", "決めて"}
 )
