@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,15 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 		}
 		return "", r, false
 	}
+	if field == FieldCompany {
+		// 「屋号はないけど店の名前は喫茶あまみ」: the shop's name is the answer.
+		if m := shopNameRe.FindStringSubmatch(tidy(text)); m != nil {
+			if v := companyValue(m[1]); v != "" {
+				r.Intent, r.Score, r.Alt, r.Sure, r.Company, r.NoCompany = None, 0, None, false, v, false
+				return v, r, true
+			}
+		}
+	}
 	if field == FieldCompany && saysNoCompany(c, true) {
 		r.NoCompany = true
 		r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
@@ -63,6 +73,10 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 	r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
 	return value, r, true
 }
+
+// shopNameRe finds a shop's name said after there is no company
+// (「屋号はないけど店の名前は喫茶あまみ」).
+var shopNameRe = regexp.MustCompile(`(?:ない|ありません|無い)(?:けど|けれど|ですが|が)[、,\s]*((?:お?店の名前|店名|お店)は.+)$`)
 
 // nameShaped reports whether value can be a person's name: not a
 // sentence (「わからん」「頼みます」「ちょっと考えます」), not a correction

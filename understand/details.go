@@ -174,7 +174,7 @@ func nameValue(c string) string {
 	return strings.Trim(m[1], "「」『』\"' 、。")
 }
 
-var companyFrameRe = regexp.MustCompile(`^(?:(?:会社名|会社|社名|屋号|店名|お店の名前|お店|店|うち|うちの店)は)?\s*(.{1,100}?)\s*(?:と申します|といいます|と言います|って言います|っていう(?:店|会社)?です|という(?:店|会社)です|でやってます|でやっています|をやってます|をやっています|を経営しています|になります|でございます|です|だよ|っす)?(?:[、。,.!！\s]|よろしく.*)*$`)
+var companyFrameRe = regexp.MustCompile(`^(?:(?:会社名|会社|社名|屋号|店名|お店の名前|店の名前|お店|店|うち|うちの店)は)?\s*(.{1,100}?)\s*(?:と申します|といいます|と言います|って言います|っていう(?:店|会社)?です|という(?:店|会社)です|でやってます|でやっています|をやってます|をやっています|を経営しています|になります|でございます|です|だよ|っす)?(?:[、。,.!！\s]|よろしく.*)*$`)
 
 // companyValue returns the company or shop name in the answer to the
 // company question, without its frame.

@@ -166,6 +166,8 @@ func TestReadAnswerCompany(t *testing.T) {
 		{"個人です", "", true},
 		{"なし", "", true},
 		{"特にないです", "", true},
+		{"屋号はないけど店の名前は喫茶あまみ", "喫茶あまみ", false},
+		{"会社はありませんが、お店は島の宿です", "島の宿", false},
 		{"ー", "", true},
 	} {
 		v, r, ok := ReadAnswer(c.text, FieldCompany, evalNow, tokyo)
