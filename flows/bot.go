@@ -205,8 +205,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.openHandoff("")
 		case t.typed(calLabel):
 			return answerCalendar(t, "")
-		case t.typed(claimLabel), t.typed(declineLabel):
-			if replies, ok, err := typedOffer(t); ok || err != nil {
+		case t.offerAnswer() != "":
+			if replies, ok, err := typedOffer(t, t.offerAnswer()); ok || err != nil {
 				return replies, err
 			}
 		case t.typed(settingsLabel):

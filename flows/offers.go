@@ -3,11 +3,13 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // The offer of a venue seat freed on the waitlist (store.Offers): pushed
@@ -47,20 +49,48 @@ func (b *Bot) at(t time.Time) string {
 	return fmt.Sprintf("%d月%d日(%s) %s", l.Month(), l.Day(), weekdays[l.Weekday()], l.Format("15:04"))
 }
 
-// typedOffer answers 「参加する」 or 「辞退する」 typed by someone holding
-// an offer; ok is false when they hold none, for the text to be read as
-// anything else.
-func typedOffer(t *turn) (replies []Reply, ok bool, err error) {
+// offerAnswer reads a message as the answer to a seat offered from the
+// waitlist: "claim" (「参加する」「はい」「行けます」「参加でお願いします」),
+// "decline" (「辞退する」「辞退します」「今回は遠慮しておきます」), or "".
+// Out of any flow only, and not a message naming a day, which is about
+// another registration (「11日のは行けなくなった」).
+func (t *turn) offerAnswer() string {
+	switch {
+	case t.typed(claimLabel):
+		return "claim"
+	case t.typed(declineLabel):
+		return "decline"
+	case t.next.Flow != "" || t.Input.Kind != Text || len(t.read.Dates) > 0:
+		return ""
+	}
+	s := normalize(t.Input.Text)
+	has := func(words []string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+	}
+	switch {
+	case has(declineWords) || t.says(understand.CancelRegistration) || t.says(understand.No):
+		return "decline"
+	case has(claimWords) || t.says(understand.Yes) || t.says(understand.SeminarSignup):
+		return "claim"
+	}
+	return ""
+}
+
+var (
+	claimWords   = []string{"行けます", "いけます", "参加します", "参加で", "出ます", "行きます"}
+	declineWords = []string{"辞退", "遠慮", "行けません", "行けない", "いけません", "出られません"}
+)
+
+// typedOffer answers the action (offerAnswer) of someone holding an offer;
+// ok is false when they hold none, for the text to be read as anything
+// else.
+func typedOffer(t *turn, action string) (replies []Reply, ok bool, err error) {
 	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
 	if err != nil {
 		return nil, false, fmt.Errorf("registrations of user: %w", err)
 	}
 	for _, r := range regs {
 		if r.HoldsOffer() {
-			action := "claim"
-			if t.typed(declineLabel) {
-				action = "decline"
-			}
 			replies, err := answerOffer(t, action+":"+strconv.FormatInt(r.ID, 10))
 			return replies, true, err
 		}

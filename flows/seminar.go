@@ -238,7 +238,11 @@ func (t *turn) attendanceChoice() (string, bool) {
 	if want != "" && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == want }) {
 		return want, true
 	}
-	if s := normalize(t.Input.Text); strings.Contains(s, "どっちでも") || strings.Contains(s, "どちらでも") {
+	s := normalize(t.Input.Text)
+	if strings.Contains(s, waitlistLabel) && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == choiceWaitlist }) {
+		return choiceWaitlist, true // 「キャンセル待ちでお願いします」
+	}
+	if strings.Contains(s, "どっちでも") || strings.Contains(s, "どちらでも") {
 		return t.next.Offered[0].Data, true // 「どっちでもいいです」: the first offered
 	}
 	return "", false

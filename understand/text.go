@@ -88,6 +88,10 @@ func key(s string) string { return matchForm(clean(s)) }
 // each word once.
 func matchForm(c string) string { return spellings.Replace(fold(unstretch(c))) }
 
+// hesitations are the sounds of thinking it over, which stretched kana
+// would fold into a yes (うーん → うん).
+var hesitations = strings.NewReplacer("うーん", "…", "うーむ", "…", "ううーん", "…")
+
 // unstretch drops the long-vowel marks people stretch kana words with
 // (おはよー, お願いしまーす, こんにちわ〜): after hiragana, ー is no spelling.
 // Katakana words keep theirs (メニュー).
@@ -95,6 +99,7 @@ func unstretch(c string) string {
 	if !strings.Contains(c, "ー") {
 		return c
 	}
+	c = hesitations.Replace(c) // うーん is no うん
 	var b strings.Builder
 	b.Grow(len(c))
 	prev := rune(0)

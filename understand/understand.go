@@ -157,6 +157,11 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 		// 「登録した内容を消したい」 deletes; it does not check.
 		scores[MyRegistrations] *= 0.5
 	}
+	// 「15日は都合が悪くなったので別の日にしたい」 moves the registration;
+	// it does not cancel it.
+	if scores[Reschedule] >= 0.6 {
+		scores[CancelRegistration] *= 0.3
+	}
 	if scores[CancelRegistration] >= 0.6 || scores[MyRegistrations] >= 0.6 {
 		scores[SeminarSignup] *= 0.3
 		scores[SeminarQuestion] *= 0.5
@@ -226,6 +231,12 @@ func classify(c, k string, found []*phrase, r *Reading) (Intent, float64, Intent
 	runes := utf8.RuneCountInString(c)
 	describes := func() bool { return runes >= 8 && words() >= 2 }
 	describesAtLength := func() bool { return runes >= 14 && words() >= 3 }
+	if runes >= 20 && scores[Greeting]+scores[Thanks] > 0 && max(scores[BusinessProblem], scores[Consult], scores[OtherCandidates]) >= 0.3 && describesAtLength() {
+		// 「こんにちは。民宿をやっています。…紹介してもらえたら助かります」:
+		// the greeting is politeness around what the message is about.
+		scores[Greeting] *= 0.3
+		scores[Thanks] *= 0.3
+	}
 	best, _ := rank(scores)
 	if best == BusinessProblem && !answers(r, c, question) && describes() {
 		// Some words of a problem, and nothing else asked for: a problem.
