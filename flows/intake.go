@@ -681,8 +681,18 @@ func confirmIntroduction(t *turn) ([]Reply, error) {
 // quoteProblem is the owner's problem as the list quotes it: on one line,
 // cut to fit a phone's screen.
 func quoteProblem(s string) string {
-	return truncate(strings.Join(strings.Fields(s), " "), 60)
+	s = strings.Join(strings.Fields(s), " ")
+	for _, g := range openingGreetings { // the greeting is not the problem
+		if rest, ok := strings.CutPrefix(s, g); ok {
+			s = strings.TrimLeft(rest, "、。,.!！ ")
+			break
+		}
+	}
+	return truncate(s, 60)
 }
+
+var openingGreetings = []string{"こんにちは", "こんばんは", "おはようございます", "はじめまして", "初めまして",
+	"お世話になっております", "お世話になります", "いつもありがとうございます", "いつもお世話になっております"}
 
 // truncate cuts s to n characters, marking the cut.
 func truncate(s string, n int) string {
