@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/amamibot/amamibot/store"
@@ -96,12 +97,23 @@ func (t *turn) inHandoff() (replies []Reply, ok bool, err error) {
 		return nil, false, err
 	}
 	t.next = Session{}
-	switch {
-	case t.typed(backLabel), t.typed(menuLabel), t.Input.Kind == Text && t.read.Sure && t.read.Intent == understand.Menu:
+	closeIt := func() error {
 		if _, err := t.bot.Handoffs.CloseHandoff(t.ctx, h.ID, store.EndedByUser, t.Now, time.Time{}); err != nil && !errors.Is(err, store.ErrHandoffClosed) {
+			return err
+		}
+		return nil
+	}
+	switch {
+	case t.typed(backLabel), t.typed(menuLabel), t.typed(cancelLabel),
+		t.Input.Kind == Text && t.read.Sure && (t.read.Intent == understand.Menu || t.read.Intent == understand.Stop):
+		// 「もういいです」「終わります」 end it too.
+		if err := closeIt(); err != nil {
 			return nil, true, err
 		}
 		return t.menu(handoffBackText), true, nil
+	case slices.ContainsFunc(menuChoices, func(c Choice) bool { return t.typed(c.Label) }):
+		// A menu item typed: back with the bot, which does it.
+		return nil, false, closeIt()
 	case t.Input.Kind == Media:
 		return nil, true, t.toStaff(h, store.HandoffMedia, t.Input.Text)
 	case t.Input.Kind == Postback:
