@@ -214,8 +214,8 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 }
 
 func confirmBooking(t *turn) ([]Reply, error) {
-	if replies, ok := t.corrected(); ok {
-		return replies, nil
+	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
 	}
 	if !t.picks(choiceConfirm) {
 		return t.offStep(missText)

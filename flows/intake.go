@@ -32,6 +32,7 @@ const (
 	inNameText       = "ご紹介の準備のため、お名前（フルネーム）を送ってください。\n（いただいた情報は、ご紹介のためにだけ使います）"
 	inCompanyText    = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
+	nameFixedText    = "承知しました。お名前を「%s」に直しました。"
 	correctingText   = "承知しました。もう一度お伺いします。"
 	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
 	inConfirmText    = "次の方へのご紹介を、プログラムのスタッフに依頼します。よろしければ「依頼する」を押してください。"
@@ -547,7 +548,7 @@ func askOwnerName(t *turn) ([]Reply, error) {
 }
 
 func takeOwnerName(t *turn) ([]Reply, error) {
-	if t.Input.Kind != Text {
+	if t.Input.Kind != Text || t.typedButton() {
 		return t.reprompt(semNameBad), nil
 	}
 	name, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldName, t.Now, t.bot.Loc)
@@ -570,8 +571,8 @@ func afterOwner(t *turn) ([]Reply, error) {
 }
 
 func takeOwnerCompany(t *turn) ([]Reply, error) {
-	if replies, ok := t.corrected(); ok {
-		return replies, nil
+	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
 	}
 	company, ok := readCompany(t)
 	if !ok {
@@ -582,8 +583,8 @@ func takeOwnerCompany(t *turn) ([]Reply, error) {
 }
 
 func takeOwnerContact(t *turn) ([]Reply, error) {
-	if replies, ok := t.corrected(); ok {
-		return replies, nil
+	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
 	}
 	if t.Input.Kind != Text {
 		return t.reprompt(inContactBad), nil
@@ -600,24 +601,68 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 // corrected asks again for the detail the user says was given wrong
 // (「名前が違います」「連絡先を間違えました」), and for those asked after it;
 // ok is false when the message corrects nothing asked yet.
-func (t *turn) corrected() (replies []Reply, ok bool) {
+func (t *turn) corrected() (replies []Reply, ok bool, err error) {
 	if t.Input.Kind != Text || t.next.Data["name"] == "" {
-		return nil, false
+		return nil, false, nil
 	}
-	switch f := understand.Corrected(t.Input.Text); {
+	f := understand.Corrected(t.Input.Text)
+	if f == understand.FieldName {
+		if name := correctedName(t); name != "" { // 「名前の漢字が違いました、田中一朗です」
+			t.set("name", name)
+			replies, err := t.stepAgain(fmt.Sprintf(nameFixedText, name))
+			return replies, true, err
+		}
+	}
+	switch {
 	case f == "":
-		return nil, false
+		return nil, false, nil
 	case t.next.Flow == "seminar" && f != understand.FieldContact:
 		replies, _ = askName(t)
 	case t.next.Flow == "seminar":
-		return nil, false // a sign-up asks for no contact
+		return nil, false, nil // a sign-up asks for no contact
 	case f == understand.FieldContact && t.next.Data["contact"] != "":
 		replies = t.ask("contact", Reply{Text: inContactText})
 	default:
 		replies, _ = askOwnerName(t)
 	}
 	replies[0].Text = correctingText + "\n" + replies[0].Text
-	return replies, true
+	return replies, true, nil
+}
+
+// correctedName returns the name a correction gives after it
+// (「名前の漢字が違いました、田中一朗です」), or "".
+func correctedName(t *turn) string {
+	parts := strings.FieldsFunc(normalize(t.Input.Text), func(r rune) bool { return strings.ContainsRune("、。,.!！ ", r) })
+	if len(parts) < 2 {
+		return ""
+	}
+	name, _, ok := understand.ReadAnswer(parts[len(parts)-1], understand.FieldName, t.Now, t.bot.Loc)
+	if !ok || utf8.RuneCountInString(name) > maxNameLen {
+		return ""
+	}
+	return name
+}
+
+// stepAgain says text, then asks the step's question again: the
+// confirmation with what changed, or the question as it was.
+func (t *turn) stepAgain(text string) ([]Reply, error) {
+	var replies []Reply
+	var err error
+	switch {
+	case t.next.Step != "confirm":
+		return t.aside(text), nil
+	case t.next.Flow == "seminar":
+		replies, err = askRegistrationConfirm(t)
+	case t.next.Flow == "booking":
+		replies, err = askBookingConfirm(t)
+	default:
+		replies = askIntroConfirm(t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	replies[0].Text = text + "\n\n" + replies[0].Text
+	return replies, nil
 }
 
 // saveOwner keeps the details the owner gave in this flow, once they have
@@ -650,8 +695,8 @@ func askIntroConfirm(t *turn) []Reply {
 }
 
 func confirmIntroduction(t *turn) ([]Reply, error) {
-	if replies, ok := t.corrected(); ok {
-		return replies, nil
+	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
 	}
 	if !t.picks(choiceConfirm) {
 		return t.offStep(missText)

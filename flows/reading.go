@@ -105,6 +105,24 @@ func (t *turn) selection() (string, bool) {
 	return "", false
 }
 
+// typedButton reports whether the text is the label of one of the bot's
+// buttons (「予約する」「確定する」), which answers no free-text question.
+func (t *turn) typedButton() bool {
+	if t.Input.Kind != Text {
+		return false
+	}
+	s := normalize(t.Input.Text)
+	for _, l := range buttonLabels {
+		if s == normalize(l) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(menuChoices, func(c Choice) bool { return s == normalize(c.Label) })
+}
+
+var buttonLabels = []string{confirmLabel, inRequestLabel, bkBookLabel, agreeLabel, venueLabel, onlineLabel,
+	waitlistLabel, deleteButton, myCancelButton, moveConfirm, inConsultButton, inMoreLabel, bkPickButton}
+
 // agrees reports whether the text, at a confirmation, says yes in the words
 // of what is confirmed (「申し込みます」 at a sign-up's, 「依頼します」 at a
 // request's) or of thanks that go on with it (「よろしくお願いします」

@@ -267,7 +267,7 @@ func afterAttendance(t *turn) ([]Reply, error) {
 }
 
 func takeName(t *turn) ([]Reply, error) {
-	if t.Input.Kind != Text {
+	if t.Input.Kind != Text || t.typedButton() {
 		return t.reprompt(semNameBad), nil
 	}
 	name, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldName, t.Now, t.bot.Loc)
@@ -288,7 +288,7 @@ func readCompany(t *turn) (company string, ok bool) {
 	if t.Input.Kind == Postback {
 		return "", t.Input.Text == noCompanyLabel
 	}
-	if t.Input.Kind != Text {
+	if t.Input.Kind != Text || t.typedButton() { // 「予約する」 is no company
 		return "", false
 	}
 	company, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldCompany, t.Now, t.bot.Loc)
@@ -300,8 +300,8 @@ func readCompany(t *turn) (company string, ok bool) {
 }
 
 func takeCompany(t *turn) ([]Reply, error) {
-	if replies, ok := t.corrected(); ok {
-		return replies, nil
+	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
 	}
 	company, ok := readCompany(t)
 	if !ok {
@@ -328,8 +328,8 @@ func askRegistrationConfirm(t *turn) ([]Reply, error) {
 }
 
 func confirmRegistration(t *turn) ([]Reply, error) {
-	if replies, ok := t.corrected(); ok {
-		return replies, nil
+	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
 	}
 	if a := t.read.Attendance; a != "" && attendanceChoices[a] != t.next.Data["attendance"] { // 「やっぱり会場で」
 		s, err := t.bot.Seminars.Seminar(t.ctx, t.next.Data["seminar"])

@@ -88,7 +88,7 @@ func nameShaped(value, text string) bool {
 }
 
 // sentenceEnds end a sentence, never a name.
-var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "かな", "ろう", "ちょうだい"}
+var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "かな", "ろう", "ちょうだい", "でいい", "それでいい"}
 
 // instead reports whether an answer to a free-text question means something
 // else than a value. A business problem counts only when a phrase says so,
