@@ -101,6 +101,17 @@ func startMove(t *turn, idText string) ([]Reply, error) {
 // pickMoveDate asks to confirm the move to the date chosen.
 func pickMoveDate(t *turn) ([]Reply, error) {
 	data, ok := t.selection()
+	if !ok { // 「22日の方」「12月22日」, or the card's button typed when it is the only date
+		seminars, err := t.offeredSeminars(moveToPrefix)
+		if err != nil {
+			return nil, err
+		}
+		if those, _ := t.seminarsOn(seminars); len(those) == 1 {
+			data, ok = moveToPrefix+those[0].ID, true
+		} else if len(seminars) == 1 && t.typed(movePickLabel) {
+			data, ok = moveToPrefix+seminars[0].ID, true
+		}
+	}
 	to, isDate := strings.CutPrefix(data, moveToPrefix)
 	if !ok || !isDate {
 		return t.offStep(missText)

@@ -121,7 +121,7 @@ func listSeminars(t *turn, seminars []store.Seminar, lead string) []Reply {
 func pickSeminar(t *turn) ([]Reply, error) {
 	data, ok := t.selection()
 	if !ok {
-		seminars, err := t.offeredSeminars()
+		seminars, err := t.offeredSeminars(seminarPrefix)
 		if err != nil {
 			return nil, err
 		}
@@ -147,14 +147,15 @@ func pickSeminar(t *turn) ([]Reply, error) {
 	return chooseSeminar(t, id)
 }
 
-// offeredSeminars are the seminars of the list the user picks from.
-func (t *turn) offeredSeminars() ([]store.Seminar, error) {
+// offeredSeminars are the seminars of the list the user picks from, whose
+// choices' data are prefix and the seminar's ID.
+func (t *turn) offeredSeminars(prefix string) ([]store.Seminar, error) {
 	seminars, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, seminarsListed)
 	if err != nil {
 		return nil, fmt.Errorf("list seminars: %w", err)
 	}
 	return slices.DeleteFunc(seminars, func(s store.Seminar) bool {
-		return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == seminarPrefix+s.ID })
+		return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == prefix+s.ID })
 	}), nil
 }
 
