@@ -544,6 +544,9 @@ func askOwner(t *turn) ([]Reply, error) {
 }
 
 func askOwnerName(t *turn) ([]Reply, error) {
+	if t.next.Flow == "booking" {
+		return t.ask("name", Reply{Text: bkNameText}), nil
+	}
 	return t.ask("name", Reply{Text: inNameText}), nil
 }
 

@@ -366,6 +366,9 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	case understand.ConsultationBooking:
 		return t.start("booking", startBooking)
 	case understand.Consult:
+		if t.bot.Matcher != nil && t.bot.Matcher.Search(text, 1).Confident {
+			return suggest(t, text) // 「後継ぎのことで相談したいです」 says what about
+		}
 		return t.start("intake", startIntake)
 	case understand.BusinessProblem:
 		return suggest(t, text)

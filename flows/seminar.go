@@ -78,7 +78,7 @@ func startSeminar(t *turn) ([]Reply, error) {
 	if len(seminars) == 0 {
 		return noSeminars(t)
 	}
-	those, asked := t.seminarsOn(seminars)
+	those, asked := t.seminarsMeant(seminars)
 	switch n := t.read.Ordinal; {
 	case asked && len(those) == 1:
 		return chooseSeminar(t, those[0].ID)
@@ -98,6 +98,19 @@ func startSeminar(t *turn) ([]Reply, error) {
 // names; asked is false when it names none.
 func (t *turn) seminarsOn(seminars []store.Seminar) (those []store.Seminar, asked bool) {
 	return meantOf(t, seminars, func(s store.Seminar) dated { return dated{data: s.ID, start: s.StartsAt} })
+}
+
+// seminarsMeant returns the seminars the text names: by day and time
+// (seminarsOn), or else by a word of their title or venue (「観光のやつ」
+// 「徳之島のセミナー」); asked is false when it names none.
+func (t *turn) seminarsMeant(seminars []store.Seminar) (those []store.Seminar, asked bool) {
+	if those, asked = t.seminarsOn(seminars); asked || t.Input.Kind != Text {
+		return those, asked
+	}
+	those = slices.DeleteFunc(slices.Clone(seminars), func(s store.Seminar) bool {
+		return !namesTitle(t.Input.Text, s.Title) && !namesTitle(t.Input.Text, s.Venue)
+	})
+	return those, len(those) > 0
 }
 
 // listSeminars shows seminars as cards under lead, to pick from.
@@ -125,12 +138,7 @@ func pickSeminar(t *turn) ([]Reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		those, asked := t.seminarsOn(seminars)
-		if !asked { // 「観光のやつに出たいです」「徳之島のセミナー」
-			those = slices.DeleteFunc(slices.Clone(seminars), func(s store.Seminar) bool {
-				return !namesTitle(t.Input.Text, s.Title) && !namesTitle(t.Input.Text, s.Venue)
-			})
-		}
+		those, asked := t.seminarsMeant(seminars)
 		switch {
 		case len(those) == 1:
 			data, ok = seminarPrefix+those[0].ID, true
