@@ -143,6 +143,21 @@ func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
 	default:
 		if named := slices.DeleteFunc(slices.Clone(seminars), func(s store.Seminar) bool { return !namesTitle(t.Input.Text, s.Title) }); len(named) > 0 {
 			chosen = named // 「勉強会の日程は？」: the one called 勉強会
+			break
+		}
+		// 「場所どこだっけ」 from someone registered: their seminars.
+		regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
+		if err != nil {
+			return "", fmt.Errorf("registrations of user: %w", err)
+		}
+		var mine []store.Seminar
+		for _, r := range regs {
+			if s, ok := byID[r.SeminarID]; ok {
+				mine = append(mine, s)
+			}
+		}
+		if len(mine) > 0 {
+			chosen = mine
 		}
 	}
 	blocks := lead
