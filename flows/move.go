@@ -45,6 +45,14 @@ func typedMove(t *turn) ([]Reply, error) {
 	}
 	switch len(regs) {
 	case 0:
+		// 「時間を午後にずらせますか」 from someone who booked a consultation
+		bookings, err := t.bot.Bookings.UserBookings(t.ctx, t.UserID, t.Now)
+		if err != nil {
+			return nil, fmt.Errorf("bookings of user: %w", err)
+		}
+		if len(bookings) > 0 {
+			return t.menu(moveConsultText), nil
+		}
 		return t.menu(moveNoRegText), nil
 	case 1:
 		return startMove(t, strconv.FormatInt(regs[0].ID, 10))

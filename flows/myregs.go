@@ -84,16 +84,18 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	}
 	for _, reg := range regs {
 		how := attendanceText(reg)
+		var more []Choice
 		if reg.HoldsOffer() {
+			// The status asks to answer 「参加する」: the button is here too.
 			how = t.bot.offerStatus(reg)
+			more = append(more, Choice{Label: claimLabel, Data: offerPrefix + "claim:" + strconv.FormatInt(reg.ID, 10)})
 		}
-		var move []Choice // when the seminar has another date
-		if series[reg.Seminar.SeriesKey()] > 1 {
-			move = append(move, Choice{Label: moveButton, Data: movePrefix + strconv.FormatInt(reg.ID, 10)})
+		if series[reg.Seminar.SeriesKey()] > 1 { // the seminar has another date
+			more = append(more, Choice{Label: moveButton, Data: movePrefix + strconv.FormatInt(reg.ID, 10)})
 		}
 		add(reg.Seminar.Title,
 			[]string{t.bot.when(reg.Seminar.StartsAt, reg.Seminar.EndsAt), "参加方法: " + how},
-			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt, move...)
+			cancelPrefix+strconv.FormatInt(reg.ID, 10), reg.Seminar.StartsAt, more...)
 	}
 	for _, b := range bookings {
 		add(bookLabel,
