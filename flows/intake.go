@@ -582,6 +582,9 @@ func takeOwnerCompany(t *turn) ([]Reply, error) {
 		return t.offStep(semCompanyBad)
 	}
 	t.set("company", company)
+	if t.next.Data["contact"] != "" { // the company corrected (「会社名を直したい」)
+		return afterOwner(t)
+	}
 	return t.ask("contact", Reply{Text: inContactText}), nil
 }
 
@@ -619,10 +622,14 @@ func (t *turn) corrected() (replies []Reply, ok bool, err error) {
 	switch {
 	case f == "":
 		return nil, false, nil
-	case t.next.Flow == "seminar" && f != understand.FieldContact:
+	case t.next.Flow == "seminar" && f == understand.FieldName:
 		replies, _ = askName(t)
+	case t.next.Flow == "seminar" && f == understand.FieldCompany:
+		replies = t.ask("company", Reply{Text: semCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel})
 	case t.next.Flow == "seminar":
 		return nil, false, nil // a sign-up asks for no contact
+	case f == understand.FieldCompany && t.next.Data["contact"] != "":
+		replies = t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel})
 	case f == understand.FieldContact && t.next.Data["contact"] != "":
 		replies = t.ask("contact", Reply{Text: inContactText})
 	default:

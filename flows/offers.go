@@ -60,8 +60,8 @@ func (t *turn) offerAnswer() string {
 		return "claim"
 	case t.typed(declineLabel):
 		return "decline"
-	case t.next.Flow != "" || t.Input.Kind != Text || len(t.read.Dates) > 0:
-		return ""
+	case t.next.Flow != "" || t.Input.Kind != Text || len(t.read.Dates) > 0 || t.holds():
+		return "" // a question about the seat (「行けますか？駐車場はありますか」) is answered, not taken as the answer
 	}
 	s := normalize(t.Input.Text)
 	has := func(words []string) bool {
@@ -78,7 +78,7 @@ func (t *turn) offerAnswer() string {
 
 var (
 	claimWords   = []string{"行けます", "いけます", "参加します", "参加で", "出ます", "行きます"}
-	declineWords = []string{"辞退", "遠慮", "行けません", "行けない", "いけません", "出られません"}
+	declineWords = []string{"辞退", "遠慮しておき", "遠慮します", "行けません", "行けない", "いけません", "出られません"}
 )
 
 // typedOffer answers the action (offerAnswer) of someone holding an offer;

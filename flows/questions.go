@@ -171,10 +171,18 @@ func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
 // namesTitle reports whether text shares a word of two characters or
 // more with a seminar's title (勉強会, 観光), other than the words any
 // seminar may carry and a question asks about (セミナー, オンライン).
-func namesTitle(text, title string) bool {
-	t, r := normalize(text), []rune(normalize(title))
+func namesTitle(text, title string) bool { return sharesWord(text, title, 2) }
+
+// namesVenue is namesTitle for a venue, by words of three characters or
+// more: 奄美 is in names as often as in places.
+func namesVenue(text, venue string) bool { return sharesWord(text, venue, 3) }
+
+// sharesWord reports whether text shares a word of minRunes characters or
+// more with name, other than the generic ones.
+func sharesWord(text, name string, minRunes int) bool {
+	t, r := normalize(text), []rune(normalize(name))
 	for i := range r {
-		for j := i + 2; j <= len(r); j++ {
+		for j := i + minRunes; j <= len(r); j++ {
 			w := string(r[i:j])
 			if !strings.Contains(t, w) {
 				break

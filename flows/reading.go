@@ -99,11 +99,29 @@ func (t *turn) selection() (string, bool) {
 	case n == -1 && len(list) > 0:
 		return list[len(list)-1].Data, true
 	}
-	if len(offered) == 1 && (t.says(understand.Yes) || t.confirming() && t.agrees()) {
+	if len(offered) == 1 && !t.holds() && (t.says(understand.Yes) || t.confirming() && t.agrees()) {
 		return offered[0].Data, true
 	}
 	return "", false
 }
+
+// holds reports whether the text, whatever yes is in it, holds back
+// (「取り消しは待ってください」「依頼する前に、費用はかかりますか」) or asks
+// (「取り消したら返金されますか」): no confirmation. Where the step deletes
+// or cancels, 大丈夫 is no yes either (「大丈夫です」 is also "no, thanks").
+func (t *turn) holds() bool {
+	if t.Input.Kind != Text {
+		return false
+	}
+	s := normalize(t.Input.Text)
+	asks := t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
+		strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") || strings.ContainsAny(s, "?？")
+	destructive := t.next.Flow == "delete" || t.next.Flow == "myregs"
+	return asks || slices.ContainsFunc(holdWords, func(w string) bool { return strings.Contains(s, w) }) ||
+		destructive && strings.Contains(s, "大丈夫")
+}
+
+var holdWords = []string{"待って", "まって", "だめ", "ダメ", "前に", "ちゃいけ", "しかね", "嫌"}
 
 // typedButton reports whether the text is the label of one of the bot's
 // buttons (「予約する」「確定する」), which answers no free-text question.

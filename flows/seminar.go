@@ -108,7 +108,7 @@ func (t *turn) seminarsMeant(seminars []store.Seminar) (those []store.Seminar, a
 		return those, asked
 	}
 	those = slices.DeleteFunc(slices.Clone(seminars), func(s store.Seminar) bool {
-		return !namesTitle(t.Input.Text, s.Title) && !namesTitle(t.Input.Text, s.Venue)
+		return !namesTitle(t.Input.Text, s.Title) && !namesVenue(t.Input.Text, s.Venue)
 	})
 	return those, len(those) > 0
 }

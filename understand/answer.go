@@ -84,11 +84,12 @@ var shopNameRe = regexp.MustCompile(`(?:ない|ありません|無い)(?:けど|
 func nameShaped(value, text string) bool {
 	c := clean(value)
 	ends := slices.ContainsFunc(sentenceEnds, func(e string) bool { return strings.HasSuffix(c, e) })
-	return Corrected(text) == "" && !ends && !phoneRe.MatchString(arabic(c))
+	none := saysNoCompany(c, true) // 「なし」 answers the company question, not this one
+	return Corrected(text) == "" && !ends && !none && !phoneRe.MatchString(arabic(c))
 }
 
 // sentenceEnds end a sentence, never a name.
-var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "かな", "ろう", "ちょうだい", "でいい", "それでいい"}
+var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "のかな", "だろう", "ちょうだい", "でいい", "それでいい"}
 
 // instead reports whether an answer to a free-text question means something
 // else than a value. A business problem counts only when a phrase says so,

@@ -143,6 +143,8 @@ func TestReadAnswerName(t *testing.T) {
 		{"ちょっと考えます", "", None},
 		{"さっきの名前間違えました", "", BusinessProblem},
 		{"奄美太郎 090-1234-5678", "", None},
+		{"なし", "", None},
+		{"あまみ たろう", "あまみ たろう", None},
 	} {
 		v, r, ok := ReadAnswer(c.text, FieldName, evalNow, tokyo)
 		if v != c.want || ok != (c.want != "") || r.Intent != c.intent {
