@@ -180,6 +180,14 @@ func (t *turn) dispatch() ([]Reply, error) {
 	if replies, ok, err := t.inHandoff(); ok || err != nil {
 		return replies, err
 	}
+	if t.Input.Kind == Text && t.unfinished() {
+		// A menu item tapped in the middle of a form: ask before dropping it.
+		for label, in := range menuIntents {
+			if t.typed(label) {
+				return t.askSwitch(in), nil
+			}
+		}
+	}
 	if t.Input.Kind != Media {
 		switch {
 		case t.typed(menuLabel):

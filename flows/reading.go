@@ -329,12 +329,25 @@ func (t *turn) offStep(text string) ([]Reply, error) {
 		return t.reprompt(text), nil
 	}
 	if t.unfinished() {
-		paused := t.next
-		t.next = Session{Flow: "switch", Data: map[string]string{"intent": string(in), "text": t.Input.Text}, Paused: &paused}
-		return t.ask("confirm", Reply{Text: fmt.Sprintf(switchText, intentNames[in])},
-			Choice{Label: switchYes, Data: choiceYes}, Choice{Label: switchNo, Data: choiceNo}), nil
+		return t.askSwitch(in), nil
 	}
 	return t.act(in, t.Input.Text)
+}
+
+// askSwitch asks whether to drop the answers typed so far for what the
+// user now asks (in), keeping the flow paused until they say.
+func (t *turn) askSwitch(in understand.Intent) []Reply {
+	paused := t.next
+	t.next = Session{Flow: "switch", Data: map[string]string{"intent": string(in), "text": t.Input.Text}, Paused: &paused}
+	return t.ask("confirm", Reply{Text: fmt.Sprintf(switchText, intentNames[in])},
+		Choice{Label: switchYes, Data: choiceYes}, Choice{Label: switchNo, Data: choiceNo})
+}
+
+// menuIntents are what the menu's items ask for, typed or tapped in the
+// rich menu (which sends their labels as text).
+var menuIntents = map[string]understand.Intent{
+	consultLabel: understand.Consult, seminarLabel: understand.SeminarSignup,
+	bookLabel: understand.ConsultationBooking, myRegsLabel: understand.MyRegistrations,
 }
 
 // confirming reports whether the step asks to confirm one thing
