@@ -51,7 +51,8 @@ func (b *Bot) at(t time.Time) string {
 
 // offerAnswer reads a message as the answer to a seat offered from the
 // waitlist: "claim" (「参加する」「はい」「行けます」「参加でお願いします」),
-// "decline" (「辞退する」「辞退します」「今回は遠慮しておきます」), or "".
+// "decline" (「辞退する」「辞退します」「今回は遠慮しておきます」), "again"
+// for a hedged one (「辞退するかも」), or "".
 // Out of any flow only, and not a message naming a day, which is about
 // another registration (「11日のは行けなくなった」).
 func (t *turn) offerAnswer() string {
@@ -60,25 +61,37 @@ func (t *turn) offerAnswer() string {
 		return "claim"
 	case t.typed(declineLabel):
 		return "decline"
-	case t.next.Flow != "" || t.Input.Kind != Text || len(t.read.Dates) > 0 || t.holds():
-		return "" // a question about the seat (「行けますか？駐車場はありますか」) is answered, not taken as the answer
+	case t.next.Flow != "" || t.Input.Kind != Text || len(t.read.Dates) > 0 || t.bot.Seminars == nil:
+		return ""
 	}
 	s := normalize(t.Input.Text)
-	has := func(words []string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+	// A decline is said in its own words, and nothing else in the message
+	// asks or hedges (「辞退するかも」「行けないかもしれない」「辞退？」).
+	for _, w := range declineWords {
+		if strings.Contains(s, w) && !understand.Hedges(strings.Replace(s, w, "", 1)) && !strings.ContainsAny(s, "?？") {
+			return "decline"
+		}
 	}
-	switch {
-	case has(declineWords) || t.says(understand.CancelRegistration) || t.says(understand.No):
-		return "decline"
-	case has(claimWords) || t.says(understand.Yes) || t.says(understand.SeminarSignup):
+	if t.holds() {
+		// 「辞退するかも」「参加できるかな」: about the seat, but no answer; the
+		// offer again, with its deadline and buttons.
+		if slices.ContainsFunc(seatWords, func(w string) bool { return strings.Contains(s, w) }) {
+			return "again"
+		}
+		return ""
+	}
+	if slices.ContainsFunc(claimWords, func(w string) bool { return strings.Contains(s, w) }) ||
+		t.says(understand.Yes) || t.says(understand.SeminarSignup) {
 		return "claim"
 	}
 	return ""
 }
 
 var (
-	claimWords   = []string{"行けます", "いけます", "参加します", "参加で", "出ます", "行きます"}
-	declineWords = []string{"辞退", "遠慮しておき", "遠慮します", "行けません", "行けない", "いけません", "出られません"}
+	claimWords   = []string{"行けます", "いけます", "参加します", "参加で", "出ます", "行きます", "よろしく"}
+	seatWords    = []string{"辞退", "参加", "行け", "いけ", "遠慮", "出られ"}
+	declineWords = []string{"辞退します", "辞退する", "遠慮しておきます", "遠慮します", "行けません", "いけません", "出られません",
+		"参加しません", "参加できません"}
 )
 
 // typedOffer answers the action (offerAnswer) of someone holding an offer;
@@ -90,6 +103,9 @@ func typedOffer(t *turn, action string) (replies []Reply, ok bool, err error) {
 		return nil, false, fmt.Errorf("registrations of user: %w", err)
 	}
 	for _, r := range regs {
+		if r.HoldsOffer() && action == "again" {
+			return t.bot.Offer(r), true, nil
+		}
 		if r.HoldsOffer() {
 			replies, err := answerOffer(t, action+":"+strconv.FormatInt(r.ID, 10))
 			return replies, true, err

@@ -99,10 +99,17 @@ func (t *turn) selection() (string, bool) {
 	case n == -1 && len(list) > 0:
 		return list[len(list)-1].Data, true
 	}
-	if len(offered) == 1 && !t.holds() && (t.says(understand.Yes) || t.confirming() && t.agrees()) {
+	// A yes takes the one thing a step offers, not the one item of a list
+	// (「わかりました」 at a list of one registration is no cancellation).
+	if len(offered) == 1 && !isListItem(offered[0]) && !t.holds() && (t.says(understand.Yes) || t.confirming() && t.agrees()) {
 		return offered[0].Data, true
 	}
 	return "", false
+}
+
+func isListItem(c Choice) bool {
+	_, ok := listNumber(c.Label)
+	return ok
 }
 
 // holds reports whether the text, whatever yes is in it, holds back
@@ -117,11 +124,8 @@ func (t *turn) holds() bool {
 	asks := t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
 		strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") || strings.ContainsAny(s, "?？")
 	destructive := t.next.Flow == "delete" || t.next.Flow == "myregs"
-	return asks || slices.ContainsFunc(holdWords, func(w string) bool { return strings.Contains(s, w) }) ||
-		destructive && strings.Contains(s, "大丈夫")
+	return asks || understand.Hedges(s) || strings.Contains(s, "前に") || destructive && strings.Contains(s, "大丈夫")
 }
-
-var holdWords = []string{"待って", "まって", "だめ", "ダメ", "前に", "ちゃいけ", "しかね", "嫌"}
 
 // typedButton reports whether the text is the label of one of the bot's
 // buttons (「予約する」「確定する」), which answers no free-text question.
@@ -156,10 +160,8 @@ func (t *turn) agrees() bool {
 		return false
 	case r.Sure && r.Intent == confirmedBy[t.next.Flow]:
 		return true
-	case t.next.Flow == "intake":
-		return slices.ContainsFunc(requestWords, func(w string) bool { return strings.Contains(text, w) })
 	}
-	return false
+	return slices.ContainsFunc(confirmWords[t.next.Flow], func(w string) bool { return strings.Contains(text, w) })
 }
 
 // confirmedBy is the intent that, said at a flow's confirmation, is the
@@ -172,8 +174,16 @@ var confirmedBy = map[string]understand.Intent{
 	"delete":  understand.DataDeletion,
 }
 
-// requestWords ask for the introduction the intake confirms.
-var requestWords = []string{"依頼", "頼み", "頼む", "紹介して", "紹介をお願い"}
+// confirmWords say, at a flow's confirmation, to do what it confirms
+// (「予約お願いします」「その日時で」「全部消して」).
+var confirmWords = map[string][]string{
+	"intake":  {"依頼", "頼み", "頼む", "紹介して", "紹介をお願い"},
+	"booking": {"予約し", "予約お願い", "予約をお願い", "その日時で", "その日で"},
+	"seminar": {"申し込み", "申込", "申し込む"},
+	"move":    {"変更して", "変更お願い", "変更をお願い", "にしてください"},
+	"delete":  {"消して", "削除して"},
+	"myregs":  {"取り消して", "取消して"},
+}
 
 // picks reports whether the input selects the offered choice whose Data is data.
 func (t *turn) picks(data string) bool {
@@ -462,6 +472,7 @@ var switchSteps = map[string]stepFunc{"confirm": confirmSwitch}
 // confirmSwitch handles the answer to 「入力中のお手続きを中止して…？」.
 // Anything else than yes or no is taken up by the paused step.
 func confirmSwitch(t *turn) ([]Reply, error) {
+	sw := t.next
 	d, paused := t.next.Data, t.next.Paused
 	yes, no := t.yesNo()
 	t.next = Session{}
@@ -472,8 +483,12 @@ func confirmSwitch(t *turn) ([]Reply, error) {
 	case yes:
 		t.read = understand.Read(normalize(d["text"]), t.Now, t.bot.Loc)
 		return t.act(understand.Intent(d["intent"]), d["text"])
-	case no:
+	case no, strings.Contains(normalize(t.Input.Text), "続け"): // 「続ける」
 		return []Reply{{Text: resumeText + "\n" + t.next.Asked, Choices: t.offeredWithWayOut()}}, nil
+	case t.holds(), t.read.Intent == understand.Yes, t.read.Intent == understand.No:
+		// 「はい？」「ちょっと考えます」: no answer to the paused step either.
+		t.next = sw
+		return t.reprompt(missText), nil
 	}
 	return t.dispatch()
 }
@@ -504,5 +519,5 @@ func (t *turn) yesNo() (yes, no bool) {
 	if data, ok := t.selection(); ok {
 		return data == choiceYes, data == choiceNo
 	}
-	return t.says(understand.Yes), t.says(understand.No)
+	return t.says(understand.Yes) && !t.holds(), t.says(understand.No)
 }

@@ -131,3 +131,21 @@ var (
 		FieldContact: {"連絡先", "電話", "番号", "メール", "アドレス"},
 	}
 )
+
+// Hedges reports whether a message negates, puts off or hedges what it
+// says (「データは消さないでください」「はい、でも家族に相談してから」
+// 「確定はまだ」「辞退するかも」): whatever yes is in it, it confirms
+// nothing. 「問題ないです」「間違いありません」 are yeses, not negations.
+func Hedges(text string) bool {
+	c := yesNegations.Replace(clean(text))
+	return slices.ContainsFunc(hedgeWords, func(w string) bool { return strings.Contains(c, w) })
+}
+
+var (
+	// yesNegations say yes with a negative word in them.
+	yesNegations = strings.NewReplacer("問題ありません", "", "間違いありません", "", "差し支えありません", "",
+		"問題ない", "", "間違いない", "", "差し支えない", "", "構いません", "", "かまいません", "", "構わない", "", "かまわない", "")
+	hedgeWords = []string{"ない", "ません", "なく", "ずに", "せず", "いいえ", "いや", "だめ", "ダメ", "まだ", "待", "保留",
+		"迷", "考え", "かも", "かどうか", "かな", "でも", "ただ", "けど", "けれど", "てから", "後で", "あとで", "明日", "あした",
+		"後日", "今度", "やめ", "止め", "結構", "遠慮", "ちょっと", "はいいです", "はいはい", "たぶん", "多分", "しかね", "嫌"}
+)

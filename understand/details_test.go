@@ -306,3 +306,27 @@ func TestCorrected(t *testing.T) {
 		}
 	}
 }
+
+// A hedge or a negation anywhere holds back the yes around it; a yes that
+// says "no problem" is no hedge.
+func TestHedges(t *testing.T) {
+	for text, want := range map[string]bool{
+		"データは消さないでください":   true,
+		"はい、でも日にちを確認してから": true,
+		"確定はまだ":          true,
+		"辞退するかも":         true,
+		"取り消しはいいです":      true,
+		"はいはい、もう何でもいいです": true,
+		"いいえ、やっぱりお願いします": true,
+		"はい、お願いします":      false,
+		"問題ないです":         false,
+		"間違いありません":       false,
+		"それでいいです":        false,
+		"よろしくお願いします":     false,
+		"申し込みます":         false,
+	} {
+		if got := Hedges(text); got != want {
+			t.Errorf("Hedges(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
