@@ -80,15 +80,17 @@ func (t *turn) offerAnswer() string {
 		}
 		return ""
 	}
-	if slices.ContainsFunc(claimWords, func(w string) bool { return strings.Contains(s, w) }) ||
-		t.says(understand.Yes) || t.says(understand.SeminarSignup) {
+	// Said whole (「ありがとうございます！行けます」), not inside another sentence
+	// (「熱が出ますので」).
+	if slices.Contains(claimWords, coreWords(t.Input.Text)) || t.says(understand.Yes) || t.says(understand.SeminarSignup) {
 		return "claim"
 	}
 	return ""
 }
 
 var (
-	claimWords   = []string{"行けます", "いけます", "参加します", "参加で", "出ます", "行きます", "よろしく"}
+	claimWords = []string{"行けます", "いけます", "参加します", "参加で", "参加でお願いします", "出ます", "出席します", "行きます",
+		"参加させてください", "ぜひ参加させてください", "よろしくお願いします"}
 	seatWords    = []string{"辞退", "参加", "行け", "いけ", "遠慮", "出られ"}
 	declineWords = []string{"辞退します", "辞退する", "遠慮しておきます", "遠慮します", "行けません", "いけません", "出られません",
 		"参加しません", "参加できません"}

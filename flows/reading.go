@@ -145,44 +145,54 @@ func (t *turn) typedButton() bool {
 var buttonLabels = []string{confirmLabel, inRequestLabel, bkBookLabel, agreeLabel, venueLabel, onlineLabel,
 	waitlistLabel, deleteButton, myCancelButton, moveConfirm, inConsultButton, inMoreLabel, bkPickButton}
 
-// agrees reports whether the text, at a confirmation, says yes in the words
-// of what is confirmed (「申し込みます」 at a sign-up's, 「依頼します」 at a
-// request's) or of thanks that go on with it (「よろしくお願いします」
-// 「ありがとうございます、それで」).
+// agrees reports whether the text, at a confirmation, is a yes in the
+// words of what is confirmed (「申し込みます」「依頼してください」「全部消して」),
+// or thanks that go on with it (「よろしくお願いします」). The words must
+// be the whole message, politeness aside: 「申し込みは見送ります」 holds
+// 申し込み too.
 func (t *turn) agrees() bool {
-	r, text := t.read, normalize(t.Input.Text)
+	r, core := t.read, coreWords(t.Input.Text)
 	switch {
-	case r.Intent == understand.Thanks && r.Alt == understand.Yes,
-		strings.Contains(text, "よろしく") && (r.Intent == understand.Greeting || r.Intent == understand.None):
+	case r.Intent == understand.Thanks && r.Alt == understand.Yes, core == "よろしくお願いします":
 		return true
 	case t.next.Offered[0].Data != choiceConfirm:
 		// The privacy notice or the waitlist: only a yes agrees.
 		return false
-	case r.Sure && r.Intent == confirmedBy[t.next.Flow]:
-		return true
 	}
-	return slices.ContainsFunc(confirmWords[t.next.Flow], func(w string) bool { return strings.Contains(text, w) })
+	return slices.Contains(confirmWords[t.next.Flow], core)
 }
 
-// confirmedBy is the intent that, said at a flow's confirmation, is the
-// confirmation.
-var confirmedBy = map[string]understand.Intent{
-	"seminar": understand.SeminarSignup,
-	"booking": understand.ConsultationBooking,
-	"move":    understand.Reschedule,
-	"myregs":  understand.CancelRegistration,
-	"delete":  understand.DataDeletion,
+// coreWords is the text without the politeness around what it says: the
+// leading 「はい、」「すみません、」, the ending 「。」「！」.
+func coreWords(text string) string {
+	s := strings.Join(strings.Fields(normalize(text)), "")
+	for changed := true; changed; {
+		changed = false
+		for _, p := range politeOpenings {
+			if rest, ok := strings.CutPrefix(s, p); ok {
+				s, changed = strings.TrimLeft(rest, "、。,.!！"), true
+			}
+		}
+	}
+	return strings.TrimRight(s, "。.!！")
 }
 
-// confirmWords say, at a flow's confirmation, to do what it confirms
-// (「予約お願いします」「その日時で」「全部消して」).
+var politeOpenings = []string{"はい", "ええ", "うん", "ありがとうございます", "すみません", "すいません", "では", "じゃあ", "それでは", "やった"}
+
+// confirmWords say, as a whole message, to do what a flow's confirmation
+// confirms.
 var confirmWords = map[string][]string{
-	"intake":  {"依頼", "頼み", "頼む", "紹介して", "紹介をお願い"},
-	"booking": {"予約し", "予約お願い", "予約をお願い", "その日時で", "その日で"},
-	"seminar": {"申し込み", "申込", "申し込む"},
-	"move":    {"変更して", "変更お願い", "変更をお願い", "にしてください"},
-	"delete":  {"消して", "削除して"},
-	"myregs":  {"取り消して", "取消して"},
+	"intake": {"依頼します", "依頼してください", "依頼お願いします", "依頼をお願いします", "紹介してください",
+		"紹介をお願いします", "頼みます", "お願いします"},
+	"booking": {"予約します", "予約してください", "予約お願いします", "予約をお願いします", "その日時で",
+		"その日時でお願いします", "その時間でいいです", "その日でお願いします"},
+	"seminar": {"申し込みます", "申込みます", "申込します", "申し込みお願いします", "申し込みをお願いします",
+		"申し込みで", "確定で", "確定お願いします", "確定してください", "参加します", "これで申し込みます",
+		"これでお願いします"},
+	"move": {"変更します", "変更してください", "変更して", "変更お願いします", "変更でお願いします", "変更で構いません"},
+	"delete": {"削除してください", "削除して", "消してください", "消して", "全部消して", "全部消してください",
+		"削除でお願いします"},
+	"myregs": {"取り消してください", "取り消して", "取り消しでお願いします", "取り消しお願いします"},
 }
 
 // picks reports whether the input selects the offered choice whose Data is data.
