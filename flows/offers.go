@@ -67,8 +67,10 @@ func (t *turn) offerAnswer() string {
 	s := normalize(t.Input.Text)
 	// A decline is said in its own words, and nothing else in the message
 	// asks or hedges (「辞退するかも」「行けないかもしれない」「辞退？」).
+	core := coreWords(t.Input.Text)
 	for _, w := range declineWords {
-		if strings.Contains(s, w) && !understand.Hedges(strings.Replace(s, w, "", 1)) && !strings.ContainsAny(s, "?？") {
+		// The message ends with it: 「辞退するな」「辞退するとどうなる」 do not.
+		if strings.HasSuffix(core, w) && !understand.Hedges(strings.TrimSuffix(core, w)) && !strings.ContainsAny(s, "?？") {
 			return "decline"
 		}
 	}
@@ -82,7 +84,7 @@ func (t *turn) offerAnswer() string {
 	}
 	// Said whole (「ありがとうございます！行けます」), not inside another sentence
 	// (「熱が出ますので」).
-	if slices.Contains(claimWords, coreWords(t.Input.Text)) || t.says(understand.Yes) || t.says(understand.SeminarSignup) {
+	if slices.Contains(claimWords, core) || t.says(understand.Yes) || t.says(understand.SeminarSignup) {
 		return "claim"
 	}
 	return ""

@@ -114,8 +114,9 @@ func isListItem(c Choice) bool {
 
 // holds reports whether the text, whatever yes is in it, holds back
 // (「取り消しは待ってください」「依頼する前に、費用はかかりますか」) or asks
-// (「取り消したら返金されますか」): no confirmation. Where the step deletes
-// or cancels, 大丈夫 is no yes either (「大丈夫です」 is also "no, thanks").
+// (「取り消したら返金されますか」): no confirmation. 「大丈夫です」 is also
+// "no, thanks": only 「それで大丈夫です」 says yes, and not where the step
+// deletes or cancels.
 func (t *turn) holds() bool {
 	if t.Input.Kind != Text {
 		return false
@@ -123,8 +124,10 @@ func (t *turn) holds() bool {
 	s := normalize(t.Input.Text)
 	asks := t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
 		strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") || strings.ContainsAny(s, "?？")
+	// 大丈夫 is also "no, thanks"; 「それで大丈夫です」 says yes to something.
+	fine := strings.Contains(s, "大丈夫") && !strings.Contains(s, "で大丈夫")
 	destructive := t.next.Flow == "delete" || t.next.Flow == "myregs"
-	return asks || understand.Hedges(s) || strings.Contains(s, "前に") || destructive && strings.Contains(s, "大丈夫")
+	return asks || understand.Hedges(s) || strings.Contains(s, "前に") || fine || destructive && strings.Contains(s, "大丈夫")
 }
 
 // typedButton reports whether the text is the label of one of the bot's
@@ -479,8 +482,8 @@ func (t *turn) readFreely() ([]Reply, error) {
 
 var switchSteps = map[string]stepFunc{"confirm": confirmSwitch}
 
-// confirmSwitch handles the answer to 「入力中のお手続きを中止して…？」.
-// Anything else than yes or no is taken up by the paused step.
+// confirmSwitch handles the answer to 「入力中のお手続きを中止して…？」;
+// anything else than yes or no asks it again.
 func confirmSwitch(t *turn) ([]Reply, error) {
 	sw := t.next
 	d, paused := t.next.Data, t.next.Paused
@@ -495,12 +498,11 @@ func confirmSwitch(t *turn) ([]Reply, error) {
 		return t.act(understand.Intent(d["intent"]), d["text"])
 	case no, strings.Contains(normalize(t.Input.Text), "続け"): // 「続ける」
 		return []Reply{{Text: resumeText + "\n" + t.next.Asked, Choices: t.offeredWithWayOut()}}, nil
-	case t.holds(), t.read.Intent == understand.Yes, t.read.Intent == understand.No:
-		// 「はい？」「ちょっと考えます」: no answer to the paused step either.
-		t.next = sw
-		return t.reprompt(missText), nil
 	}
-	return t.dispatch()
+	// 「はい？」「ちょっと考えます」「わからん」: asked again, not taken as the
+	// paused step's answer (it was saved as a company name).
+	t.next = sw
+	return t.reprompt(missText), nil
 }
 
 var unsureSteps = map[string]stepFunc{"confirm": confirmUnsure}

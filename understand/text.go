@@ -90,7 +90,7 @@ func matchForm(c string) string { return spellings.Replace(fold(unstretch(c))) }
 
 // hesitations are the sounds of thinking it over, which stretched kana
 // would fold into a yes (うーん → うん).
-var hesitations = strings.NewReplacer("うーん", "…", "うーむ", "…", "ううーん", "…")
+var hesitations = strings.NewReplacer("うーん", "…", "うーむ", "…", "ううーん", "…", "ええーと", "…", "ええー", "…", "えーと", "…")
 
 // unstretch drops the long-vowel marks people stretch kana words with
 // (おはよー, お願いしまーす, こんにちわ〜): after hiragana, ー is no spelling.
