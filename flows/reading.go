@@ -84,7 +84,7 @@ func (t *turn) selection() (string, bool) {
 			return c.Data, true
 		}
 	}
-	if n, ok := listNumber(s); ok && n <= len(offered) {
+	if n, ok := listNumber(s); ok && n <= len(offered) && !t.confirming() { // 「1」 sent twice confirms nothing
 		return offered[n-1].Data, true
 	}
 	var list []Choice // the numbered items, without the buttons after them
@@ -101,10 +101,33 @@ func (t *turn) selection() (string, bool) {
 	}
 	// A yes takes the one thing a step offers, not the one item of a list
 	// (「わかりました」 at a list of one registration is no cancellation).
-	if len(offered) == 1 && !isListItem(offered[0]) && !t.holds() && (t.says(understand.Yes) || t.confirming() && t.agrees()) {
+	if len(offered) == 1 && !isListItem(offered[0]) && !t.holds() && !t.otherButton() &&
+		(t.saysYesAlone() || t.confirming() && t.agrees()) {
 		return offered[0].Data, true
 	}
 	return "", false
+}
+
+// otherButton reports whether another button's label was typed where it
+// would delete, cancel or consent (「確定する」 at データ削除).
+func (t *turn) otherButton() bool {
+	grave := t.next.Flow == "delete" || t.next.Flow == "myregs" || t.next.Step == consentStep
+	return grave && t.typedButton()
+}
+
+// saysYesAlone reports whether the text says yes and nothing else: what
+// follows 「はい、」 must be a yes too (「はい、お願いします」), not news
+// (「はい、押し間違いです」「はい、いま運転中」).
+func (t *turn) saysYesAlone() bool {
+	if !t.says(understand.Yes) {
+		return false
+	}
+	core := coreWords(t.Input.Text)
+	if core == "" || core == normalize(t.Input.Text) {
+		return true
+	}
+	r := understand.Read(core, t.Now, t.bot.Loc)
+	return r.Sure && r.Intent == understand.Yes
 }
 
 func isListItem(c Choice) bool {
