@@ -189,6 +189,7 @@ func (t *turn) dispatch() ([]Reply, error) {
 		}
 	}
 	if t.Input.Kind != Media {
+		offer := t.offerAnswer()
 		switch {
 		case t.typed(menuLabel):
 			return t.menu(menuText), nil
@@ -213,8 +214,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return t.openHandoff("")
 		case t.typed(calLabel):
 			return answerCalendar(t, "")
-		case t.offerAnswer() != "":
-			if replies, ok, err := typedOffer(t, t.offerAnswer()); ok || err != nil {
+		case offer != "":
+			if replies, ok, err := typedOffer(t, offer); ok || err != nil {
 				return replies, err
 			}
 		case t.typed(settingsLabel):

@@ -111,9 +111,11 @@ func (t *turn) selection() (string, bool) {
 // otherButton reports whether another button's label was typed where it
 // would delete, cancel or consent (「確定する」 at データ削除).
 func (t *turn) otherButton() bool {
-	grave := t.next.Flow == "delete" || t.next.Flow == "myregs" || t.next.Step == consentStep
-	return grave && t.typedButton()
+	return (t.destroys() || t.next.Step == consentStep) && t.typedButton()
 }
+
+// destroys reports whether the flow's confirmation deletes or cancels.
+func (t *turn) destroys() bool { return t.next.Flow == "delete" || t.next.Flow == "myregs" }
 
 // saysYesAlone reports whether the text says yes and nothing else: what
 // follows 「はい、」 must be a yes too (「はい、お願いします」), not news
@@ -149,8 +151,7 @@ func (t *turn) holds() bool {
 		strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") || strings.ContainsAny(s, "?？")
 	// 大丈夫 is also "no, thanks"; 「それで大丈夫です」 says yes to something.
 	fine := strings.Contains(s, "大丈夫") && !strings.Contains(s, "で大丈夫")
-	destructive := t.next.Flow == "delete" || t.next.Flow == "myregs"
-	return asks || understand.Hedges(s) || strings.Contains(s, "前に") || fine || destructive && strings.Contains(s, "大丈夫")
+	return asks || understand.Hedges(s) || strings.Contains(s, "前に") || fine || t.destroys() && strings.Contains(s, "大丈夫")
 }
 
 // typedButton reports whether the text is the label of one of the bot's
