@@ -20,7 +20,7 @@ var (
 // measureSets are the labelled sets kept out of the classifier's training
 // file because they measure it: the evaluation set (testdata/suggest, not
 // globbed) and the end measures.
-var measureSets = []string{"holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23"}
+var measureSets = []string{"holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25"}
 
 // learnedTraining builds learned_train.jsonl: every labelled owner message
 // of testdata/*_queries.jsonl but the measuring sets, by file and line.
