@@ -555,5 +555,5 @@ func (t *turn) yesNo() (yes, no bool) {
 	if data, ok := t.selection(); ok {
 		return data == choiceYes, data == choiceNo
 	}
-	return t.says(understand.Yes) && !t.holds(), t.says(understand.No)
+	return t.saysYesAlone() && !t.holds(), t.says(understand.No)
 }
