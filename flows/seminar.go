@@ -26,6 +26,7 @@ const (
 	semClosedText      = "このセミナーは受付を終了しました。ほかのセミナーをお選びください。"
 	semAlreadyText     = "このセミナーにはすでにお申し込みいただいています。内容は「申込確認」でご確認いただけます。"
 	semAttendText      = "参加方法をお選びください。"
+	semWaysText        = "会場では、講師やほかの参加者と顔を合わせてお話しできます。オンラインは、ご自宅などからスマホやパソコンで参加できます（参加用のURLはお申し込みの完了時にお送りします）。"
 	semVenueFullText   = "会場は満席です。" + semOnlineOrWait
 	semVenueOnlyFull   = "会場は満席です。" + semWaitOffer
 	semNameText        = "お名前（フルネーム）を送ってください。"
@@ -244,6 +245,10 @@ func (t *turn) attendanceChoice() (string, bool) {
 		return data, true
 	}
 	want := attendanceChoices[t.read.Attendance]
+	if want == "" {
+		// Both ways named, the wish last: 「会場は遠いのでネットで」.
+		want = attendanceChoices[understand.Read(lastClause(t.Input.Text), t.Now, t.bot.Loc).Attendance]
+	}
 	if want != "" && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == want }) {
 		return want, true
 	}
@@ -257,8 +262,31 @@ func (t *turn) attendanceChoice() (string, bool) {
 	return "", false
 }
 
+// asksWhichWay reports whether the text asks how the ways of attending
+// differ (「会場とオンライン、どっちがいいですか」「違いは？」).
+func (t *turn) asksWhichWay() bool {
+	s := normalize(t.Input.Text)
+	both := strings.Contains(s, "会場") && (strings.Contains(s, "オンライン") || strings.Contains(s, "ネット") || strings.Contains(s, "リモート"))
+	return t.Input.Kind == Text && t.holds() && (both || strings.Contains(s, "違い"))
+}
+
+// lastClause is what follows the last reason or contrast of text
+// (「…ので」「…けど」「…、」), where a wish is told.
+func lastClause(text string) string {
+	s := normalize(text)
+	for _, sep := range []string{"ので", "から", "けど", "けれど", "が、", "、", "。"} {
+		if i := strings.LastIndex(s, sep); i >= 0 && strings.TrimSpace(s[i+len(sep):]) != "" {
+			s = s[i+len(sep):]
+		}
+	}
+	return s
+}
+
 func pickAttendance(t *turn) ([]Reply, error) {
 	data, ok := t.attendanceChoice()
+	if !ok && t.asksWhichWay() {
+		return t.aside(semWaysText), nil
+	}
 	if !ok {
 		return t.offStep(missText)
 	}
