@@ -157,14 +157,25 @@ func modeText(s store.Slot) string {
 	return "会場" // as staff read it in Slack, and as seminars say it
 }
 
-// pickSlot takes the slot chosen from the list: by button, number,
-// position or time (「3日の午後の方」).
+// pickSlot takes the slot chosen from the list for a booking.
 func pickSlot(t *turn) ([]Reply, error) {
+	id, replies, err := t.chosenSlot()
+	if id == "" {
+		return replies, err
+	}
+	t.set("slot", id)
+	return askOwner(t)
+}
+
+// chosenSlot reads the slot chosen from the list: by button, number,
+// position or time (「3日の午後の方」). When none is chosen, replies answer
+// instead: the slots that fit what was said, or the step asked again.
+func (t *turn) chosenSlot() (id string, replies []Reply, err error) {
 	data, ok := t.selection()
 	if !ok {
 		slots, err := t.bot.Bookings.AvailableSlots(t.ctx, t.Now, slotsListed)
 		if err != nil {
-			return nil, fmt.Errorf("available slots: %w", err)
+			return "", nil, fmt.Errorf("available slots: %w", err)
 		}
 		slots = slices.DeleteFunc(slots, func(s store.Slot) bool {
 			return !slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == slotPrefix+s.ID })
@@ -182,17 +193,17 @@ func pickSlot(t *turn) ([]Reply, error) {
 		case len(those) == 1:
 			data, ok = slotPrefix+those[0].ID, true
 		case len(those) > 1:
-			return listSlots(t, those, bkTimeText), nil
+			return "", listSlots(t, those, bkTimeText), nil
 		case asked: // 「来週の火曜は空いてますか」 with nothing then
-			return listSlots(t, slots, fmt.Sprintf(bkNoTimeText, when)), nil
+			return "", listSlots(t, slots, fmt.Sprintf(bkNoTimeText, when)), nil
 		}
 	}
 	id, isSlot := strings.CutPrefix(data, slotPrefix)
 	if !ok || !isSlot {
-		return t.offStep(missText)
+		replies, err := t.offStep(missText)
+		return "", replies, err
 	}
-	t.set("slot", id)
-	return askOwner(t)
+	return id, nil, nil
 }
 
 func askBookingConfirm(t *turn) ([]Reply, error) {

@@ -139,6 +139,7 @@ func init() {
 		"question": questionSteps,
 		"offer":    offerSteps,
 		"move":     moveSteps,
+		"bkmove":   bookingMoveSteps,
 		"announce": announceSteps,
 	} {
 		for step, f := range fs {
@@ -242,6 +243,8 @@ func (t *turn) dispatch() ([]Reply, error) {
 			return answerOffer(t, strings.TrimPrefix(data, offerPrefix))
 		case strings.HasPrefix(data, calPrefix):
 			return answerCalendar(t, strings.TrimPrefix(data, calPrefix))
+		case strings.HasPrefix(data, bkMovePrefix):
+			return startBookingMove(t, strings.TrimPrefix(data, bkMovePrefix))
 		case strings.HasPrefix(data, movePrefix):
 			return startMove(t, strings.TrimPrefix(data, movePrefix))
 		case !ok && strings.HasPrefix(data, announcePrefix):

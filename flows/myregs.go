@@ -100,7 +100,8 @@ func startMyRegs(t *turn) ([]Reply, error) {
 	for _, b := range bookings {
 		add(bookLabel,
 			[]string{t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host},
-			unbookPrefix+strconv.FormatInt(b.ID, 10), b.Slot.StartsAt)
+			unbookPrefix+strconv.FormatInt(b.ID, 10), b.Slot.StartsAt,
+			Choice{Label: bkMoveButton, Data: bkMovePrefix + strconv.FormatInt(b.ID, 10)})
 	}
 	replies := t.ask("list", r, offered...)
 	// 「15日のセミナーに行けなくなりました」: straight to the confirmation.
@@ -145,9 +146,15 @@ func (t *turn) recentIntroductions() (string, error) {
 // pickRegistration asks to confirm cancelling the chosen registration or
 // booking: by button, number, position or day.
 func pickRegistration(t *turn) ([]Reply, error) {
+	if t.says(understand.Reschedule) { // a card's 「日程を変更」「日時を変更」 typed
+		return typedMove(t)
+	}
 	data, ok := t.selection()
 	if !ok {
 		data, ok = t.listedOn()
+	}
+	if !ok && len(t.next.Offered) == 1 && t.says(understand.CancelRegistration) {
+		data, ok = t.next.Offered[0].Data, true // 「取り消す」 under the one card
 	}
 	if !ok || t.next.Data[data] == "" {
 		return t.offStep(missText)
