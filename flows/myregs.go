@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -23,10 +24,13 @@ const (
 	myGoneText      = "このお申し込みはすでに取り消されています。"
 	promotedText    = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
 	changeText      = "ご都合が悪くなった場合は「申込確認」から取り消しをお願いします。"
+	myKeptText      = "承知しました。お申し込みと予約はそのままです。"
+	cancelHowText   = "セミナーのお申し込みと個別相談の予約は、「申込確認」からいつでも取り消せます。日時の変更もそこからできます。"
 	cancelPrefix    = "cancel:"
 	unbookPrefix    = "unbook:"
 	startKey        = "start:" // the start of a listed item, by its data
 	introsListed    = 3
+	maxPickRunes    = 10 // 「12月11日のやつ」: a date that picks, not a sentence about it
 	introsRecent    = 90 * 24 * time.Hour
 )
 
@@ -104,8 +108,9 @@ func startMyRegs(t *turn) ([]Reply, error) {
 			Choice{Label: bkMoveButton, Data: bkMovePrefix + strconv.FormatInt(b.ID, 10)})
 	}
 	replies := t.ask("list", r, offered...)
-	// 「15日のセミナーに行けなくなりました」: straight to the confirmation.
-	if t.read.Intent == understand.CancelRegistration {
+	// 「15日のセミナーに行けなくなりました」: straight to the confirmation;
+	// 「キャンセルできますか」 is shown the list, which says how.
+	if t.read.Intent == understand.CancelRegistration && !t.asks() {
 		if data, ok := t.listedOn(); ok {
 			return askCancel(t, data), nil
 		}
@@ -150,7 +155,9 @@ func pickRegistration(t *turn) ([]Reply, error) {
 		return typedMove(t)
 	}
 	data, ok := t.selection()
-	if !ok {
+	// A date picks the item to cancel in a few words (「11日の方」) or in a
+	// cancellation; 「11日の会場はどこですか」 is a question about it.
+	if cancels := t.says(understand.CancelRegistration) && !t.asks(); !ok && (cancels || utf8.RuneCountInString(normalize(t.Input.Text)) <= maxPickRunes && !t.asks()) {
 		data, ok = t.listedOn()
 	}
 	if !ok && len(t.next.Offered) == 1 && t.says(understand.CancelRegistration) {

@@ -23,6 +23,8 @@ const (
 	deleteLabel     = "データ削除"
 	deleteAskText   = "保存しているあなたの個人情報（お名前、会社名、連絡先、ご相談内容）を削除します。セミナーのお申し込みと個別相談の予約も取り消されます。よろしいですか？"
 	deleteButton    = "削除する"
+	deleteWhatText  = "「データ削除」と送ると、保存しているお名前・会社名・連絡先・ご相談内容を削除し、セミナーのお申し込みと個別相談の予約も取り消します。"
+	deleteKeptText  = "承知しました。データはそのままです。"
 	deletedText     = "個人情報を削除しました。ご利用ありがとうございました。"
 	consentStep     = "consent"
 	afterConsentKey = "after_consent"

@@ -104,6 +104,9 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 	if answer, ok := t.privacyAnswer(text); ok {
 		return answer, true, nil
 	}
+	if s := normalize(text); strings.Contains(s, "キャンセル") || strings.Contains(s, "取り消") || strings.Contains(s, "取消") {
+		return cancelHowText, true, nil // 「キャンセルできますか」
+	}
 	if seminar {
 		answer, err := t.seminarAnswer(t.read.Topic)
 		return answer, err == nil, err

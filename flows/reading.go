@@ -101,7 +101,7 @@ func (t *turn) selection() (string, bool) {
 	}
 	// A yes takes the one thing a step offers, not the one item of a list
 	// (「わかりました」 at a list of one registration is no cancellation).
-	if len(offered) == 1 && !isListItem(offered[0]) && !t.holds() && !t.otherButton() &&
+	if len(offered) == 1 && !isListItem(offered[0]) && !t.holds() && !t.otherButton() && !t.onlyHeard() &&
 		(t.saysYesAlone() || t.confirming() && t.agrees()) {
 		return offered[0].Data, true
 	}
@@ -113,6 +113,16 @@ func (t *turn) selection() (string, bool) {
 func (t *turn) otherButton() bool {
 	return (t.destroys() || t.next.Step == consentStep) && t.typedButton()
 }
+
+// onlyHeard reports whether the text only says it was heard (「了解しました」
+// 「わかりました」) where the step deletes or cancels: what was read is no
+// order to erase it.
+func (t *turn) onlyHeard() bool {
+	return t.destroys() && slices.Contains(heardWords, strings.ToLower(coreWords(t.Input.Text)))
+}
+
+var heardWords = []string{"わかりました", "分かりました", "わかった", "分かった", "了解", "了解です", "了解しました",
+	"りょうかい", "承知しました", "かしこまりました", "ok", "okです", "オッケー", "おけ"}
 
 // destroys reports whether the flow's confirmation deletes or cancels.
 func (t *turn) destroys() bool { return t.next.Flow == "delete" || t.next.Flow == "myregs" }
@@ -147,11 +157,21 @@ func (t *turn) holds() bool {
 		return false
 	}
 	s := normalize(t.Input.Text)
-	asks := t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
-		strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") || strings.ContainsAny(s, "?？")
 	// 大丈夫 is also "no, thanks"; 「それで大丈夫です」 says yes to something.
 	fine := strings.Contains(s, "大丈夫") && !strings.Contains(s, "で大丈夫")
-	return asks || understand.Hedges(s) || strings.Contains(s, "前に") || fine || t.destroys() && strings.Contains(s, "大丈夫")
+	return t.asks() || understand.Hedges(s) || strings.Contains(s, "前に") || fine || t.destroys() && strings.Contains(s, "大丈夫")
+}
+
+// asks reports whether the text is a question (「キャンセルできますか」
+// 「データ削除ってなんですか」「何時からでしたっけ」), whatever it is about.
+func (t *turn) asks() bool {
+	if t.Input.Kind != Text {
+		return false
+	}
+	s := strings.TrimRight(normalize(t.Input.Text), "。.!！ ")
+	return t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
+		strings.HasSuffix(s, "か") || strings.HasSuffix(s, "っけ") || strings.ContainsAny(s, "?？") ||
+		strings.Contains(s, "ってなん") || strings.Contains(s, "って何") || strings.Contains(s, "どうなり") || strings.Contains(s, "どうなる")
 }
 
 // typedButton reports whether the text is the label of one of the bot's
@@ -430,6 +450,14 @@ func (t *turn) offeredWithWayOut() []Choice {
 // and t.read its reading (for the details that come with the intent).
 func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	t.next = Session{}
+	switch {
+	case intent == understand.CancelRegistration && understand.KeepsAsIs(text):
+		return t.menu(myKeptText), nil // 「3日の相談はキャンセルしません」
+	case intent == understand.DataDeletion && understand.KeepsAsIs(text):
+		return t.menu(deleteKeptText), nil
+	case intent == understand.DataDeletion && t.asks(): // 「データ削除ってなんですか」
+		return t.menu(deleteWhatText), nil
+	}
 	if start, ok := announceIntents[intent]; ok {
 		return t.start("announce", start)
 	}

@@ -141,6 +141,25 @@ func Hedges(text string) bool {
 	return slices.ContainsFunc(hedgeWords, func(w string) bool { return strings.Contains(c, w) })
 }
 
+// KeepsAsIs reports whether a message about cancelling, deleting or
+// stopping says not to do it, or not yet (「3日の相談はキャンセルしません」
+// 「データは消さないでください」「配信停止はまだいいです」「キャンセルしようと
+// 思ったけどやめました」): it asks for nothing to change. Unlike Hedges it
+// lets through the reasons a cancellation gives (「行けなくなったので
+// 取り消してください」).
+func KeepsAsIs(text string) bool {
+	c := strings.ReplaceAll(clean(text), " ", "")
+	return notDone.MatchString(c) || slices.ContainsFunc(keepWords, func(w string) bool { return strings.Contains(c, w) })
+}
+
+var (
+	// notDone is an action word of cancelling or deleting, then its negation.
+	notDone = regexp.MustCompile(`(キャンセル|取り消|取消|消|削除|停止|止め|やめ|辞め|解約)(は|を|も)?(まだ)?(し|さ|せ)?(たく)?(ない|ません|ないで|んで|ずに|なくて|ん$|んよ|んと)`)
+	// keepWords put the action off or keep things as they are.
+	keepWords = []string{"まだいい", "まだしない", "まだ大丈夫", "まだ結構", "そのままで", "そのままにし", "残して", "残しといて",
+		"と思ったけど", "と思いましたが", "と思ったが", "ようかと思って"}
+)
+
 var (
 	// yesNegations say yes, or are politeness, with a word of hedging in
 	// them; they are taken out first.
