@@ -46,19 +46,25 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 			}
 		}
 	}
-	if field == FieldCompany && saysNoCompany(c, true) {
+	if field == FieldCompany && saysNoCompany(c, true) && !(r.Sure && r.Intent == Stop) { // 「なし、でもやっぱりやめときます」
 		r.NoCompany = true
 		r.Intent, r.Score, r.Alt, r.Sure = None, 0, None, false
 		return "", r, true
 	}
 	typed := tidy(text) // a name keeps the case it was typed in
-	switch field {
-	case FieldName:
-		value = nameValue(typed)
-	case FieldCompany:
-		value = companyValue(typed)
+	value = fieldValue(field, typed)
+	if !valueShaped(value, text) {
+		// 「母の代わりに送っています。奄美トミです」: the value is in the last sentence.
+		parts := strings.FieldsFunc(typed, func(r rune) bool { return r == '。' || r == '\n' })
+		if len(parts) < 2 {
+			return "", r, false
+		}
+		typed = parts[len(parts)-1]
+		if value = fieldValue(field, typed); !valueShaped(value, typed) {
+			return "", r, false
+		}
 	}
-	if instead(r, value != "" && value != typed) || field == FieldName && !nameShaped(value, text) {
+	if instead(r, value != "" && value != typed) {
 		return "", r, false
 	}
 	if field == FieldName {
@@ -74,22 +80,37 @@ func ReadAnswer(text string, field Field, now time.Time, loc *time.Location) (va
 	return value, r, true
 }
 
+// fieldValue is the name or company in typed, without its frame.
+func fieldValue(field Field, typed string) string {
+	if field == FieldName {
+		return nameValue(typed)
+	}
+	return companyValue(typed)
+}
+
 // shopNameRe finds a shop's name said after there is no company
 // (「屋号はないけど店の名前は喫茶あまみ」).
 var shopNameRe = regexp.MustCompile(`(?:ない|ありません|無い)(?:けど|けれど|ですが|が)[、,\s]*((?:お?店の名前|店名|お店)は.+)$`)
 
-// nameShaped reports whether value can be a person's name: not a
-// sentence (「わからん」「頼みます」「ちょっと考えます」), not a correction
-// (「さっきの名前間違えました」), no phone number in it.
-func nameShaped(value, text string) bool {
-	c := clean(value)
-	ends := slices.ContainsFunc(sentenceEnds, func(e string) bool { return strings.HasSuffix(c, e) })
-	none := saysNoCompany(c, true) // 「なし」 answers the company question, not this one
-	return Corrected(text) == "" && !ends && !none && !phoneRe.MatchString(arabic(c))
+// valueShaped reports whether value can be a person's or a shop's name:
+// not a sentence (「わからん」「頼みます」「もう引退しました」), not a
+// question (「店の名前でいいですか？」), not a correction or a reference to
+// what was said before (「さっきの名前間違えました」「さっき言ったやつ」),
+// no phone number in it. 「なし」 answers the company question, not the
+// name question.
+func valueShaped(value, text string) bool {
+	c := strings.TrimRight(clean(value), "。.!！?？ ")
+	endsSentence := func(s string) bool {
+		return slices.ContainsFunc(sentenceEnds, func(e string) bool { return strings.HasSuffix(s, e) })
+	}
+	ends := slices.ContainsFunc(strings.Split(c, "。"), endsSentence) // 「母の代わりに送っています。奄美トミ」 too
+	return Corrected(text) == "" && !ends && !isQuestion(clean(text)) && !strings.Contains(c, "さっき") && !strings.Contains(c, "やっぱり") &&
+		!phoneRe.MatchString(arabic(c)) && !saysNoCompany(c, true)
 }
 
 // sentenceEnds end a sentence, never a name.
-var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "のかな", "だろう", "ちょうだい", "でいい", "それでいい"}
+var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "のかな", "だろう",
+	"ちょうだい", "でいい", "それでいい", "でしょう", "ほしい", "欲しい", "てね", "ですが何か"}
 
 // instead reports whether an answer to a free-text question means something
 // else than a value. A business problem counts only when a phrase says so,

@@ -145,7 +145,7 @@ func lastRune(s string) rune {
 }
 
 var (
-	nameFrameRe = regexp.MustCompile(`^(?:(?:ありがとうございます|よろしくお願いします|はい|えっと|えーと)[、。,.!！\s]*)?(?:(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は|(?:お?名前|氏名|フルネーム)は|(?i:my name is|i am|i'm)\s)?\s*(.{1,30}?)\s*(?:と申します|ともうします|といいます|と言います|って言います|っていいます|です|でございます|だよ|っす|じゃが|じゃっど|やっど|じゃ|だ)?(?:[、。,.!！\s]|よろしく.*)*$`)
+	nameFrameRe = regexp.MustCompile(`^(?:(?:ありがとうございます|よろしくお願いします|はい|えっと|えーと)[、。,.!！\s]*)?(?:(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は|(?:お?名前|氏名|フルネーム)は|(?i:my name is|i am|i'm)\s)?\s*(.{1,30}?)\s*(?:と申します|ともうします|といいます|と言います|って言います|っていいます|とです|ですけど|ですが|です|でございます|だよ|っす|じゃが|じゃっど|やっど|じゃ|けど|だ)?(?:[、。,.!！\s]|よろしく.*)*$`)
 	selfRe      = regexp.MustCompile(`^(?:私|わたし|わたくし|僕|ぼく|俺)(?:の名前)?は`)
 	saidNameRe  = regexp.MustCompile(`(?:(?:お?名前|氏名)は\s*(\S{1,20}?)(?:です|でございます|と申します|。|、|$))|(?:(?:^|[、。\s])([^\s、。,.!！]{1,20}?(?:\s[^\s、。,.!！]{1,20}?)?)(?:と申します|ともうします|といいます|と言います))`)
 )
@@ -174,7 +174,7 @@ func nameValue(c string) string {
 	return strings.Trim(m[1], "「」『』\"' 、。")
 }
 
-var companyFrameRe = regexp.MustCompile(`^(?:(?:会社名|会社|社名|屋号|店名|お店の名前|店の名前|お店|店|うち|うちの店)は)?\s*(.{1,100}?)\s*(?:と申します|といいます|と言います|って言います|っていう(?:店|会社)?です|という(?:店|会社)です|でやってます|でやっています|をやってます|をやっています|を経営しています|になります|でございます|です|だよ|っす)?(?:[、。,.!！\s]|よろしく.*)*$`)
+var companyFrameRe = regexp.MustCompile(`^(?:(?:会社名|会社|社名|屋号|店名|お店の名前|店の名前|お店|店|うち|うちの店)は)?\s*(.{1,100}?)\s*(?:と申します|といいます|と言います|って言います|っていう(?:店|会社)?です|という(?:店|会社)です|でやってます|でやっています|をやってます|をやっています|を経営しています|になります|でございます|とです|ですけど|です|だよ|っす|じゃっど|じゃが|やっど|じゃ)?(?:[、。,.!！\s]|よろしく.*)*$`)
 
 // companyValue returns the company or shop name in the answer to the
 // company question, without its frame.
@@ -190,7 +190,7 @@ func companyValue(c string) string {
 // of the company question (asked false) it must name what it lacks:
 // 「屋号はありません」.
 func saysNoCompany(c string, asked bool) bool {
-	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") {
+	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") || isQuestion(c) {
 		return false
 	}
 	switch strings.Trim(c, "。. !！") {
@@ -202,12 +202,28 @@ func saysNoCompany(c string, asked bool) bool {
 			return true
 		}
 	}
+	// A short 「特にないよ」 says none; a longer sentence with ない in it is
+	// about something else (「18日のセミナーに行けなくなりました」).
+	if utf8.RuneCountInString(c) > maxNoneRunes {
+		return false
+	}
 	for _, t := range kagome().Tokenize(c) {
 		if base, _ := t.BaseForm(); base == "ない" || base == "無い" {
 			return true
 		}
 	}
 	return false
+}
+
+// maxNoneRunes is the longest answer whose ない alone says there is no
+// company (「会社とかはないです」).
+const maxNoneRunes = 12
+
+// isQuestion reports whether c asks (「会場に駐車場はないんですか」
+// 「名前じゃなくて会社名？」「参加費はかからないですよね」).
+func isQuestion(c string) bool {
+	t := strings.TrimRight(c, "。.!！ ")
+	return strings.ContainsAny(t, "?？") || strings.HasSuffix(t, "か") || strings.HasSuffix(t, "よね") || strings.HasSuffix(t, "っけ")
 }
 
 var (

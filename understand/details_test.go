@@ -145,6 +145,9 @@ func TestReadAnswerName(t *testing.T) {
 		{"奄美太郎 090-1234-5678", "", None},
 		{"なし", "", None},
 		{"あまみ たろう", "あまみ たろう", None},
+		{"前田とです", "前田", None},
+		{"田中一郎けど", "田中一郎", None},
+		{"母の代わりに送っています。奄美トミです", "奄美トミ", None},
 	} {
 		v, r, ok := ReadAnswer(c.text, FieldName, evalNow, tokyo)
 		if v != c.want || ok != (c.want != "") || r.Intent != c.intent {
@@ -176,6 +179,20 @@ func TestReadAnswerCompany(t *testing.T) {
 		if v != c.want || !ok || r.NoCompany != c.none {
 			t.Errorf("%q: %q ok=%v none=%v, want %q none=%v", c.text, v, ok, r.NoCompany, c.want, c.none)
 		}
+	}
+	// Sentences, questions and references are no company, and no 「なし」.
+	for _, text := range []string{"わからん", "もう引退しました", "さっき言ったやつ", "電話してほしい", "ちょっと待ってね、会社名調べます",
+		"あとでやります", "名前じゃなくて会社名？", "参加費はかからないですよね", "会場に駐車場はないんですか",
+		"やっぱりオンラインじゃなくて会場で", "18日のセミナーに行けなくなりました", "店の名前でいいですか？"} {
+		if v, r, ok := ReadAnswer(text, FieldCompany, evalNow, tokyo); ok {
+			t.Errorf("%q at the company question: %q none=%v, want no answer", text, v, r.NoCompany)
+		}
+	}
+	if v, _, ok := ReadAnswer("有限会社奄美黒糖じゃっど", FieldCompany, evalNow, tokyo); v != "有限会社奄美黒糖" || !ok {
+		t.Errorf("有限会社奄美黒糖じゃっど: %q ok=%v, want 有限会社奄美黒糖", v, ok)
+	}
+	if _, r, ok := ReadAnswer("なし、でもやっぱりやめときます", FieldCompany, evalNow, tokyo); ok || r.Intent != Stop {
+		t.Errorf("なし、でもやっぱりやめときます: ok=%v intent %q, want Stop", ok, r.Intent)
 	}
 	if _, r, ok := ReadAnswer("やっぱりやめます", FieldCompany, evalNow, tokyo); ok || r.Intent != Stop {
 		t.Errorf("やっぱりやめます at the company question: ok=%v intent %q, want Stop", ok, r.Intent)
