@@ -199,7 +199,7 @@ func askAttendance(t *turn, s store.Seminar) ([]Reply, error) {
 	online := Choice{Label: onlineLabel, Data: choiceOnline}
 	waitlist := Choice{Label: waitlistLabel, Data: choiceWaitlist}
 	seats := s.SeatsLeft() > 0
-	want := t.read.Attendance
+	want := t.wantedAttendance()
 	var note string // when the way the message asked for is not offered
 	switch {
 	case want == understand.Online && s.HasOnline(), want == understand.Venue && s.HasVenue() && seats:
@@ -244,11 +244,7 @@ func (t *turn) attendanceChoice() (string, bool) {
 	if data, ok := t.selection(); ok {
 		return data, true
 	}
-	want := attendanceChoices[t.read.Attendance]
-	if want == "" {
-		// Both ways named, the wish last: 「会場は遠いのでネットで」.
-		want = attendanceChoices[understand.Read(lastClause(t.Input.Text), t.Now, t.bot.Loc).Attendance]
-	}
+	want := attendanceChoices[t.wantedAttendance()]
 	if want != "" && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == want }) {
 		return want, true
 	}
@@ -263,23 +259,56 @@ func (t *turn) attendanceChoice() (string, bool) {
 }
 
 // asksWhichWay reports whether the text asks how the ways of attending
-// differ (「会場とオンライン、どっちがいいですか」「違いは？」).
+// differ or work (「会場とオンライン、どっちがいいですか」「違いは？」
+// 「オンラインはどうやって見るんですか」).
 func (t *turn) asksWhichWay() bool {
 	s := normalize(t.Input.Text)
 	both := strings.Contains(s, "会場") && (strings.Contains(s, "オンライン") || strings.Contains(s, "ネット") || strings.Contains(s, "リモート"))
-	return t.Input.Kind == Text && t.holds() && (both || strings.Contains(s, "違い"))
+	how := slices.ContainsFunc([]string{"どうやって", "どうすれば", "どうしたら", "やり方", "見方"}, func(w string) bool { return strings.Contains(s, w) })
+	return t.Input.Kind == Text && t.holds() && (both || strings.Contains(s, "違い") || how && t.read.Attendance != "")
 }
 
-// lastClause is what follows the last reason or contrast of text
-// (「…ので」「…けど」「…、」), where a wish is told.
-func lastClause(text string) string {
-	s := normalize(text)
-	for _, sep := range []string{"ので", "から", "けど", "けれど", "が、", "、", "。"} {
-		if i := strings.LastIndex(s, sep); i >= 0 && strings.TrimSpace(s[i+len(sep):]) != "" {
-			s = s[i+len(sep):]
+// wantedAttendance is the way of attending the text asks for (understand's
+// Venue or Online), or "": the one wished last when both are named
+// (「会場は遠いのでネットで」), the other one when the text refuses one
+// (「会場には行けません」「オンラインは苦手なので」「会場は、ちょっと無理です」),
+// none in a question (「オンラインはどうやって見るんですか」).
+func (t *turn) wantedAttendance() string {
+	if t.Input.Kind != Text {
+		return t.read.Attendance
+	}
+	if t.asks() {
+		return ""
+	}
+	// The last clause naming a way, with the clauses after it that name none.
+	cs := clauses(t.Input.Text)
+	said, from := "", 0
+	for i, c := range cs {
+		if a := understand.Read(c, t.Now, t.bot.Loc).Attendance; a != "" {
+			said, from = a, i
 		}
 	}
-	return s
+	if said == "" {
+		return t.read.Attendance
+	}
+	about := strings.Join(cs[from:], "、")
+	if slices.ContainsFunc(refusals, func(w string) bool { return strings.Contains(about, w) }) {
+		return map[string]string{understand.Venue: understand.Online, understand.Online: understand.Venue}[said]
+	}
+	return said
+}
+
+// refusals say a way of attending will not do.
+var refusals = []string{"ない", "ません", "無理", "苦手", "難し", "厳し", "行けん", "行かん", "行かれん", "できん", "せん", "やめ"}
+
+// clauses cuts text at its reasons and contrasts (「…ので」「…けど」
+// 「…じゃなくて」「、」), where a wish or a refusal changes.
+func clauses(text string) []string {
+	s := normalize(text)
+	for _, sep := range []string{"ので", "から", "けど", "けれど", "なくて", "が、", "。"} {
+		s = strings.ReplaceAll(s, sep, sep+"、")
+	}
+	return strings.FieldsFunc(s, func(r rune) bool { return r == '、' })
 }
 
 func pickAttendance(t *turn) ([]Reply, error) {
@@ -368,7 +397,7 @@ func confirmRegistration(t *turn) ([]Reply, error) {
 	if replies, ok, err := t.corrected(); ok || err != nil {
 		return replies, err
 	}
-	if a := t.read.Attendance; a != "" && attendanceChoices[a] != t.next.Data["attendance"] { // 「やっぱり会場で」
+	if a := t.wantedAttendance(); a != "" && attendanceChoices[a] != t.next.Data["attendance"] { // 「やっぱり会場で」
 		s, err := t.bot.Seminars.Seminar(t.ctx, t.next.Data["seminar"])
 		if err != nil {
 			return nil, fmt.Errorf("seminar %s: %w", t.next.Data["seminar"], err)
