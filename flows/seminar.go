@@ -26,6 +26,7 @@ const (
 	semClosedText      = "このセミナーは受付を終了しました。ほかのセミナーをお選びください。"
 	semAlreadyText     = "このセミナーにはすでにお申し込みいただいています。内容は「申込確認」でご確認いただけます。"
 	semAttendText      = "参加方法をお選びください。"
+	semWaitWhatText    = "キャンセル待ちに登録すると、会場に空きが出たときに、登録の順にこのトークでお知らせします。お知らせから参加を決めていただけます。"
 	semWaysText        = "会場では、講師やほかの参加者と顔を合わせてお話しできます。オンラインは、ご自宅などからスマホやパソコンで参加できます（参加用のURLはお申し込みの完了時にお送りします）。"
 	semVenueFullText   = "会場は満席です。" + semOnlineOrWait
 	semVenueOnlyFull   = "会場は満席です。" + semWaitOffer
@@ -249,13 +250,31 @@ func (t *turn) attendanceChoice() (string, bool) {
 		return want, true
 	}
 	s := normalize(t.Input.Text)
-	if strings.Contains(s, waitlistLabel) && slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == choiceWaitlist }) {
-		return choiceWaitlist, true // 「キャンセル待ちでお願いします」
+	waits := strings.Contains(s, waitlistLabel) || strings.Contains(s, "待ちます") || strings.Contains(s, "空いたら") // 「空いたら教えてください」
+	if waits && !understand.IsQuestion(s) && !slices.ContainsFunc(refusals, func(w string) bool { return strings.Contains(s, w) }) &&
+		slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == choiceWaitlist }) {
+		return choiceWaitlist, true // 「キャンセル待ちでお願いします」, not 「キャンセル待ちはしません」
 	}
 	if strings.Contains(s, "どっちでも") || strings.Contains(s, "どちらでも") {
 		return t.next.Offered[0].Data, true // 「どっちでもいいです」: the first offered
 	}
 	return "", false
+}
+
+// aboutWaitlist reports whether the text is about the waitlist offered
+// without joining it (「キャンセル待ちって何ですか」「キャンセル待ちはしません」).
+func (t *turn) aboutWaitlist() bool {
+	return t.Input.Kind == Text && strings.Contains(normalize(t.Input.Text), waitlistLabel) &&
+		slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == choiceWaitlist })
+}
+
+// aboutWaitlistAnswer says how the waitlist works, or stops when it is
+// refused.
+func (t *turn) aboutWaitlistAnswer() ([]Reply, error) {
+	if t.asks() {
+		return t.aside(semWaitWhatText), nil
+	}
+	return t.menu(cancelledText), nil
 }
 
 // asksWhichWay reports whether the text asks how the ways of attending
@@ -315,6 +334,9 @@ func pickAttendance(t *turn) ([]Reply, error) {
 	data, ok := t.attendanceChoice()
 	if !ok && t.asksWhichWay() {
 		return t.aside(semWaysText), nil
+	}
+	if !ok && t.aboutWaitlist() {
+		return t.aboutWaitlistAnswer()
 	}
 	if !ok {
 		return t.offStep(missText)
@@ -413,6 +435,9 @@ func confirmRegistration(t *turn) ([]Reply, error) {
 // afterVenueFull handles the answer to 「満席になりました」: online or the waitlist.
 func afterVenueFull(t *turn) ([]Reply, error) {
 	data, ok := t.attendanceChoice()
+	if !ok && t.aboutWaitlist() {
+		return t.aboutWaitlistAnswer()
+	}
 	if !ok {
 		return t.offStep(missText)
 	}

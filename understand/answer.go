@@ -104,7 +104,7 @@ func valueShaped(value, text string) bool {
 		return slices.ContainsFunc(sentenceEnds, func(e string) bool { return strings.HasSuffix(s, e) })
 	}
 	ends := slices.ContainsFunc(strings.Split(c, "。"), endsSentence) // 「母の代わりに送っています。奄美トミ」 too
-	return Corrected(text) == "" && !ends && !isQuestion(clean(text)) && !strings.Contains(c, "さっき") && !strings.Contains(c, "やっぱり") &&
+	return Corrected(text) == "" && !ends && !IsQuestion(clean(text)) && !strings.Contains(c, "さっき") && !strings.Contains(c, "やっぱり") &&
 		!phoneRe.MatchString(arabic(c)) && !saysNoCompany(c, true)
 }
 

@@ -190,7 +190,7 @@ func companyValue(c string) string {
 // of the company question (asked false) it must name what it lacks:
 // 「屋号はありません」.
 func saysNoCompany(c string, asked bool) bool {
-	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") || isQuestion(c) {
+	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") || IsQuestion(c) {
 		return false
 	}
 	switch strings.Trim(c, "。. !！") {
@@ -219,9 +219,9 @@ func saysNoCompany(c string, asked bool) bool {
 // company (「会社とかはないです」).
 const maxNoneRunes = 12
 
-// isQuestion reports whether c asks (「会場に駐車場はないんですか」
+// IsQuestion reports whether c is put as a question (「会場に駐車場はないんですか」
 // 「名前じゃなくて会社名？」「参加費はかからないですよね」).
-func isQuestion(c string) bool {
+func IsQuestion(c string) bool {
 	t := strings.TrimRight(c, "。.!！ ")
 	return strings.ContainsAny(t, "?？") || strings.HasSuffix(t, "か") || strings.HasSuffix(t, "よね") || strings.HasSuffix(t, "っけ")
 }
