@@ -168,9 +168,8 @@ func (t *turn) asks() bool {
 	if t.Input.Kind != Text {
 		return false
 	}
-	s := strings.TrimRight(normalize(t.Input.Text), "。.!！ ")
-	return t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
-		strings.HasSuffix(s, "か") || strings.HasSuffix(s, "っけ") || strings.ContainsAny(s, "?？") ||
+	s := normalize(t.Input.Text)
+	return t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion || understand.IsQuestion(s) ||
 		strings.Contains(s, "ってなん") || strings.Contains(s, "って何") || strings.Contains(s, "どうなり") || strings.Contains(s, "どうなる")
 }
 
