@@ -135,6 +135,10 @@ func (t *turn) typedFollowup() (replies []Reply, handled bool, err error) {
 			replies, err := t.answerFollowup(f.ID, o)
 			return replies, true, err
 		}
+		if f.Kind == store.FollowConsultation && noContactYet(text) { // 「先生から連絡が来ていません」
+			replies, err := t.answerFollowup(f.ID, store.OutcomeConsidering)
+			return replies, true, err
+		}
 		return nil, false, nil
 	}
 	if !f.Attended {
@@ -192,7 +196,7 @@ func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
 func noContactYet(text string) bool {
 	s := normalize(text)
 	return (strings.Contains(s, "連絡") || strings.Contains(s, "電話") || strings.Contains(s, "メール")) &&
-		slices.ContainsFunc([]string{"来てな", "きてな", "来な", "こな", "ない", "ありません"}, func(w string) bool { return strings.Contains(s, w) })
+		slices.ContainsFunc([]string{"来てな", "きてな", "来ていません", "きていません", "来な", "こな", "ない", "ありません", "ません"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // ratingWords read a rating in words; the first that the text contains
@@ -259,14 +263,18 @@ type answerWords struct {
 // the first that the text contains wins.
 var outcomeWords = []answerWords{
 	{[]string{"見送", "やめ", "止め", "断り", "断っ", "なくなりました", "うまくいかな", "うまくいかん", "だめだった", "ダメだった"}, store.OutcomeDropped},
-	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな", "ぼちぼち"}, store.OutcomeConsidering},
-	{[]string{"始ま", "始め", "はじま", "はじめ", "進んで", "進みました", "お願いしました", "依頼しました", "会う予定", "打ち合わせ"}, store.OutcomeStarted},
+	// Negations first: 「進んでいません」 holds 進んで, 「始まりませんでした」 始ま.
+	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな", "進んでいません", "進んでおりません", "進んでません", "進んどら", "進んじょら",
+		"始まりませ", "始まらな", "始まってな", "始まっていな", "決まりませ", "決まらな", "決まってな", "ぼちぼち"}, store.OutcomeConsidering},
+	{[]string{"始ま", "始め", "はじま", "はじめ", "進んで", "進みました", "お願いしました", "依頼しました", "お願いすることに", "頼みました",
+		"会う予定", "打ち合わせ", "うまくいって", "連絡ありました", "連絡がありました", "連絡をもらい", "連絡もらい"}, store.OutcomeStarted},
 }
 
 // engagementWords read the answer to 「専門家とのお仕事は続いていますか？」;
 // the first that the text contains wins, so 「続いていません」 ended.
 var engagementWords = []answerWords{
-	{[]string{"続いていな", "続いてな", "続いておりません", "終わ", "終了", "おわり", "おわっ", "やめ", "止め", "切れ"}, store.OutcomeEnded},
+	{[]string{"続いていな", "続いてな", "続いておりません", "続いていません", "続けていな", "続けていません", "続けられていな", "続けられていません", "続けられな",
+		"続けてな", "続けとら", "続いとら", "続いちょら", "終わ", "終了", "おわり", "おわっ", "やめ", "止め", "切れ"}, store.OutcomeEnded},
 	{[]string{"続い", "続け", "つづい", "継続", "続行"}, store.OutcomeContinuing},
 }
 

@@ -25,3 +25,36 @@ func TestReadRating(t *testing.T) {
 		}
 	}
 }
+
+// A typed answer to a follow-up is read as the outcome it says; a negation
+// is not read as the word it negates.
+func TestReadFollowupAnswer(t *testing.T) {
+	for _, c := range []struct {
+		text, want string
+		names      []outcomeName
+		words      []answerWords
+	}{
+		{"始まりました", "started", outcomeNames, outcomeWords},
+		{"進んでいます", "started", outcomeNames, outcomeWords},
+		{"進んでいません", "considering", outcomeNames, outcomeWords},
+		{"進んでおりません", "considering", outcomeNames, outcomeWords},
+		{"始まりませんでした", "considering", outcomeNames, outcomeWords},
+		{"話は進んどらん", "considering", outcomeNames, outcomeWords},
+		{"うまくいってます", "started", outcomeNames, outcomeWords},
+		{"お願いすることにしました", "started", outcomeNames, outcomeWords},
+		{"見送りました", "dropped", outcomeNames, outcomeWords},
+		{"続いています", "continuing", engagementNames, engagementWords},
+		{"続けられていません", "ended", engagementNames, engagementWords},
+		{"もう続けとらん", "ended", engagementNames, engagementWords},
+		{"続いていません", "ended", engagementNames, engagementWords},
+	} {
+		if got, _ := readAnswer(normalize(c.text), c.names, c.words); got != c.want {
+			t.Errorf("readAnswer(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+	for text, want := range map[string]bool{"まだ連絡が来ていません": true, "先生から連絡が来ていません": true, "連絡がない": true, "連絡ありました": false} {
+		if got := noContactYet(text); got != want {
+			t.Errorf("noContactYet(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
