@@ -108,6 +108,28 @@ func startDecidedBooking(t *turn, introID string) ([]Reply, error) {
 	return startBooking(t)
 }
 
+// startTypedBooking starts a booking asked for in words or from the menu:
+// for the owner's approved introduction that has no consultation yet, as
+// the button under staff's decision does, so that staff see which
+// introduction it is for.
+func startTypedBooking(t *turn) ([]Reply, error) {
+	intros, err := t.bot.Intros.UserIntroductions(t.ctx, t.UserID, introsListed)
+	if err != nil {
+		return nil, fmt.Errorf("introductions of user: %w", err)
+	}
+	bookings, err := t.bot.Bookings.UserBookings(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return nil, fmt.Errorf("bookings of user: %w", err)
+	}
+	for _, in := range intros {
+		booked := slices.ContainsFunc(bookings, func(b store.Booking) bool { return b.IntroductionID == in.ID })
+		if in.Status == store.Approved && !booked && t.Now.Sub(in.CreatedAt) < introsRecent {
+			return startDecidedBooking(t, strconv.FormatInt(in.ID, 10))
+		}
+	}
+	return t.start("booking", startBooking)
+}
+
 // startRetry shows other candidates for a declined introduction's problem:
 // not those declined for it, and counted in the funnel with the problem,
 // not as a new one.

@@ -206,7 +206,7 @@ func (t *turn) dispatch() ([]Reply, error) {
 		case t.typed(seminarLabel):
 			return t.start("seminar", startSeminar)
 		case t.typed(bookLabel), t.typed(bookDecidedBtn):
-			return t.start("booking", startBooking)
+			return startTypedBooking(t)
 		case t.typed(otherCandsBtn):
 			return typedRetry(t)
 		case t.typed(myRegsLabel):

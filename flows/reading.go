@@ -472,7 +472,7 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	case understand.OtherCandidates:
 		return typedRetry(t)
 	case understand.ConsultationBooking:
-		return t.start("booking", startBooking)
+		return startTypedBooking(t)
 	case understand.Consult:
 		if t.bot.Matcher != nil && t.bot.Matcher.Search(text, 1).Confident {
 			return suggest(t, text) // 「後継ぎのことで相談したいです」 says what about

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/amamibot/amamibot/flows"
+	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/store/storetest"
 )
@@ -83,5 +84,52 @@ func TestConsultationMove(t *testing.T) {
 	}
 	if len(free) == 0 || free[0].ID != "c-1203-10" {
 		t.Errorf("the old slot is not free again: %v", free)
+	}
+}
+
+// After staff approve an introduction, typing the button's label (or asking
+// for a consultation in words) books for that introduction, as tapping the
+// button does, so that staff see which one it is for.
+func TestTypedBookingKeepsIntroduction(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t, store.Options{})
+	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpsertSlots(ctx, slots()); err != nil {
+		t.Fatal(err)
+	}
+	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Loc: tokyo}
+	now := start
+	var s flows.Session
+	step := func(text string) {
+		t.Helper()
+		next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: flows.Text, Text: text}})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("%q: %v %v", text, replies, err)
+		}
+		next.LastActive = now
+		s, now = next, now.Add(time.Minute)
+	}
+	for _, in := range []string{"ネットショップを始めたいけど、何から手をつければいいか分からない", "1", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する"} {
+		step(in)
+	}
+	pending, err := st.PendingIntroductions(ctx)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending introductions: %v %v", pending, err)
+	}
+	intro, err := st.DecideIntroduction(ctx, pending[0].ID, store.Decision{Status: store.Approved, By: "森", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{"相談日を予約する", "1", "予約する"} {
+		step(in)
+	}
+	bs, err := st.UserBookings(ctx, "U1", now)
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("bookings: %v %v", bs, err)
+	}
+	if bs[0].IntroductionID != intro.ID {
+		t.Errorf("the typed booking is for introduction %d, want %d", bs[0].IntroductionID, intro.ID)
 	}
 }
