@@ -40,6 +40,7 @@ const (
 	inRequestedText  = "ご依頼を受け付けました。担当スタッフが内容を確認し、こちらでご連絡します。"
 	inAlreadyText    = "この方へのご紹介は、すでにご依頼いただいています。スタッフからのご連絡をお待ちください。"
 	inWhichText      = "どの方に相談しますか？カードの番号（1〜%d）を送るか、お名前を送ってください。"
+	inLaterText      = "承知しました。ゆっくりご検討ください。この一覧はトークに残りますので、決まりましたら「この人に相談したい」を押すか、番号を送ってください。"
 	inOneAtATime     = "ご紹介の依頼は、おひとりずつお受けしています。まずおひとり選んでください。ほかの方は、あとで依頼できます。"
 	inRecommend      = "ご相談の内容にいちばん合いそうなのは、1番の%s さんです。よろしければ「1」を送ってください。"
 	inOnsiteText     = "島に来て直接お会いできる方（現地、またはリモート＋現地）だけをご紹介します。"
@@ -404,7 +405,11 @@ func pickTalent(t *turn) ([]Reply, error) {
 			switch {
 			case several || t.meansOneShown():
 				return t.reprompt(fmt.Sprintf(inWhichText, len(shown))), nil
-			case t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes:
+			case t.Input.Kind == Text && slices.ContainsFunc(laterWords, func(w string) bool { return strings.Contains(normalize(t.Input.Text), w) }):
+				// 「家族と相談してから決めます」 is no new problem: the list stays.
+				return []Reply{{Text: inLaterText, Choices: t.offeredWithWayOut()}}, nil
+			case t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes &&
+				(t.read.Intent == understand.BusinessProblem && t.read.Score >= minSureProblem || t.bot.Matcher.Search(t.Input.Text, 1).Confident):
 				return suggest(t, t.Input.Text) // a new problem, in other words
 			}
 			return t.offStep(missText)
@@ -479,7 +484,11 @@ var (
 	onsiteWords    = []string{"来てくれる", "来てもらえる", "来られる人", "来れる人", "直接会", "会って話", "現地の人", "現地に来", "島に来"}
 	genderWords    = []string{"女の人", "女性", "男の人", "男性"}
 	severalWords   = []string{"両方", "全員", "二人とも", "2人とも", "三人とも", "3人とも", "みんなに"}
-	recommendWords = []string{"おすすめ", "オススメ", "選んで", "誰がいい", "だれがいい", "どの人がいい", "どの方がいい", "決めて"}
+	recommendWords = []string{"おすすめ", "オススメ", "選んで", "誰がいい", "だれがいい", "どの人がいい", "どの方がいい", "決めて",
+		"どなたでも", "誰でもいい", "だれでもいい", "どの人でも"}
+	// laterWords put the choice off: the list stays, no new search.
+	laterWords = []string{"考えさせ", "考えます", "考えてから", "後で", "あとで", "また連絡", "家族と相談", "相談してから", "ここまで",
+		"検討します", "また今度", "出直し"}
 )
 
 // shown returns the professionals the lists so far showed, in their order.
