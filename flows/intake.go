@@ -17,6 +17,7 @@ import (
 
 // What the intake flow says: an owner describes a problem and gets professionals.
 const (
+	inHowText        = "お店やお仕事で困っていること、こうしたいと思っていることを、そのまま送ってください。うまくまとまっていなくても大丈夫です。"
 	inAskText        = "どんなことでお困りですか？ふだんの言葉で、できるだけ具体的に送ってください。\n例:「グーグルマップで店が出てこない」「後継ぎがいない」"
 	inQuoted         = "「%s」のご相談ですね。"
 	inFields         = "「%s」の分野で、"
@@ -90,10 +91,47 @@ func startIntake(t *turn) ([]Reply, error) {
 }
 
 func describeProblem(t *turn) ([]Reply, error) {
-	if t.Input.Kind != Text || normalize(t.Input.Text) == "" || t.elsewhere() {
+	if t.Input.Kind != Text || normalize(t.Input.Text) == "" {
+		return t.offStep(inAskText)
+	}
+	if replies, ok, err := t.noProblem(); ok || err != nil {
+		return replies, err
+	}
+	if t.elsewhere() && !t.describes() { // 「こんにちは、冬になるとお客が来なくて…」 describes
 		return t.offStep(inAskText)
 	}
 	return suggest(t, t.Input.Text)
+}
+
+// noProblem answers what, typed where a problem is expected, is none: a
+// question about the bot (「個人情報は誰が見るんですか」「相談料はいくらですか」),
+// about what to write, a yes or thanks (「よろしくお願いします」), not
+// knowing what to say. ok is false for anything else.
+func (t *turn) noProblem() (replies []Reply, ok bool, err error) {
+	s := normalize(t.Input.Text)
+	if t.Input.Kind != Text {
+		return nil, false, nil
+	}
+	if answer, ok := t.privacyAnswer(s); ok && t.asks() {
+		return t.aside(answer), true, nil
+	}
+	if t.asks() && slices.ContainsFunc(howToWords, func(w string) bool { return strings.Contains(s, w) }) ||
+		slices.Contains(noIdeaWords, coreWords(s)) || slices.Contains(politeOnly, coreWords(s)) ||
+		t.read.Sure && (t.read.Intent == understand.Yes || t.read.Intent == understand.Thanks) {
+		return t.aside(inHowText), true, nil
+	}
+	if understand.IsQuestion(s) && !t.describes() { // put as a question: 「お金のこと」 is a field
+		answer, ok, err := t.answerQuestion(t.Input.Text)
+		if err != nil || ok {
+			return t.aside(answer), true, err
+		}
+	}
+	return nil, false, nil
+}
+
+// describes reports whether the text tells a problem the matcher is sure of.
+func (t *turn) describes() bool {
+	return t.Input.Kind == Text && t.bot.Matcher != nil && t.bot.Matcher.Search(t.Input.Text, 1).Confident
 }
 
 // elsewhere reports whether a message typed where a problem is expected
@@ -156,7 +194,14 @@ func pickCategory(t *turn) ([]Reply, error) {
 	data, ok := t.selection()
 	code, isCategory := strings.CutPrefix(data, categoryPrefix)
 	if !ok || !isCategory {
-		code = t.fieldNamed()
+		if answer, ok := t.privacyAnswer(normalize(t.Input.Text)); ok && t.asks() { // no field: 個人情報 is no legal problem here
+			return t.aside(answer), nil
+		}
+		if code = t.fieldNamed(); code == "" {
+			if replies, ok, err := t.noProblem(); ok || err != nil {
+				return replies, err
+			}
+		}
 	}
 	if code != "" {
 		if utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes && !ok {
@@ -408,8 +453,12 @@ func pickTalent(t *turn) ([]Reply, error) {
 			case t.Input.Kind == Text && slices.ContainsFunc(laterWords, func(w string) bool { return strings.Contains(normalize(t.Input.Text), w) }):
 				// 「家族と相談してから決めます」 is no new problem: the list stays.
 				return []Reply{{Text: inLaterText, Choices: t.offeredWithWayOut()}}, nil
-			case t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes &&
-				(t.read.Intent == understand.BusinessProblem && t.read.Score >= minSureProblem || t.bot.Matcher.Search(t.Input.Text, 1).Confident):
+			}
+			if replies, ok, err := t.noProblem(); ok || err != nil {
+				return replies, err
+			}
+			if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes &&
+				(t.read.Intent == understand.BusinessProblem && t.read.Score >= minSureProblem || t.describes()) {
 				return suggest(t, t.Input.Text) // a new problem, in other words
 			}
 			return t.offStep(missText)
@@ -486,6 +535,9 @@ var (
 	severalWords   = []string{"両方", "全員", "二人とも", "2人とも", "三人とも", "3人とも", "みんなに"}
 	recommendWords = []string{"おすすめ", "オススメ", "選んで", "誰がいい", "だれがいい", "どの人がいい", "どの方がいい", "決めて",
 		"どなたでも", "誰でもいい", "だれでもいい", "どの人でも"}
+	howToWords  = []string{"何を書けば", "なにを書けば", "何を送れば", "どう書けば", "どう送れば", "何を言えば"}
+	politeOnly  = []string{"", "よろしくお願いします", "よろしくお願いいたします", "よろしく", "お願いします", "お願いいたします"}
+	noIdeaWords = []string{"わからん", "わからない", "分からない", "わかりません", "分かりません", "特にない", "とくにない"}
 	// laterWords put the choice off: the list stays, no new search.
 	laterWords = []string{"考えさせ", "考えます", "考えてから", "後で", "あとで", "また連絡", "家族と相談", "相談してから", "ここまで",
 		"検討します", "また今度", "出直し"}
