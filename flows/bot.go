@@ -198,7 +198,7 @@ func (t *turn) dispatch() ([]Reply, error) {
 			if t.next.Flow == "" {
 				return t.menu(nothingToStop), nil
 			}
-			return t.menu(cancelledText), nil
+			return t.menu(t.stoppedText()), nil
 		case t.typed(deleteLabel):
 			return t.start("delete", startDelete)
 		case t.typed(consultLabel):
@@ -289,6 +289,19 @@ func (t *turn) typed(label string) bool {
 func (t *turn) start(flow string, first stepFunc) ([]Reply, error) {
 	t.next = Session{Flow: flow}
 	return first(t)
+}
+
+// stoppedText says what stopping the flow in progress leaves: at a
+// confirmation that cancels or deletes, that nothing was (「キャンセル」
+// there must not read as "cancelled").
+func (t *turn) stoppedText() string {
+	switch {
+	case t.next.Flow == "myregs" && t.next.Step == "cancel":
+		return myKeptText
+	case t.next.Flow == "delete":
+		return deleteKeptText
+	}
+	return cancelledText
 }
 
 // menu ends any flow and shows the menu under text.

@@ -120,7 +120,7 @@ func (t *turn) noProblem() (replies []Reply, ok bool, err error) {
 		t.read.Sure && (t.read.Intent == understand.Yes || t.read.Intent == understand.Thanks) {
 		return t.aside(inHowText), true, nil
 	}
-	if understand.IsQuestion(s) && !t.describes() { // put as a question: 「お金のこと」 is a field
+	if understand.IsQuestion(s) && !t.elsewhere() && !t.describes() { // put as a question: 「お金のこと」 is a field
 		answer, ok, err := t.answerQuestion(t.Input.Text)
 		if err != nil || ok {
 			return t.aside(answer), true, err

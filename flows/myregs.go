@@ -24,7 +24,7 @@ const (
 	myGoneText      = "このお申し込みはすでに取り消されています。"
 	promotedText    = "キャンセル待ちのセミナーに空きが出たため、会場でのご参加が確定しました。"
 	changeText      = "ご都合が悪くなった場合は「申込確認」から取り消しをお願いします。"
-	myKeptText      = "承知しました。お申し込みと予約はそのままです。"
+	myKeptText      = "承知しました。お申し込みはそのままです。"
 	cancelHowText   = "セミナーのお申し込みと個別相談の予約は、「申込確認」からいつでも取り消せます。日時の変更もそこからできます。"
 	cancelPrefix    = "cancel:"
 	unbookPrefix    = "unbook:"

@@ -88,6 +88,9 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 	// During a request or a booking, 「お金はかかりますか」 asks about the
 	// consultation: the FAQ first there, the seminars' data after.
 	consulting := t.next.Flow == "intake" || t.next.Flow == "booking"
+	if namesBothWays(normalize(text)) { // 「会場とオンライン、どっちがいいですか」
+		return semWaysText, true, nil
+	}
 	if seminar && !consulting {
 		answer, err := t.seminarAnswer(t.read.Topic)
 		return answer, err == nil, err

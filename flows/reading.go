@@ -387,9 +387,9 @@ func (t *turn) offStep(text string) ([]Reply, error) {
 		// 「取り消し」 alone in the middle of a flow takes back what is under
 		// way; a registration to cancel is named (「11日のは行けなくなった」).
 		in == understand.CancelRegistration && t.next.Flow != "myregs" && utf8.RuneCountInString(normalize(t.Input.Text)) <= 6:
-		return t.menu(cancelledText), nil
+		return t.menu(t.stoppedText()), nil
 	case in == understand.No && t.confirming():
-		return t.menu(cancelledText), nil
+		return t.menu(t.stoppedText()), nil
 	case in == understand.Greeting:
 		return t.aside(helloAside), nil
 	case in == understand.Thanks:
@@ -485,6 +485,9 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	case understand.TalkToStaff:
 		return talkToStaff(t, text)
 	case understand.Greeting:
+		if t.describes() { // 「こんにちは、冬になるとお客が来なくて、どうしたらいいでしょうか」
+			return suggest(t, text)
+		}
 		return t.menu(helloText), nil
 	case understand.Thanks:
 		return t.menu(thanksText), nil

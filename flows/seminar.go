@@ -282,9 +282,14 @@ func (t *turn) aboutWaitlistAnswer() ([]Reply, error) {
 // 「オンラインはどうやって見るんですか」).
 func (t *turn) asksWhichWay() bool {
 	s := normalize(t.Input.Text)
-	both := strings.Contains(s, "会場") && (strings.Contains(s, "オンライン") || strings.Contains(s, "ネット") || strings.Contains(s, "リモート"))
+	both := namesBothWays(s)
 	how := slices.ContainsFunc([]string{"どうやって", "どうすれば", "どうしたら", "やり方", "見方"}, func(w string) bool { return strings.Contains(s, w) })
 	return t.Input.Kind == Text && t.holds() && (both || strings.Contains(s, "違い") || how && t.read.Attendance != "")
+}
+
+// namesBothWays reports whether s names the venue and online.
+func namesBothWays(s string) bool {
+	return strings.Contains(s, "会場") && (strings.Contains(s, "オンライン") || strings.Contains(s, "ネット") || strings.Contains(s, "リモート"))
 }
 
 // wantedAttendance is the way of attending the text asks for (understand's
