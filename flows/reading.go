@@ -101,8 +101,10 @@ func (t *turn) selection() (string, bool) {
 	}
 	// A yes takes the one thing a step offers, not the one item of a list
 	// (「わかりました」 at a list of one registration is no cancellation).
-	if len(offered) == 1 && !isListItem(offered[0]) && !t.holds() && !t.otherButton() && !t.onlyHeard() &&
-		(t.saysYesAlone() || t.confirming() && t.agrees()) {
+	// The words of a confirmation, as the whole message, agree even where
+	// a word of them could hedge elsewhere (「それでよかです」).
+	if len(offered) == 1 && !isListItem(offered[0]) && !t.otherButton() && !t.onlyHeard() &&
+		(t.confirming() && t.agrees() || !t.holds() && t.saysYesAlone()) {
 		return offered[0].Data, true
 	}
 	return "", false
@@ -162,6 +164,17 @@ func (t *turn) holds() bool {
 	return t.asks() || understand.Hedges(s) || strings.Contains(s, "前に") || fine || t.destroys() && strings.Contains(s, "大丈夫")
 }
 
+// cancelsSomething reports whether a stop, out of any flow, names what
+// to cancel (「全部キャンセルしてください」「副業のセミナーはやめます」),
+// unlike the キャンセル button of an old message or 「やめときます」.
+func cancelsSomething(s string) bool {
+	if s == normalize(cancelLabel) {
+		return false
+	}
+	named := slices.ContainsFunc([]string{"申し込", "申込", "セミナー", "参加", "予約", "全部", "会場", "オンライン", "相談"}, func(w string) bool { return strings.Contains(s, w) })
+	return strings.Contains(s, "キャンセル") && len([]rune(s)) > len([]rune(cancelLabel)) || strings.Contains(s, "取り消") || named && strings.Contains(s, "やめ")
+}
+
 // asks reports whether the text is a question (「キャンセルできますか」
 // 「データ削除ってなんですか」「何時からでしたっけ」), whatever it is about.
 func (t *turn) asks() bool {
@@ -205,8 +218,13 @@ func (t *turn) agrees() bool {
 		// The privacy notice or the waitlist: only a yes agrees.
 		return false
 	}
-	return slices.Contains(confirmWords[t.next.Flow], core)
+	return slices.Contains(confirmWords[t.next.Flow], core) || slices.Contains(acceptWords, core)
 }
+
+// acceptWords accept what any confirmation shows (「それでよかです」 is yes
+// where a bare 「よかです」 may be "no, thanks").
+var acceptWords = []string{"それでよかです", "これでよかです", "それでよか", "これでよか", "それでよろしいです", "これでよろしいです",
+	"それでいいです", "これでいいです", "それでお願いします", "そうしてください"}
 
 // coreWords is the text without the politeness around what it says: the
 // leading 「はい、」「すみません、」, the ending 「。」「！」.
@@ -239,7 +257,7 @@ var confirmWords = map[string][]string{
 	"bkmove": moveWords,
 	"delete": {"削除してください", "削除して", "消してください", "消して", "全部消して", "全部消してください",
 		"削除でお願いします"},
-	"myregs": {"取り消してください", "取り消して", "取り消しでお願いします", "取り消しお願いします"},
+	"myregs": {"取り消してください", "取り消して", "取り消しでお願いします", "取り消しお願いします", "取り消します", "取り消しします"},
 }
 
 var moveWords = []string{"変更します", "変更してください", "変更して", "変更お願いします", "変更でお願いします", "変更で構いません"}
@@ -492,6 +510,9 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	case understand.Thanks:
 		return t.menu(thanksText), nil
 	case understand.Stop:
+		if cancelsSomething(normalize(text)) { // 「キャンセルお願いします」 with nothing under way: a registration
+			return t.start("myregs", startMyRegs)
+		}
 		return t.menu(nothingToStop), nil
 	case understand.Menu:
 		if normalize(text) != menuLabel { // 「何ができるの？」「使い方がわからない」
