@@ -118,6 +118,9 @@ func startMove(t *turn, idText string) ([]Reply, error) {
 
 // pickMoveDate asks to confirm the move to the date chosen.
 func pickMoveDate(t *turn) ([]Reply, error) {
+	if t.Input.Kind == Text && t.asksAbout() { // 「22日は何時からですか」
+		return t.offStep(missText)
+	}
 	data, ok := t.selection()
 	if !ok { // 「22日の方」「12月22日」, or the card's button typed when it is the only date
 		seminars, err := t.offeredSeminars(moveToPrefix)

@@ -144,6 +144,8 @@ func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
 		for _, id := range ids {
 			chosen = append(chosen, byID[id])
 		}
+	case byID[t.ordinalOf(seminarPrefix)].ID != "": // 「2番目のは何時からですか」 at the list
+		chosen = []store.Seminar{byID[t.ordinalOf(seminarPrefix)]}
 	case byID[t.next.Data["seminar"]].ID != "":
 		chosen = []store.Seminar{byID[t.next.Data["seminar"]]}
 	default:
@@ -203,6 +205,21 @@ func sharesWord(text, name string, minRunes int) bool {
 }
 
 var genericTitleWords = []string{"セミナー", "オンライン", "会場", "講座"}
+
+// ordinalOf is the item (without prefix) of the offered list that the
+// text names by its position (「2番目の」), or "".
+func (t *turn) ordinalOf(prefix string) string {
+	var items []string
+	for _, c := range t.next.Offered {
+		if id, ok := strings.CutPrefix(c.Data, prefix); ok {
+			items = append(items, id)
+		}
+	}
+	if n := t.read.Ordinal; n > 0 && n <= len(items) {
+		return items[n-1]
+	}
+	return ""
+}
 
 // topicLines answer one question about a seminar from its data.
 func topicLines(s store.Seminar, topic understand.Topic) []string {

@@ -134,6 +134,9 @@ func listSeminars(t *turn, seminars []store.Seminar, lead string) []Reply {
 // pickSeminar takes the seminar chosen from the list: by button, number,
 // position or day (「15日の方」).
 func pickSeminar(t *turn) ([]Reply, error) {
+	if t.Input.Kind == Text && t.asksAbout() { // 「2番目のは何時からですか」 picks nothing
+		return t.offStep(missText)
+	}
 	data, ok := t.selection()
 	if !ok {
 		seminars, err := t.offeredSeminars(seminarPrefix)
@@ -259,6 +262,12 @@ func (t *turn) attendanceChoice() (string, bool) {
 		return t.next.Offered[0].Data, true // 「どっちでもいいです」: the first offered
 	}
 	return "", false
+}
+
+// asksAbout reports whether the text asks a seminar's time, place, fee or
+// subject: a question about an item of a list, not its choice.
+func (t *turn) asksAbout() bool {
+	return t.read.Intent == understand.SeminarQuestion && t.read.Topic != "" && t.asks()
 }
 
 // aboutWaitlist reports whether the text is about the waitlist offered
