@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -62,7 +63,7 @@ func askPersonal(t *turn, step string) ([]Reply, error) {
 }
 
 func takeConsent(t *turn) ([]Reply, error) {
-	if t.says(understand.No) { // 「同意しません」: nothing is recorded
+	if t.says(understand.No) || consentRefusedRe.MatchString(normalize(t.Input.Text)) { // 「同意しません」「同意できません」: nothing is recorded
 		return t.menu(refusedText), nil
 	}
 	if !t.picks(agreeLabel) {
@@ -73,6 +74,10 @@ func takeConsent(t *turn) ([]Reply, error) {
 	}
 	return personalQuestions[t.next.Flow+"/"+t.next.Data[afterConsentKey]](t)
 }
+
+// consentRefusedRe refuses consent in words that also hold 同意 (read as
+// a yes): 「同意できません」「同意はしない」「同意しかねます」.
+var consentRefusedRe = regexp.MustCompile(`同意(は|も)?(でき|し|致し|いたし)?(ません|ない|かね|できん|せん)`)
 
 // privacyWords ask what becomes of the details given (「個人情報はどう使
 // われますか」「誰が見るんですか」): the notice answers.

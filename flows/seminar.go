@@ -338,7 +338,7 @@ var refusals = []string{"ない", "ません", "無理", "苦手", "難し", "�
 // 「…じゃなくて」「、」), where a wish or a refusal changes.
 func clauses(text string) []string {
 	s := normalize(text)
-	for _, sep := range []string{"ので", "から", "けど", "けれど", "なくて", "が、", "。"} {
+	for _, sep := range []string{"ので", "から", "けど", "けれど", "なくて", "ではなく", "やめて", "が、", "。"} {
 		s = strings.ReplaceAll(s, sep, sep+"、")
 	}
 	return strings.FieldsFunc(s, func(r rune) bool { return r == '、' })
