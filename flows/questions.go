@@ -23,6 +23,7 @@ const (
 	qAlsoOnline     = "オンラインでも参加できます"
 	qOnlineOnly     = "オンラインのみの開催です"
 	qOnlineYes      = "オンラインで参加できます"
+	qNoURLText      = "参加用のURLは、オンラインでお申し込みいただいた方に、お申し込みの完了時とリマインドでお送りしています。オンラインでのお申し込みは「申込確認」でご確認いただけます。"
 	qVenueOnly      = "会場のみの開催です（オンライン参加はありません）"
 	qSeatsLeft      = "会場の残り: %d席"
 	qSeatsFull      = "会場は満席です（キャンセル待ちができます）"
@@ -88,6 +89,9 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 	// During a request or a booking, 「お金はかかりますか」 asks about the
 	// consultation: the FAQ first there, the seminars' data after.
 	consulting := t.next.Flow == "intake" || t.next.Flow == "booking"
+	if answer, ok, err := t.urlAnswer(text); ok || err != nil {
+		return answer, ok, err
+	}
 	if namesBothWays(normalize(text)) { // 「会場とオンライン、どっちがいいですか」
 		return semWaysText, true, nil
 	}
@@ -205,6 +209,36 @@ func sharesWord(text, name string, minRunes int) bool {
 }
 
 var genericTitleWords = []string{"セミナー", "オンライン", "会場", "講座"}
+
+// urlAnswer gives the online link of the user's registrations to a
+// message asking for it (「参加URLをもう一度教えてください」「ZoomのURLは
+// どこですか」「セミナーのURLを忘れました」); ok is false for anything else.
+func (t *turn) urlAnswer(text string) (string, bool, error) {
+	s := strings.ToLower(normalize(text))
+	has := func(words []string) bool { return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) }) }
+	if !has(urlWords) || !has(urlContext) { // 「ホームページのURLを変えたい」 is no question about a seminar
+		return "", false, nil
+	}
+	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return "", false, fmt.Errorf("registrations of user: %w", err)
+	}
+	var blocks []string
+	for _, r := range regs {
+		if r.Attendance == store.Online && r.Status != store.Canceled && r.Seminar.OnlineURL != "" {
+			blocks = append(blocks, strings.Join([]string{r.Seminar.Title, t.bot.when(r.Seminar.StartsAt, r.Seminar.EndsAt), "参加URL: " + r.Seminar.OnlineURL}, "\n"))
+		}
+	}
+	if len(blocks) == 0 {
+		return qNoURLText, true, nil
+	}
+	return strings.Join(blocks, "\n\n"), true, nil
+}
+
+var (
+	urlWords   = []string{"url", "zoom", "ズーム", "リンク", "参加用のアドレス"}
+	urlContext = []string{"参加", "セミナー", "勉強会", "講座", "zoom", "ズーム", "オンライン"}
+)
 
 // ordinalOf is the item (without prefix) of the offered list that the
 // text names by its position (「2番目の」), or "".

@@ -467,6 +467,9 @@ func (t *turn) offeredWithWayOut() []Choice {
 // and t.read its reading (for the details that come with the intent).
 func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	t.next = Session{}
+	if answer, ok, err := t.urlAnswer(text); ok || err != nil { // 「セミナーのURLを忘れました」, whatever it was read as
+		return t.menu(answer), err
+	}
 	switch {
 	case intent == understand.CancelRegistration && understand.KeepsAsIs(text):
 		return t.menu(myKeptText), nil // 「3日の相談はキャンセルしません」
