@@ -215,7 +215,9 @@ var genericTitleWords = []string{"セミナー", "オンライン", "会場", "�
 // どこですか」「セミナーのURLを忘れました」); ok is false for anything else.
 func (t *turn) urlAnswer(text string) (string, bool, error) {
 	s := strings.ToLower(normalize(text))
-	has := func(words []string) bool { return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) }) }
+	has := func(words []string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+	}
 	if !has(urlWords) || !has(urlContext) { // 「ホームページのURLを変えたい」 is no question about a seminar
 		return "", false, nil
 	}
