@@ -186,7 +186,35 @@ func pickSlot(t *turn) ([]Reply, error) {
 		return replies, err
 	}
 	t.set("slot", id)
+	if t.next.Data["name"] != "" && t.next.Data["contact"] != "" { // the slot changed at the confirmation
+		return askBookingConfirm(t)
+	}
 	return askOwner(t)
+}
+
+// changeSlot answers, at the booking's confirmation, a wish for another
+// slot (「やっぱり別の日にしたい」「4日にしてください」「オンラインに変えたい」):
+// the slot it names, or the free slots to choose from, keeping the owner's
+// details. ok is false for anything else.
+func (t *turn) changeSlot() (replies []Reply, ok bool, err error) {
+	r := t.read
+	names := len(r.Dates) > 0 || r.Weekday != nil || r.DayPart != "" || r.Time != nil || r.Ordinal != 0 || r.Attendance != ""
+	if t.Input.Kind != Text || t.asks() || !names && !t.says(understand.Reschedule) {
+		return nil, false, nil
+	}
+	slots, err := t.bot.Bookings.AvailableSlots(t.ctx, t.Now, slotsListed)
+	if err != nil {
+		return nil, true, fmt.Errorf("available slots: %w", err)
+	}
+	if len(slots) == 0 {
+		return t.menu(bkNoneText), true, nil
+	}
+	listed := listSlots(t, slots, bkListText)
+	if !names {
+		return listed, true, nil
+	}
+	replies, err = pickSlot(t)
+	return replies, true, err
 }
 
 // chosenSlot reads the slot chosen from the list: by button, number,
@@ -249,6 +277,9 @@ func askBookingConfirm(t *turn) ([]Reply, error) {
 
 func confirmBooking(t *turn) ([]Reply, error) {
 	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
+	}
+	if replies, ok, err := t.changeSlot(); ok || err != nil {
 		return replies, err
 	}
 	if !t.picks(choiceConfirm) {
