@@ -573,12 +573,13 @@ func confirmSwitch(t *turn) ([]Reply, error) {
 	if paused != nil {
 		t.next = *paused
 	}
+	s := normalize(t.Input.Text)
 	switch {
+	case no, strings.Contains(s, "続け"), strings.Contains(s, "続き"): // 「続ける」「続きをお願いします」 before its yes
+		return []Reply{{Text: resumeText + "\n" + t.next.Asked, Choices: t.offeredWithWayOut()}}, nil
 	case yes:
 		t.read = understand.Read(normalize(d["text"]), t.Now, t.bot.Loc)
 		return t.act(understand.Intent(d["intent"]), d["text"])
-	case no, strings.Contains(normalize(t.Input.Text), "続け"): // 「続ける」
-		return []Reply{{Text: resumeText + "\n" + t.next.Asked, Choices: t.offeredWithWayOut()}}, nil
 	}
 	// 「はい？」「ちょっと考えます」「わからん」: asked again, not taken as the
 	// paused step's answer (it was saved as a company name).
