@@ -35,6 +35,8 @@ const (
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
 	nameFixedText    = "承知しました。お名前を「%s」に直しました。"
 	correctingText   = "承知しました。もう一度お伺いします。"
+	inContactLINE    = "このLINEにも、これまでどおりお知らせが届きます。担当スタッフから直接ご連絡するため、電話番号かメールアドレスもお願いします。"
+	inContactEither  = "メールアドレスだけでも大丈夫です。電話番号かメールアドレスのどちらかを送ってください。"
 	inContactBad     = "電話番号（例: 0997-12-3456）またはメールアドレスを送ってください。"
 	inConfirmText    = "次の方へのご紹介を、プログラムのスタッフに依頼します。よろしければ「依頼する」を押してください。"
 	inRequestLabel   = "依頼する"
@@ -658,6 +660,13 @@ func takeOwnerContact(t *turn) ([]Reply, error) {
 	}
 	contact, r, ok := understand.ReadAnswer(normalize(t.Input.Text), understand.FieldContact, t.Now, t.bot.Loc)
 	if !ok || utf8.RuneCountInString(contact) > maxContactRunes {
+		s := strings.ToLower(normalize(t.Input.Text))
+		switch {
+		case strings.Contains(s, "line") || strings.Contains(s, "ライン"): // 「このLINEでお願いします」
+			return []Reply{{Text: inContactLINE, Choices: t.offeredWithWayOut()}}, nil
+		case strings.Contains(s, "教えたくな") || strings.Contains(s, "電話は") || strings.Contains(s, "電話番号は"):
+			return []Reply{{Text: inContactEither, Choices: t.offeredWithWayOut()}}, nil
+		}
 		t.read = r
 		return t.offStep(inContactBad)
 	}

@@ -259,7 +259,9 @@ func phone(c string) string {
 			groups = append([]string{"0" + groups[1]}, groups[2:]...)
 		}
 	}
-	if len(ds) < 10 || len(ds) > 11 {
+	// Mobile and IP numbers (070/080/090/050) have 11 digits, the others
+	// 10: 「090-1234-567」 lacks one and would reach nobody.
+	if mobile := len(ds) >= 3 && (ds[:3] == "070" || ds[:3] == "080" || ds[:3] == "090" || ds[:3] == "050"); len(ds) != 10 && !mobile || len(ds) != 11 && mobile {
 		return ""
 	}
 	if len(groups) > 1 {

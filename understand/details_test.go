@@ -210,6 +210,9 @@ func TestContacts(t *testing.T) {
 		{"メールは Hanako.T@Amami-Mail.jp です。", "", "hanako.t@amami-mail.jp"},
 		{"電話 090-1234-5678 メール taro@example.jp", "090-1234-5678", "taro@example.jp"},
 		{"12345", "", ""},
+		{"090-1234-567", "", ""},  // a digit short: it would reach nobody
+		{"0997-52-12345", "", ""}, // a landline has 10
+		{"050-1234-5678", "050-1234-5678", ""},
 		{"12/11の15:00", "", ""},
 	} {
 		r := Read(c.text, evalNow, tokyo)
