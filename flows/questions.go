@@ -157,7 +157,11 @@ func (t *turn) seminarAnswer(topic understand.Topic) (string, error) {
 			chosen = named // 「勉強会の日程は？」: the one called 勉強会
 			break
 		}
-		// 「場所どこだっけ」 from someone registered: their seminars.
+		// 「場所どこだっけ」 from someone registered: their seminars; but
+		// 「12月のセミナーある？」 asks what there is.
+		if s := normalize(t.Input.Text); strings.Contains(s, "ある") || strings.Contains(s, "あります") || strings.Contains(s, "やって") {
+			break
+		}
 		regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
 		if err != nil {
 			return "", fmt.Errorf("registrations of user: %w", err)

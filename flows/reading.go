@@ -470,6 +470,11 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	if answer, ok, err := t.urlAnswer(text); ok || err != nil { // 「セミナーのURLを忘れました」, whatever it was read as
 		return t.menu(answer), err
 	}
+	if slices.Contains(remarkIntents, intent) && !t.describes() {
+		if replies, ok, err := t.remark(text); ok || err != nil {
+			return replies, err
+		}
+	}
 	switch {
 	case intent == understand.CancelRegistration && understand.KeepsAsIs(text):
 		return t.menu(myKeptText), nil // 「3日の相談はキャンセルしません」

@@ -1,0 +1,65 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/amamibot/amamibot/understand"
+)
+
+// Out of any flow, sentences about a seminar the user is in, or about
+// themselves, that read as a business problem by default
+// (「楽しみにしてます」「もしかしたら行けないかもしれません」) and would
+// otherwise be asked which business field they are about.
+const (
+	gladText      = "ありがとうございます。当日お待ちしています。"
+	maybeText     = "承知しました。行けなくなったときは、「申込確認」からいつでも取り消せます。"
+	laterText     = "承知しました。またいつでもお声がけください。"
+	remindNone    = "リマインドは、セミナーにお申し込みいただくと、開催の前にこのトークでお送りします。"
+	remindForText = "「%s」: %s"
+)
+
+// remark answers such a sentence; ok is false for anything else.
+func (t *turn) remark(text string) (replies []Reply, ok bool, err error) {
+	s := normalize(text)
+	has := func(words ...string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+	}
+	switch {
+	case has("カレンダー") && has("入れ", "追加", "登録", "予定"): // 「カレンダーに入れたい」
+		replies, err := answerCalendar(t, "")
+		return replies, true, err
+	case has("リマインド", "お知らせ前", "前の日に連絡") && (t.asks() || has("いつ")):
+		answer, err := t.reminderAnswer()
+		return t.menu(answer), true, err
+	case has("行けな", "行けん", "行かれん", "参加できな", "出られな") && has("かも", "わからな", "分からな", "かもしれ"):
+		return t.menu(maybeText), true, nil
+	case has("楽しみ"):
+		return t.menu(gladText), true, nil
+	case has("聞いてみます", "相談してみます", "考えてみます", "また連絡します", "また連絡する"):
+		return t.menu(laterText), true, nil
+	}
+	return nil, false, nil
+}
+
+// reminderAnswer says when the reminders of the user's registrations come.
+func (t *turn) reminderAnswer() (string, error) {
+	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
+	if err != nil {
+		return "", fmt.Errorf("registrations of user: %w", err)
+	}
+	var lines []string
+	for _, r := range regs {
+		if p := t.bot.reminderPromise(r, t.Now); p != "" {
+			lines = append(lines, fmt.Sprintf(remindForText, r.Seminar.Title, p))
+		}
+	}
+	if len(lines) == 0 {
+		return remindNone, nil
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// remarkIntents are the readings a remark may have been given.
+var remarkIntents = []understand.Intent{understand.BusinessProblem, understand.Question, understand.None}
