@@ -484,7 +484,7 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		return t.menu(deleteWhatText), nil
 	}
 	if start, ok := announceIntents[intent]; ok {
-		return t.start("announce", start)
+		return t.start("announce", func(t *turn) ([]Reply, error) { return start(t, text) })
 	}
 	switch intent {
 	case understand.SeminarSignup:
