@@ -350,7 +350,7 @@ func isTopicName(topic string) bool {
 // asks for a topic (「ツアーもお願いします」).
 func (t *turn) saysDone(alone bool) bool {
 	s := strings.ToLower(normalize(t.Input.Text))
-	if strings.ContainsAny(s, "?？") || strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") {
+	if understand.IsQuestion(s) {
 		return false
 	}
 	words := slices.ContainsFunc(doneWords, func(w string) bool { return strings.Contains(s, w) })

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
@@ -22,6 +23,7 @@ const (
 	bkNoneText      = "申し訳ありません。現在、予約できる個別相談の枠がありません。新しい枠ができましたら、スタッフからご案内します。"
 	bkNameText      = "ご予約のため、お名前（フルネーム）を送ってください。"
 	bkPickButton    = "この日時にする"
+	bkWhichText     = "どの日時にしますか？番号（1〜%d）を送ってください。"
 	bkConfirmText   = "次の日時で個別相談を予約します。よろしければ「予約する」を押してください。"
 	bkBookLabel     = "予約する"
 	bkBookedText    = "個別相談を予約しました。"
@@ -169,6 +171,21 @@ func typedRetry(t *turn) ([]Reply, error) {
 	return startRetry(t, strconv.FormatInt(id, 10))
 }
 
+// anyWords leave the choice of slot to the bot.
+var anyWords = []string{"どれでもいい", "どれでも大丈夫", "いつでもいい", "いつでも大丈夫", "いつでもよか", "どっちでもいい", "どちらでもいい"}
+
+// namesHost reports whether text names the slot's host by family name
+// (「田中さんのところで」): the last word of Host, with さん, or alone when
+// it is two letters or more.
+func namesHost(text, host string) bool {
+	f := strings.Fields(host)
+	if len(f) == 0 {
+		return false
+	}
+	name := f[len(f)-1]
+	return strings.Contains(text, name+"さん") || utf8.RuneCountInString(name) >= 2 && strings.Contains(text, name)
+}
+
 // slotModes are the ways of consulting a message may say.
 var slotModes = map[string]store.ConsultMode{understand.Venue: store.ConsultVenue, understand.Online: store.ConsultOnline}
 
@@ -186,9 +203,6 @@ func pickSlot(t *turn) ([]Reply, error) {
 		return replies, err
 	}
 	t.set("slot", id)
-	if t.next.Data["name"] != "" && t.next.Data["contact"] != "" { // the slot changed at the confirmation
-		return askBookingConfirm(t)
-	}
 	return askOwner(t)
 }
 
@@ -232,6 +246,16 @@ func (t *turn) chosenSlot() (id string, replies []Reply, err error) {
 		})
 		those, asked := t.slotsAt(slots)
 		when := t.askedWhen()
+		text := normalize(t.Input.Text)
+		if host := slices.DeleteFunc(slices.Clone(slots), func(s store.Slot) bool { return !namesHost(text, s.Host) }); len(host) > 0 {
+			those, asked, when = host, true, "" // 「田中さんのところで」
+		}
+		if len(slots) > 0 && slices.ContainsFunc(anyWords, func(w string) bool { return strings.Contains(text, w) }) {
+			those, asked = slots[:1], true // 「どれでもいい」「いつでもいいです」: the soonest, confirmed next
+		}
+		if t.typed(bkPickButton) && len(slots) > 1 { // the cards' button typed: which one?
+			return "", t.reprompt(fmt.Sprintf(bkWhichText, len(slots))), nil
+		}
 		if mode, said := slotModes[t.read.Attendance]; said { // 「会場で相談したい」「オンラインの方」
 			if !asked {
 				those = slots

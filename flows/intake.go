@@ -216,8 +216,16 @@ func pickCategory(t *turn) ([]Reply, error) {
 		return showCandidates(t, t.search(suggestionsShown), 0)
 	}
 	if t.Input.Kind == Text && !t.elsewhere() && utf8.RuneCountInString(normalize(t.Input.Text)) >= minProblemRunes {
-		// A fuller description instead of a field: search again with both.
-		return suggest(t, t.next.Data["problem"]+"\n"+t.Input.Text)
+		// A fuller description instead of a field: search again with both,
+		// and, still unsure, take the field it leans to rather than ask
+		// the same question again (「お客さんを増やしたい」 is 集客).
+		problem := t.next.Data["problem"] + "\n" + t.Input.Text
+		if res := t.bot.Matcher.Search(problem, 1); !res.Confident && len(res.Categories) > 0 {
+			t.set("problem", problem)
+			t.set("category", res.Categories[0])
+			return showCandidates(t, t.search(suggestionsShown), 0)
+		}
+		return suggest(t, problem)
 	}
 	return t.offStep(missText)
 }
@@ -545,6 +553,39 @@ var (
 		"検討します", "また今度", "出直し"}
 )
 
+// changeTalent answers, at the request's confirmation, a wish for another
+// professional: the one named (「2番の人に変えたい」「高木さんにしたい」)
+// is confirmed instead, keeping the owner's details; 「別の人にしたい」 shows
+// the list again. ok is false for anything else.
+func (t *turn) changeTalent() (replies []Reply, ok bool, err error) {
+	s := normalize(t.Input.Text)
+	if t.Input.Kind != Text || t.asks() {
+		return nil, false, nil
+	}
+	shown := t.shown()
+	n := t.read.Ordinal
+	if n == -1 {
+		n = len(shown)
+	}
+	if id, _ := named(s, shown); id != "" {
+		n = slices.IndexFunc(shown, func(c match.Candidate) bool { return c.Talent.ID == id }) + 1
+	}
+	if n >= 1 && n <= len(shown) && shown[n-1].Talent.ID != t.next.Data["talent"] && !slices.Contains(t.declined(), shown[n-1].Talent.ID) {
+		c := shown[n-1]
+		t.set("talent", c.Talent.ID)
+		t.set("talent_name", c.Talent.DisplayName)
+		t.set("reasons", strings.Join(c.Reasons, "\n"))
+		replies, err := afterOwner(t)
+		return replies, true, err
+	}
+	if t.says(understand.OtherCandidates) || strings.Contains(s, "人にしたい") || strings.Contains(s, "人に変え") {
+		next, _ := strconv.Atoi(t.next.Data["next"])
+		replies, err := showCandidates(t, t.search(next), max(0, next-suggestionsShown))
+		return replies, true, err
+	}
+	return nil, false, nil
+}
+
 // shown returns the professionals the lists so far showed, in their order.
 func (t *turn) shown() []match.Candidate {
 	next, _ := strconv.Atoi(t.next.Data["next"])
@@ -593,6 +634,9 @@ var pointingWords = []string{"この人", "この方", "このかた", "この�
 
 // askOwner asks for what the staff need to reach the owner, unless known.
 func askOwner(t *turn) ([]Reply, error) {
+	if t.next.Data["name"] != "" && t.next.Data["contact"] != "" { // given in this form, before another choice
+		return afterOwner(t)
+	}
 	o, err := t.bot.Intros.Owner(t.ctx, t.UserID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("owner: %w", err)
@@ -776,6 +820,9 @@ func askIntroConfirm(t *turn) []Reply {
 
 func confirmIntroduction(t *turn) ([]Reply, error) {
 	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
+	}
+	if replies, ok, err := t.changeTalent(); ok || err != nil {
 		return replies, err
 	}
 	if !t.picks(choiceConfirm) {

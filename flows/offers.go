@@ -79,8 +79,7 @@ func (t *turn) offerAnswer() string {
 	has := func(words []string) bool {
 		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
 	}
-	asks := t.read.Intent == understand.Question || t.read.Intent == understand.SeminarQuestion ||
-		strings.HasSuffix(strings.TrimRight(s, "。.!！ "), "か") || strings.ContainsAny(s, "?？")
+	asks := t.asks()
 	switch {
 	case asks && (has(byWords) || has(untilWords) && (has(replyWords) || utf8.RuneCountInString(s) <= 8)):
 		return "deadline" // 「何時までに返事すればいいですか」「いつまでですか」

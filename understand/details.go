@@ -223,7 +223,9 @@ const maxNoneRunes = 12
 // 「名前じゃなくて会社名？」「参加費はかからないですよね」).
 func IsQuestion(c string) bool {
 	t := strings.TrimRight(c, "。.!！ ")
-	return strings.ContainsAny(t, "?？") || strings.HasSuffix(t, "か") || strings.HasSuffix(t, "よね") || strings.HasSuffix(t, "っけ")
+	// 「1番の人がよか」: よか is dialect for いい, no question.
+	ka := strings.HasSuffix(t, "か") && !strings.HasSuffix(t, "よか")
+	return strings.ContainsAny(t, "?？") || ka || strings.HasSuffix(t, "よね") || strings.HasSuffix(t, "っけ")
 }
 
 var (

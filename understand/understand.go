@@ -295,6 +295,9 @@ func rank(scores map[Intent]float64) (best, alt Intent) {
 // its ending, or by asking to be told.
 func asks(k string) bool {
 	k = trimEmoji(strings.TrimRight(k, " 。.!！…ー笑w"))
+	if strings.HasSuffix(k, "よか") { // 「1番の人がよか」: dialect for いい
+		return false
+	}
 	for _, end := range []string{"?", "か", "かな", "かね", "かい", "だろう", "でしょう", "っけ", "の?",
 		"いつ", "どこ", "いくら", "何時", "何", "なに", "どう", "どれ", "何人", "は"} {
 		if strings.HasSuffix(k, end) {
