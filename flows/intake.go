@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,8 @@ const (
 	inCompanyText    = "会社名・屋号を送ってください。ない場合は「なし」を押してください。"
 	inContactText    = "担当スタッフからのご連絡先（電話番号またはメールアドレス）を送ってください。"
 	nameFixedText    = "承知しました。お名前を「%s」に直しました。"
+	companyFixedText = "承知しました。会社名を「%s」に直しました。"
+	contactFixedText = "承知しました。ご連絡先を「%s」に直しました。"
 	correctingText   = "承知しました。もう一度お伺いします。"
 	inContactLINE    = "このLINEにも、これまでどおりお知らせが届きます。担当スタッフから直接ご連絡するため、電話番号かメールアドレスもお願いします。"
 	inContactEither  = "メールアドレスだけでも大丈夫です。電話番号かメールアドレスのどちらかを送ってください。"
@@ -725,6 +728,9 @@ func (t *turn) corrected() (replies []Reply, ok bool, err error) {
 	if t.Input.Kind != Text || t.next.Data["name"] == "" {
 		return nil, false, nil
 	}
+	if replies, ok, err := t.correctedValue(); ok || err != nil {
+		return replies, ok, err
+	}
 	f := understand.Corrected(t.Input.Text)
 	if f == understand.FieldName {
 		if name := correctedName(t); name != "" { // 「名前の漢字が違いました、田中一朗です」
@@ -752,6 +758,46 @@ func (t *turn) corrected() (replies []Reply, ok bool, err error) {
 	replies[0].Text = correctingText + "\n" + replies[0].Text
 	return replies, true, nil
 }
+
+// correctedValue takes, at a confirmation, a detail given again with its
+// new value (「電話番号は090-1111-2222です」「会社は喫茶あまみです」
+// 「名前を山田花子に直してください」) and confirms again.
+func (t *turn) correctedValue() (replies []Reply, ok bool, err error) {
+	if t.next.Step != "confirm" {
+		return nil, false, nil
+	}
+	s := normalize(t.Input.Text)
+	if m := fieldValueRe.FindStringSubmatch(s); m != nil {
+		field := understand.FieldName
+		if !strings.Contains(m[1], "名前") || strings.Contains(m[1], "店") {
+			field = understand.FieldCompany
+		}
+		v, _, ok := understand.ReadAnswer(m[2], field, t.Now, t.bot.Loc)
+		switch {
+		case !ok || v == "":
+		case field == understand.FieldName && utf8.RuneCountInString(v) <= maxNameLen:
+			t.set("name", v)
+			replies, err := t.stepAgain(fmt.Sprintf(nameFixedText, v))
+			return replies, true, err
+		case field == understand.FieldCompany && utf8.RuneCountInString(v) <= maxCompanyLen:
+			t.set("company", v)
+			replies, err := t.stepAgain(fmt.Sprintf(companyFixedText, v))
+			return replies, true, err
+		}
+	}
+	if t.next.Data["contact"] != "" {
+		if c := cmp.Or(t.read.Email, t.read.Phone); c != "" && c != t.next.Data["contact"] {
+			t.set("contact", c)
+			replies, err := t.stepAgain(fmt.Sprintf(contactFixedText, c))
+			return replies, true, err
+		}
+	}
+	return nil, false, nil
+}
+
+// fieldValueRe finds a name or company given again: 「会社は喫茶あまみです」
+// 「名前を山田花子に直してください」「屋号は島の宿に変えてください」.
+var fieldValueRe = regexp.MustCompile(`^(?:すみません、?)?(お?名前|氏名|会社名?|屋号|店名|お?店の名前)(?:は|を|が)(.+?)(?:に(?:直して|変えて|訂正して|変更して)(?:ください|ほしい|もらえますか)?|です|でした|でお願いします)?[。!！]*$`)
 
 // correctedName returns the name a correction gives after it
 // (「名前の漢字が違いました、田中一朗です」), or "".
