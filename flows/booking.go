@@ -333,7 +333,13 @@ func confirmBooking(t *turn) ([]Reply, error) {
 		return nil, err
 	}
 	t.record("consultation_booked")
-	lines := []string{bkBookedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
+	return t.menu(t.booked(bkBookedText, b)), nil
+}
+
+// booked says that booking b is made (lead): when, how, with whom, and
+// what comes next.
+func (t *turn) booked(lead string, b store.Booking) string {
+	lines := []string{lead, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
 	if b.Slot.Mode == store.ConsultOnline {
 		lines = append(lines, bkOnlineNote)
 	}
@@ -341,7 +347,7 @@ func confirmBooking(t *turn) ([]Reply, error) {
 	if store.BookingReminderAt(b.Slot).After(t.Now) {
 		lines = append(lines, semReminderPromise)
 	}
-	return t.menu(strings.Join(append(lines, semSeeMine), "\n")), nil
+	return strings.Join(append(lines, semSeeMine), "\n")
 }
 
 // learnBooked records a booking after an approved introduction as a signal

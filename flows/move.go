@@ -275,13 +275,5 @@ func confirmBookingMove(t *turn) ([]Reply, error) {
 	if _, err := t.bot.Bookings.CancelBooking(t.ctx, t.UserID, old, t.Now); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("cancel booking %d: %w", old, err)
 	}
-	lines := []string{bkMovedText, "", t.bot.when(b.Slot.StartsAt, b.Slot.EndsAt), "方法: " + modeText(b.Slot), "担当: " + b.Slot.Host}
-	if b.Slot.Mode == store.ConsultOnline {
-		lines = append(lines, bkOnlineNote)
-	}
-	lines = append(lines, "")
-	if store.BookingReminderAt(b.Slot).After(t.Now) {
-		lines = append(lines, semReminderPromise)
-	}
-	return t.menu(strings.Join(append(lines, semSeeMine), "\n")), nil
+	return t.menu(t.booked(bkMovedText, b)), nil
 }
