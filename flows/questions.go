@@ -99,6 +99,9 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 		answer, err := t.seminarAnswer(t.read.Topic)
 		return answer, err == nil, err
 	}
+	if t.next.Flow == "booking" && t.read.Topic == understand.TopicPlace { // 「会場はどこですか」: the consultation's
+		return bkPlaceText, true, nil
+	}
 	if t.bot.FAQ != nil {
 		rows, err := t.bot.FAQ.FAQs(t.ctx)
 		if err != nil {

@@ -24,6 +24,7 @@ const (
 	helloAside     = "こんにちは。"
 	thanksText     = "どういたしまして。またいつでもお声がけください。"
 	thanksAside    = "どういたしまして。"
+	fixLaterText   = "お申し込み済みのお名前や連絡先を直すときは、スタッフが承ります。「人と話したい」と送ってください。"
 	unreadText     = "すみません、うまく読み取れませんでした。お困りごとを文章で送るか、下のボタンからお選びください。"
 	choiceYes      = "yes"
 	choiceNo       = "no"
@@ -162,6 +163,12 @@ func (t *turn) holds() bool {
 	// 大丈夫 is also "no, thanks"; 「それで大丈夫です」 says yes to something.
 	fine := strings.Contains(s, "大丈夫") && !strings.Contains(s, "で大丈夫")
 	return t.asks() || understand.Hedges(s) || strings.Contains(s, "前に") || fine || t.destroys() && strings.Contains(s, "大丈夫")
+}
+
+// registered reports whether s speaks of what was given in a sign-up or
+// booking (登録した, 申し込んだ, 予約した).
+func registered(s string) bool {
+	return slices.ContainsFunc([]string{"登録", "申し込ん", "申込", "予約した", "予約の"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // cancelsSomething reports whether a stop, out of any flow, names what
@@ -476,6 +483,8 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		}
 	}
 	switch {
+	case understand.Corrected(text) != "" && registered(normalize(text)): // 「登録した名前を変えたい」, not 「店の名前を変えたい」
+		return t.menu(fixLaterText), nil
 	case intent == understand.CancelRegistration && understand.KeepsAsIs(text):
 		return t.menu(myKeptText), nil // 「3日の相談はキャンセルしません」
 	case intent == understand.DataDeletion && understand.KeepsAsIs(text):
