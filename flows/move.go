@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/amamibot/amamibot/store"
+	"github.com/amamibot/amamibot/understand"
 )
 
 // 「日程を変更したい」: a seminar registration moves to another date of the
@@ -23,6 +24,7 @@ const (
 	moveFullNote  = "変更先の会場は満席のため、変更後はキャンセル待ちになります。"
 	moveConfirm   = "変更する"
 	moveDoneText  = "日程を変更しました。"
+	moveKeptText  = "承知しました。日程はそのままです。"
 	moveFullText  = "申し訳ありません。ちょうど変更先の会場が満席になりました。日程は変更していません。"
 	movePrefix    = "move:" // move:<registration id>, on the cards of 申込確認
 
@@ -129,7 +131,7 @@ func pickMoveDate(t *turn) ([]Reply, error) {
 		}
 		if those, _ := t.seminarsOn(seminars); len(those) == 1 {
 			data, ok = moveToPrefix+those[0].ID, true
-		} else if len(seminars) == 1 && t.typed(movePickLabel) {
+		} else if len(seminars) == 1 && (t.typed(movePickLabel) || t.acceptsTheOne()) { // 「はい」「この日でお願いします」
 			data, ok = moveToPrefix+seminars[0].ID, true
 		}
 	}
@@ -155,6 +157,9 @@ func pickMoveDate(t *turn) ([]Reply, error) {
 // confirmMove moves the registration: to the waitlist only when the
 // attendee was told the venue is full.
 func confirmMove(t *turn) ([]Reply, error) {
+	if t.Input.Kind == Text && (understand.KeepsAsIs(t.Input.Text) || strings.Contains(normalize(t.Input.Text), "のまま")) {
+		return t.menu(moveKeptText), nil // 「やっぱり15日のままで」
+	}
 	if !t.picks(choiceConfirm) {
 		return t.offStep(missText)
 	}

@@ -171,6 +171,14 @@ func registered(s string) bool {
 	return slices.ContainsFunc([]string{"登録", "申し込ん", "申込", "予約した", "予約の"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
+// acceptsTheOne reports whether the text takes the one item offered: a
+// yes alone, the words of acceptance, or 「この日でお願いします」.
+func (t *turn) acceptsTheOne() bool {
+	s := normalize(t.Input.Text)
+	return t.Input.Kind == Text && !t.asks() && (t.saysYesAlone() && !t.holds() || slices.Contains(acceptWords, coreWords(s)) ||
+		strings.HasPrefix(s, "この日") || strings.HasPrefix(s, "その日"))
+}
+
 // cancelsSomething reports whether a stop, out of any flow, names what
 // to cancel (「全部キャンセルしてください」「副業のセミナーはやめます」),
 // unlike the キャンセル button of an old message or 「やめときます」.
@@ -260,14 +268,15 @@ var confirmWords = map[string][]string{
 	"seminar": {"申し込みます", "申込みます", "申込します", "申し込みお願いします", "申し込みをお願いします",
 		"申し込みで", "確定で", "確定お願いします", "確定してください", "参加します", "これで申し込みます",
 		"これでお願いします"},
-	"move":   {"変更します", "変更してください", "変更して", "変更お願いします", "変更でお願いします", "変更で構いません"},
+	"move":   moveWords,
 	"bkmove": moveWords,
 	"delete": {"削除してください", "削除して", "消してください", "消して", "全部消して", "全部消してください",
 		"削除でお願いします"},
 	"myregs": {"取り消してください", "取り消して", "取り消しでお願いします", "取り消しお願いします", "取り消します", "取り消しします"},
 }
 
-var moveWords = []string{"変更します", "変更してください", "変更して", "変更お願いします", "変更でお願いします", "変更で構いません"}
+var moveWords = []string{"変更します", "変更してください", "変更して", "変更お願いします", "変更でお願いします", "変更で構いません",
+	"変えてください", "変えて", "変えます"}
 
 // picks reports whether the input selects the offered choice whose Data is data.
 func (t *turn) picks(data string) bool {
