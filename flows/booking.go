@@ -213,9 +213,19 @@ func pickSlot(t *turn) ([]Reply, error) {
 // details. ok is false for anything else.
 func (t *turn) changeSlot() (replies []Reply, ok bool, err error) {
 	r := t.read
-	names := len(r.Dates) > 0 || r.Weekday != nil || r.DayPart != "" || r.Time != nil || r.Ordinal != 0 || r.Attendance != ""
+	when := len(r.Dates) > 0 || r.Weekday != nil || r.DayPart != "" || r.Time != nil || r.Ordinal != 0
+	names := when || r.Attendance != ""
 	if t.Input.Kind != Text || t.asks() || !names && !t.says(understand.Reschedule) {
 		return nil, false, nil
+	}
+	if !when && r.Attendance != "" { // 「はい、会場に行きます」 at a slot at the venue changes nothing
+		s, err := t.bot.Bookings.Slot(t.ctx, t.next.Data["slot"])
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, true, fmt.Errorf("slot: %w", err)
+		}
+		if s.Mode == slotModes[r.Attendance] {
+			return nil, false, nil
+		}
 	}
 	slots, err := t.bot.Bookings.AvailableSlots(t.ctx, t.Now, slotsListed)
 	if err != nil {

@@ -139,6 +139,14 @@ func (t *turn) describes() bool {
 	return t.Input.Kind == Text && t.bot.Matcher != nil && t.bot.Matcher.Search(t.Input.Text, 1).Confident
 }
 
+// describesClearly reports whether the matcher heard more than one plain
+// phrase of a problem: enough to override another reading of its words
+// (「アルバイトがすぐやめてしまうので定着させたい」 is no stop; 「参加URLを
+// もう一度教えてください」, one phrase, is no problem).
+func (t *turn) describesClearly() bool {
+	return t.Input.Kind == Text && t.bot.Matcher != nil && t.bot.Matcher.Search(t.Input.Text, 1).Confidence > 0.5
+}
+
 // elsewhere reports whether a message typed where a problem is expected
 // surely asks for something else (「やめときます」「申込確認をしたい」): a
 // question put as a problem (「何から始めればいいですか」) is still one.
@@ -552,7 +560,7 @@ var (
 	politeOnly  = []string{"", "よろしくお願いします", "よろしくお願いいたします", "よろしく", "お願いします", "お願いいたします"}
 	noIdeaWords = []string{"わからん", "わからない", "分からない", "わかりません", "分かりません", "特にない", "とくにない"}
 	// laterWords put the choice off: the list stays, no new search.
-	laterWords = []string{"考えさせ", "考えます", "考えてから", "後で", "あとで", "また連絡", "家族と相談", "相談してから", "ここまで",
+	laterWords = []string{"考えさせ", "考えます", "考えておき", "考えてから", "後で", "あとで", "また連絡", "家族と相談", "相談してから", "ここまで",
 		"検討します", "また今度", "出直し"}
 )
 
@@ -774,7 +782,9 @@ func (t *turn) correctedValue() (replies []Reply, ok bool, err error) {
 		}
 		v, _, ok := understand.ReadAnswer(m[2], field, t.Now, t.bot.Loc)
 		switch {
-		case !ok || v == "":
+		case !ok || v == "" || slices.ContainsFunc(notAValue, func(w string) bool { return strings.Contains(v, w) }):
+			// 「会社名は奄美商店じゃなくて喜界商店です」「名前は山田花子、会社は…」:
+			// more than a value; the field is asked again below.
 		case field == understand.FieldName && utf8.RuneCountInString(v) <= maxNameLen:
 			t.set("name", v)
 			replies, err := t.stepAgain(fmt.Sprintf(nameFixedText, v))
@@ -794,6 +804,10 @@ func (t *turn) correctedValue() (replies []Reply, ok bool, err error) {
 	}
 	return nil, false, nil
 }
+
+// notAValue are words that say more than a name: a contrast, a list, a
+// when, a how (「今月から喜界商店」「漢字で奄美華子」「正式には…」).
+var notAValue = []string{"、", ",", "じゃなく", "ではなく", "でなく", "そのまま", "だけ", "から", "正式", "漢字", "ひらがな", "カタカナ", "今月", "来月", "今日"}
 
 // fieldValueRe finds a name or company given again: 「会社は喫茶あまみです」
 // 「名前を山田花子に直してください」「屋号は島の宿に変えてください」.

@@ -20,6 +20,7 @@ const (
 		"ご相談内容は%d日後に消去します。「データ削除」と送れば、いつでも削除できます。"
 	noticeAgainText = "下のお知らせのとおり、プログラムのスタッフだけが、セミナーの運営と専門家のご紹介のためだけに使います。"
 	agreeLabel      = "同意する"
+	consentWhyText  = "同意いただけない場合は、お名前などを伺えないため、お申し込みやご紹介を進められません。同意しない場合は「キャンセル」を押してください。"
 	refusedText     = "承知しました。同意いただけない場合はお名前などを伺えないため、お手続きを中止しました。"
 	deleteLabel     = "データ削除"
 	deleteAskText   = "保存しているあなたの個人情報（お名前、会社名、連絡先、ご相談内容）を削除します。セミナーのお申し込みと個別相談の予約も取り消されます。よろしいですか？"
@@ -63,8 +64,13 @@ func askPersonal(t *turn, step string) ([]Reply, error) {
 }
 
 func takeConsent(t *turn) ([]Reply, error) {
-	if t.says(understand.No) || consentRefusedRe.MatchString(normalize(t.Input.Text)) { // 「同意しません」「同意できません」: nothing is recorded
+	// 「同意しません」「同意できません」: nothing is recorded; 「同意しないと
+	// だめですか」 asks, and is answered.
+	if !t.asks() && (t.says(understand.No) || consentRefusedRe.MatchString(normalize(t.Input.Text))) {
 		return t.menu(refusedText), nil
+	}
+	if t.asks() && strings.Contains(normalize(t.Input.Text), "同意") { // 「同意しないとだめですか」
+		return t.aside(consentWhyText), nil
 	}
 	if !t.picks(agreeLabel) {
 		return t.offStep(missText)

@@ -225,7 +225,10 @@ func (t *turn) urlAnswer(text string) (string, bool, error) {
 	has := func(words []string) bool {
 		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
 	}
-	if !has(urlWords) || !has(urlContext) { // 「ホームページのURLを変えたい」 is no question about a seminar
+	// 「ホームページのURLを変えたい」「Zoomの使い方がわからない」 are no
+	// questions about a seminar's link.
+	zoomAsked := has([]string{"zoom", "ズーム"}) && t.asks()
+	if !has(urlWords) || !has(urlContext) && !zoomAsked || has(urlMaking) || t.describesClearly() {
 		return "", false, nil
 	}
 	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)
@@ -246,7 +249,9 @@ func (t *turn) urlAnswer(text string) (string, bool, error) {
 
 var (
 	urlWords   = []string{"url", "zoom", "ズーム", "リンク", "参加用のアドレス"}
-	urlContext = []string{"参加", "セミナー", "勉強会", "講座", "zoom", "ズーム", "オンライン"}
+	urlContext = []string{"参加", "セミナー", "勉強会", "講座"}
+	// urlMaking speak of making or using links, the owner's own.
+	urlMaking = []string{"使い方", "使いかた", "発行", "仕方", "作り", "開き", "貼"}
 )
 
 // ordinalOf is the item (without prefix) of the offered list that the

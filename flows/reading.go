@@ -121,7 +121,8 @@ func (t *turn) otherButton() bool {
 // 「わかりました」) where the step deletes or cancels: what was read is no
 // order to erase it.
 func (t *turn) onlyHeard() bool {
-	return t.destroys() && slices.Contains(heardWords, strings.ToLower(coreWords(t.Input.Text)))
+	moves := t.next.Flow == "move" || t.next.Flow == "bkmove" // a move frees the seat or slot held
+	return (t.destroys() || moves) && slices.Contains(heardWords, strings.ToLower(coreWords(t.Input.Text)))
 }
 
 var heardWords = []string{"わかりました", "分かりました", "わかった", "分かった", "了解", "了解です", "了解しました",
@@ -164,6 +165,14 @@ func (t *turn) holds() bool {
 	fine := strings.Contains(s, "大丈夫") && !strings.Contains(s, "で大丈夫")
 	return t.asks() || understand.Hedges(s) || strings.Contains(s, "前に") || fine || t.destroys() && strings.Contains(s, "大丈夫")
 }
+
+// problemLike are the readings that a problem told at length may get from
+// its words (やめる, キャンセル, 予約, 配信停止); the matcher decides.
+var problemLike = []understand.Intent{understand.Stop, understand.CancelRegistration, understand.MyRegistrations,
+	understand.ConsultationBooking}
+
+// minToldRunes is the length from which such a message may be a problem.
+const minToldRunes = 15
 
 // registered reports whether s speaks of what was given in a sign-up or
 // booking (登録した, 申し込んだ, 予約した).
@@ -262,7 +271,8 @@ var politeOpenings = []string{"はい", "ええ", "うん", "ありがとうご�
 // confirms.
 var confirmWords = map[string][]string{
 	"intake": {"依頼します", "依頼してください", "依頼お願いします", "依頼をお願いします", "紹介してください",
-		"紹介をお願いします", "頼みます", "お願いします"},
+		"紹介をお願いします", "頼みます", "お願いします", "この人に相談します", "この人に相談したいです", "この人に相談したい",
+		"この方に相談します", "この方に相談したいです", "相談します", "相談したいです", "この人でお願いします", "この方でお願いします"},
 	"booking": {"予約します", "予約してください", "予約お願いします", "予約をお願いします", "その日時で",
 		"その日時でお願いします", "その時間でいいです", "その日でお願いします"},
 	"seminar": {"申し込みます", "申込みます", "申込します", "申し込みお願いします", "申し込みをお願いします",
@@ -272,7 +282,9 @@ var confirmWords = map[string][]string{
 	"bkmove": moveWords,
 	"delete": {"削除してください", "削除して", "消してください", "消して", "全部消して", "全部消してください",
 		"削除でお願いします"},
-	"myregs": {"取り消してください", "取り消して", "取り消しでお願いします", "取り消しお願いします", "取り消します", "取り消しします"},
+	"myregs": {"取り消してください", "取り消して", "取り消しでお願いします", "取り消しお願いします", "取り消します", "取り消しします",
+		"取消でいいです", "取り消しでいいです", "キャンセルしてください", "キャンセルします", "キャンセルでお願いします",
+		"キャンセルお願いします"},
 }
 
 var moveWords = []string{"変更します", "変更してください", "変更して", "変更お願いします", "変更でお願いします", "変更で構いません",
@@ -422,7 +434,7 @@ func (t *turn) offStep(text string) ([]Reply, error) {
 		// way; a registration to cancel is named (「11日のは行けなくなった」).
 		in == understand.CancelRegistration && t.next.Flow != "myregs" && utf8.RuneCountInString(normalize(t.Input.Text)) <= 6:
 		return t.menu(t.stoppedText()), nil
-	case in == understand.No && t.confirming():
+	case in == understand.No && t.confirming() && !t.asks(): // 「同意しないとだめですか」 asks
 		return t.menu(t.stoppedText()), nil
 	case in == understand.Greeting:
 		return t.aside(helloAside), nil
@@ -485,6 +497,12 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	t.next = Session{}
 	if answer, ok, err := t.urlAnswer(text); ok || err != nil { // 「セミナーのURLを忘れました」, whatever it was read as
 		return t.menu(answer), err
+	}
+	// 「アルバイトがすぐやめてしまうので定着させたい」「予約のキャンセルが多くて
+	// 困っている」: the words of stopping or cancelling in a problem told
+	// at length.
+	if slices.Contains(problemLike, intent) && utf8.RuneCountInString(normalize(text)) >= minToldRunes && t.describesClearly() {
+		return suggest(t, text)
 	}
 	if slices.Contains(remarkIntents, intent) && !t.describes() {
 		if replies, ok, err := t.remark(text); ok || err != nil {

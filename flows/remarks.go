@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/amamibot/amamibot/understand"
 )
@@ -18,6 +19,8 @@ const (
 	laterText     = "承知しました。またいつでもお声がけください。"
 	remindNone    = "リマインドは、セミナーにお申し込みいただくと、開催の前にこのトークでお送りします。"
 	remindForText = "「%s」: %s"
+
+	maxRemarkRunes = 20 // 「もしかしたら行けないかもしれません」 is 17
 )
 
 // remark answers such a sentence; ok is false for anything else.
@@ -26,16 +29,22 @@ func (t *turn) remark(text string) (replies []Reply, ok bool, err error) {
 	has := func(words ...string) bool {
 		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
 	}
+	// A remark is short, or speaks of the seminar; 「来年のカレンダーに島の
+	// 行事予定を入れて配りたい」「予約のリマインドをいつ送ればいいか」 are
+	// problems of the owner's business.
+	aboutUs := utf8.RuneCountInString(s) <= maxRemarkRunes || has("セミナー", "勉強会", "講座", "申し込んだ", "個別相談")
 	switch {
-	case has("カレンダー") && has("入れ", "追加", "登録", "予定"): // 「カレンダーに入れたい」
+	case !aboutUs:
+		return nil, false, nil
+	case has("カレンダー") && has("入れ", "追加", "登録"): // 「カレンダーに入れたい」
 		replies, err := answerCalendar(t, "")
 		return replies, true, err
-	case has("リマインド", "お知らせ前", "前の日に連絡") && (t.asks() || has("いつ")):
+	case has("リマインド") && (t.asks() || has("いつ")) && !has("送れば", "送る", "送り"):
 		answer, err := t.reminderAnswer()
 		return t.menu(answer), true, err
 	case has("行けな", "行けん", "行かれん", "参加できな", "出られな") && has("かも", "わからな", "分からな", "かもしれ"):
 		return t.menu(maybeText), true, nil
-	case has("楽しみ"):
+	case has("楽しみにして", "楽しみです", "楽しみにしとり", "楽しみにしちょり"):
 		return t.menu(gladText), true, nil
 	case has("聞いてみます", "相談してみます", "考えてみます", "また連絡します", "また連絡する"):
 		return t.menu(laterText), true, nil

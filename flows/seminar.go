@@ -292,8 +292,13 @@ func (t *turn) aboutWaitlistAnswer() ([]Reply, error) {
 func (t *turn) asksWhichWay() bool {
 	s := normalize(t.Input.Text)
 	both := namesBothWays(s)
-	how := slices.ContainsFunc([]string{"どうやって", "どうすれば", "どうしたら", "やり方", "見方"}, func(w string) bool { return strings.Contains(s, w) })
+	how := asksHow(s)
 	return t.Input.Kind == Text && t.holds() && (both || strings.Contains(s, "違い") || how && t.read.Attendance != "")
+}
+
+// asksHow reports whether s asks how something is done.
+func asksHow(s string) bool {
+	return slices.ContainsFunc([]string{"どうやって", "どうすれば", "どうしたら", "やり方", "見方"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // namesBothWays reports whether s names the venue and online.
@@ -310,9 +315,6 @@ func (t *turn) wantedAttendance() string {
 	if t.Input.Kind != Text {
 		return t.read.Attendance
 	}
-	if t.asks() {
-		return ""
-	}
 	// The last clause naming a way, with the clauses after it that name none.
 	cs := clauses(t.Input.Text)
 	said, from := "", 0
@@ -321,8 +323,13 @@ func (t *turn) wantedAttendance() string {
 			said, from = a, i
 		}
 	}
-	if said == "" {
+	switch {
+	case said == "" && t.asks():
+		return ""
+	case said == "":
 		return t.read.Attendance
+	case understand.IsQuestion(cs[from]) || asksHow(cs[from]):
+		return "" // 「オンラインはどうやって見るんですか」; not 「オンラインで参加したいけど、録画は見られますか」
 	}
 	about := strings.Join(cs[from:], "、")
 	if slices.ContainsFunc(refusals, func(w string) bool { return strings.Contains(about, w) }) {

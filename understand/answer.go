@@ -103,7 +103,11 @@ func valueShaped(value, text string) bool {
 	endsSentence := func(s string) bool {
 		return slices.ContainsFunc(sentenceEnds, func(e string) bool { return strings.HasSuffix(s, e) })
 	}
-	ends := slices.ContainsFunc(strings.Split(c, "。"), endsSentence) // 「母の代わりに送っています。奄美トミ」 too
+	// 「中田 ゆか」「スナック らん」「居酒屋 めでたい」: a trade or family name,
+	// a space, a name; its end says nothing.
+	f := strings.Fields(c)
+	spaced := len(f) == 2 && utf8.RuneCountInString(f[0]) <= 8 && utf8.RuneCountInString(f[1]) <= 8
+	ends := !spaced && slices.ContainsFunc(strings.Split(c, "。"), endsSentence) // 「母の代わりに送っています。奄美トミ」 too
 	return Corrected(text) == "" && !ends && !IsQuestion(clean(text)) && !strings.Contains(c, "さっき") && !strings.Contains(c, "やっぱり") &&
 		!phoneRe.MatchString(arabic(c)) && !saysNoCompany(c, true)
 }
@@ -145,7 +149,7 @@ func Corrected(text string) Field {
 }
 
 var (
-	correctionWords = []string{"違", "ちが", "間違", "まちが", "直し", "直す", "なおし", "訂正", "変え", "変更"}
+	correctionWords = []string{"違", "ちが", "間違", "まちが", "直し", "直す", "なおし", "訂正", "変え", "変更", "じゃなく", "ではなく"}
 	fieldWords      = map[Field][]string{
 		FieldName:    {"名前", "なまえ", "氏名"},
 		FieldCompany: {"会社", "屋号", "店名", "店の名"},
@@ -170,7 +174,13 @@ func Hedges(text string) bool {
 // 取り消してください」).
 func KeepsAsIs(text string) bool {
 	c := strings.ReplaceAll(clean(text), " ", "")
-	return notDone.MatchString(c) || slices.ContainsFunc(keepWords, func(w string) bool { return strings.Contains(c, w) })
+	for _, m := range notDone.FindAllStringIndex(c, -1) {
+		// 「キャンセルしないといけなくなった」「消さないと不安」: must, not don't.
+		if after := c[m[1]:]; !strings.HasPrefix(after, "と") && !strings.HasPrefix(after, "きゃ") && !strings.HasPrefix(after, "ければ") {
+			return true
+		}
+	}
+	return slices.ContainsFunc(keepWords, func(w string) bool { return strings.Contains(c, w) })
 }
 
 var (

@@ -193,6 +193,10 @@ func saysNoCompany(c string, asked bool) bool {
 	if utf8.RuneCountInString(c) > 25 || !asked && !strings.ContainsAny(c, "屋号会社個人") || IsQuestion(c) {
 		return false
 	}
+	// 「株式会社ないと」「居酒屋 行かない」: a trade named is a name.
+	if slices.ContainsFunc(tradeWords, func(w string) bool { return strings.Contains(c, w) }) {
+		return false
+	}
 	switch strings.Trim(c, "。. !！") {
 	case "-", "ー", "無", "特に", "とくに":
 		return true
@@ -223,13 +227,18 @@ const maxNoneRunes = 12
 // 「名前じゃなくて会社名？」「参加費はかからないですよね」).
 func IsQuestion(c string) bool {
 	t := strings.TrimRight(c, "。.!！ ")
-	// 「1番の人がよか」: よか is dialect for いい, no question.
-	ka := strings.HasSuffix(t, "か") && !strings.HasSuffix(t, "よか")
-	return strings.ContainsAny(t, "?？") || ka || strings.HasSuffix(t, "よね") || strings.HasSuffix(t, "っけ")
+	// A bare か ends names too (「中田 ゆか」「民宿 はるか」): only the
+	// endings of a question count.
+	return strings.ContainsAny(t, "?？") || slices.ContainsFunc(questionEnds, func(e string) bool { return strings.HasSuffix(t, e) })
 }
 
+var tradeWords = []string{"株式会社", "有限会社", "合同会社", "(株)", "(有)", "居酒屋", "喫茶", "民宿", "商店", "スナック", "旅館",
+	"食堂", "カフェ", "農園", "工房", "酒造", "ホテル", "商会"}
+
+var questionEnds = []string{"ですか", "ますか", "んか", "のか", "かな", "かね", "よね", "っけ", "でしょうか", "だろうか"}
+
 var (
-	phoneRe = regexp.MustCompile(`(?:\+81[\s\-ー−]?|0)\d(?:[\d\s\-ー−()]{7,14})\d`)
+	phoneRe = regexp.MustCompile(`(?:\+81[\s\-ー−.]?|0)\d(?:[\d\s\-ー−().]{7,14})\d`)
 	emailRe = regexp.MustCompile(`[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+`)
 )
 
