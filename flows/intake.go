@@ -520,7 +520,7 @@ func (t *turn) aboutShown(shown []match.Candidate) ([]Reply, bool) {
 		return replies, true
 	case slices.ContainsFunc(genderWords, func(w string) bool { return strings.Contains(s, w) }):
 		return t.aside(inNoGender), true
-	case slices.ContainsFunc(severalWords, func(w string) bool { return strings.Contains(s, w) }):
+	case slices.ContainsFunc(severalWords, func(w string) bool { return strings.Contains(s, w) }), severalNumbersRe.MatchString(s): // 「1番と2番」
 		return t.aside(inOneAtATime), true
 	case slices.ContainsFunc(recommendWords, func(w string) bool { return strings.Contains(s, w) }):
 		return t.aside(fmt.Sprintf(inRecommend, shown[0].Talent.DisplayName)), true
@@ -596,6 +596,9 @@ func (t *turn) changeTalent() (replies []Reply, ok bool, err error) {
 	}
 	return nil, false, nil
 }
+
+// severalNumbersRe finds two cards named at once (「1番と2番」「1と3の人」).
+var severalNumbersRe = regexp.MustCompile(`\d+\s*番?\s*(?:と|、|,|や)\s*\d+\s*番?`)
 
 // shown returns the professionals the lists so far showed, in their order.
 func (t *turn) shown() []match.Candidate {
