@@ -757,8 +757,9 @@ func (t *turn) corrected() (replies []Reply, ok bool, err error) {
 		replies, _ = askName(t)
 	case t.next.Flow == "seminar" && f == understand.FieldCompany:
 		replies = t.ask("company", Reply{Text: semCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel})
-	case t.next.Flow == "seminar":
-		return nil, false, nil // a sign-up asks for no contact
+	case t.next.Flow == "seminar": // 「電話番号が違う」: a sign-up asks for none
+		replies, err := t.stepAgain(semNoContactText)
+		return replies, true, err
 	case f == understand.FieldCompany && t.next.Data["contact"] != "":
 		replies = t.ask("company", Reply{Text: inCompanyText}, Choice{Label: noCompanyLabel, Data: noCompanyLabel})
 	case f == understand.FieldContact && t.next.Data["contact"] != "":
@@ -783,8 +784,12 @@ func (t *turn) correctedValue() (replies []Reply, ok bool, err error) {
 		if !strings.Contains(m[1], "名前") || strings.Contains(m[1], "店") {
 			field = understand.FieldCompany
 		}
-		v, _, ok := understand.ReadAnswer(m[2], field, t.Now, t.bot.Loc)
+		v, r, ok := understand.ReadAnswer(m[2], field, t.Now, t.bot.Loc)
 		switch {
+		case ok && r.NoCompany && field == understand.FieldCompany: // 「会社名はなしで」
+			t.set("company", "")
+			replies, err := t.stepAgain(fmt.Sprintf(companyFixedText, noCompanyLabel))
+			return replies, true, err
 		case !ok || v == "" || slices.ContainsFunc(notAValue, func(w string) bool { return strings.Contains(v, w) }):
 			// 「会社名は奄美商店じゃなくて喜界商店です」「名前は山田花子、会社は…」:
 			// more than a value; the field is asked again below.
@@ -814,7 +819,7 @@ var notAValue = []string{"、", ",", "じゃなく", "ではなく", "でなく"
 
 // fieldValueRe finds a name or company given again: 「会社は喫茶あまみです」
 // 「名前を山田花子に直してください」「屋号は島の宿に変えてください」.
-var fieldValueRe = regexp.MustCompile(`^(?:すみません、?)?(お?名前|氏名|会社名?|屋号|店名|お?店の名前)(?:は|を|が)(.+?)(?:に(?:直して|変えて|訂正して|変更して)(?:ください|ほしい|もらえますか)?|です|でした|でお願いします)?[。!！]*$`)
+var fieldValueRe = regexp.MustCompile(`^(?:すみません、?)?(お?名前|氏名|会社名?|屋号|店名|お?店の名前)(?:は|を|が)(.+?)(?:に(?:直して|変えて|訂正して|変更して|して)(?:ください|ほしい|もらえますか)?|です|でした|でお願いします|で)?[。!！]*$`)
 
 // correctedName returns the name a correction gives after it
 // (「名前の漢字が違いました、田中一朗です」), or "".

@@ -129,8 +129,8 @@ func (t *turn) offerAnswer() string {
 // ました」 only read the push).
 func (t *turn) claims(core string) bool {
 	clauses := strings.FieldsFunc(core, func(r rune) bool { return strings.ContainsRune("、。,.!！ ", r) })
-	if len(clauses) == 0 {
-		return false
+	if len(clauses) == 0 { // 「はい」「うん」: politeness is all there is
+		return t.saysYesAlone() && !t.holds()
 	}
 	if last := clauses[len(clauses)-1]; !slices.Contains(claimWords, last) {
 		return len(clauses) == 1 && t.saysYesAlone() && !t.holds() &&
@@ -163,12 +163,13 @@ var (
 	claimWords = []string{"行けます", "いけます", "参加します", "参加で", "参加でお願いします", "出ます", "出席します", "行きます",
 		"参加させてください", "ぜひ参加させてください", "よろしくお願いします", "参加させていただきます", "行きたいです", "行きたい",
 		"参加したいです", "参加したい", "参加でよかです", "参加でいいです", "参加で大丈夫です", "行く", "行くよ", "行くじゃっど",
-		"行っど", "いきます", "出席で", "出席でお願いします", "ぜひ行きたいです"}
+		"行っど", "いきます", "出席で", "出席でお願いします", "ぜひ行きたいです", "ぜひ参加したいです", "ぜひ参加します", "参加希望です",
+		"参加希望", "ok", "okです", "オッケー", "オッケーです"}
 	// claimLeads may come before a claim: 「うれしい！行きます」.
 	claimLeads = []string{"うれしい", "嬉しい", "うれしいです", "嬉しいです", "やった", "よかった", "ありがとう",
 		"ありがとうございます", "助かります", "ぜひ", "辞退はしません", "辞退しません", "はい"}
 	// ackWords acknowledge a message without answering it.
-	ackWords     = []string{"了解", "りょうかい", "わかりました", "分かりました", "わかった", "分かった", "承知", "かしこまりました", "確認しました", "把握", "ok", "オッケー", "おっけー"}
+	ackWords     = []string{"了解", "りょうかい", "わかりました", "分かりました", "わかった", "分かった", "承知", "かしこまりました", "確認しました", "把握"}
 	seatWords    = []string{"辞退", "参加", "行け", "いけ", "遠慮", "出られ", "行き", "行く", "出席", "都合"}
 	signUpWords  = []string{"申し込", "申込", "もうしこ", "予約", "エントリー"}
 	lateWords    = []string{"遅れ", "遅刻", "途中から", "遅く"}

@@ -251,7 +251,7 @@ var (
 	urlWords   = []string{"url", "zoom", "ズーム", "リンク", "参加用のアドレス"}
 	urlContext = []string{"参加", "セミナー", "勉強会", "講座"}
 	// urlMaking speak of making or using links, the owner's own.
-	urlMaking = []string{"使い方", "使いかた", "発行", "仕方", "作り", "開き", "貼"}
+	urlMaking = []string{"使い方", "使いかた", "発行", "仕方", "作り", "開き", "貼", "お客", "参加者", "参加した人", "送りたい", "知らせたい", "送る"}
 )
 
 // ordinalOf is the item (without prefix) of the offered list that the

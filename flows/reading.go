@@ -126,7 +126,7 @@ func (t *turn) onlyHeard() bool {
 }
 
 var heardWords = []string{"わかりました", "分かりました", "わかった", "分かった", "了解", "了解です", "了解しました",
-	"りょうかい", "承知しました", "かしこまりました", "ok", "okです", "オッケー", "おけ"}
+	"りょうかい", "承知しました", "かしこまりました"}
 
 // destroys reports whether the flow's confirmation deletes or cancels.
 func (t *turn) destroys() bool { return t.next.Flow == "delete" || t.next.Flow == "myregs" }
@@ -171,13 +171,18 @@ func (t *turn) holds() bool {
 var problemLike = []understand.Intent{understand.Stop, understand.CancelRegistration, understand.MyRegistrations,
 	understand.ConsultationBooking}
 
-// minToldRunes is the length from which such a message may be a problem.
-const minToldRunes = 15
+// minToldRunes is the length from which such a message may be a problem;
+// minStopRunes the length from which a stop naming nothing of ours is one.
+const (
+	minToldRunes = 15
+	minStopRunes = 10
+)
 
 // registered reports whether s speaks of what was given in a sign-up or
-// booking (登録した, 申し込んだ, 予約した).
+// booking here (「申し込んだときの名前」「セミナーの登録」), not of the
+// owner's business (「会員登録の名前」「予約の名前」).
 func registered(s string) bool {
-	return slices.ContainsFunc([]string{"登録", "申し込ん", "申込", "予約した", "予約の"}, func(w string) bool { return strings.Contains(s, w) })
+	return slices.ContainsFunc([]string{"申し込んだ", "申込んだ", "申し込みの", "セミナー", "勉強会", "個別相談", "このトーク", "ここで登録"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // acceptsTheOne reports whether the text takes the one item offered: a
@@ -186,6 +191,20 @@ func (t *turn) acceptsTheOne() bool {
 	s := normalize(t.Input.Text)
 	return t.Input.Kind == Text && !t.asks() && (t.saysYesAlone() && !t.holds() || slices.Contains(acceptWords, coreWords(s)) ||
 		strings.HasPrefix(s, "この日") || strings.HasPrefix(s, "その日"))
+}
+
+// endsStop reports whether s ends as a plain stop does (「今日はもうやめて
+// おきます」), unlike a problem with やめる in it (「すぐやめてしまう」).
+func endsStop(s string) bool {
+	t := strings.TrimRight(s, "。.!！ ")
+	return slices.ContainsFunc([]string{"やめときます", "やめておきます", "やめます", "やめとく", "やめておく", "やめる", "やめた",
+		"やめました", "結構です", "いいです", "けっこうです"}, func(e string) bool { return strings.HasSuffix(t, e) })
+}
+
+// movesTo reports whether a cancellation names the date to go to instead
+// (「…22日にしたい」「…来週のに変えて」).
+func movesTo(s string) bool {
+	return slices.ContainsFunc([]string{"日にしたい", "日にして", "日に変え", "日のに変え", "日のにし", "日にずら", "日に変更"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // cancelsSomething reports whether a stop, out of any flow, names what
@@ -512,8 +531,11 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	switch {
 	case understand.Corrected(text) != "" && registered(normalize(text)): // 「登録した名前を変えたい」, not 「店の名前を変えたい」
 		return t.menu(fixLaterText), nil
-	case intent == understand.CancelRegistration && understand.KeepsAsIs(text):
-		return t.menu(myKeptText), nil // 「3日の相談はキャンセルしません」
+	case intent == understand.CancelRegistration && understand.KeepsAsIs(text),
+		intent == understand.Stop && understand.KeepsAsIs(text) && utf8.RuneCountInString(normalize(text)) < minToldRunes:
+		return t.menu(myKeptText), nil // 「3日の相談はキャンセルしません」「キャンセルはしません」
+	case intent == understand.CancelRegistration && movesTo(normalize(text)):
+		return typedMove(t) // 「15日は行けなくなったので22日にしたい」: a move, not a cancellation
 	case intent == understand.DataDeletion && understand.KeepsAsIs(text):
 		return t.menu(deleteKeptText), nil
 	case intent == understand.DataDeletion && t.asks(): // 「データ削除ってなんですか」
@@ -554,7 +576,15 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 	case understand.Thanks:
 		return t.menu(thanksText), nil
 	case understand.Stop:
-		if cancelsSomething(normalize(text)) { // 「キャンセルお願いします」 with nothing under way: a registration
+		s := normalize(text)
+		// A stop out of any flow is short, or names what to cancel here; at
+		// length it is a problem told (「予約が入らなくて、もう店をやめようか
+		// と思ってる」「従業員がすぐやめてしまう」).
+		ours := slices.ContainsFunc([]string{"キャンセル", "取り消", "セミナー", "勉強会", "申し込", "申込", "参加", "個別相談"}, func(w string) bool { return strings.Contains(s, w) })
+		switch {
+		case utf8.RuneCountInString(s) >= minStopRunes && !ours && !endsStop(s):
+			return suggest(t, text)
+		case cancelsSomething(s): // 「キャンセルお願いします」 with nothing under way: a registration
 			return t.start("myregs", startMyRegs)
 		}
 		return t.menu(nothingToStop), nil

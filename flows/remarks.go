@@ -33,8 +33,12 @@ func (t *turn) remark(text string) (replies []Reply, ok bool, err error) {
 	// 行事予定を入れて配りたい」「予約のリマインドをいつ送ればいいか」 are
 	// problems of the owner's business.
 	aboutUs := utf8.RuneCountInString(s) <= maxRemarkRunes || has("セミナー", "勉強会", "講座", "申し込んだ", "個別相談")
+	// 「お客さんが楽しみにしてくれる店にしたい」「また連絡しますと言って
+	// 連絡が来ない」「店の予定をカレンダーに追加したい」: others, or the
+	// owner's own business.
+	others := has("お客", "客さん", "店", "従業員", "スタッフ", "会員", "商品", "祭り", "イベント", "予約を", "言われ", "と言って", "したい店", "くれる")
 	switch {
-	case !aboutUs:
+	case !aboutUs || others:
 		return nil, false, nil
 	case has("カレンダー") && has("入れ", "追加", "登録"): // 「カレンダーに入れたい」
 		replies, err := answerCalendar(t, "")

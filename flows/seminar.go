@@ -26,6 +26,8 @@ const (
 	semClosedText      = "このセミナーは受付を終了しました。ほかのセミナーをお選びください。"
 	semAlreadyText     = "このセミナーにはすでにお申し込みいただいています。内容は「申込確認」でご確認いただけます。"
 	semAttendText      = "参加方法をお選びください。"
+	semLaterText       = "承知しました。ゆっくりご検討ください。決まりましたら、番号を送ってください。"
+	semNoContactText   = "セミナーのお申し込みでは、連絡先は伺っていません。"
 	semWaitWhatText    = "キャンセル待ちに登録すると、会場に空きが出たときに、登録の順にこのトークでお知らせします。お知らせから参加を決めていただけます。"
 	semWaysText        = "会場では、講師やほかの参加者と顔を合わせてお話しできます。オンラインは、ご自宅などからスマホやパソコンで参加できます（参加用のURLはお申し込みの完了時にお送りします）。"
 	semVenueFullText   = "会場は満席です。" + semOnlineOrWait
@@ -136,6 +138,10 @@ func listSeminars(t *turn, seminars []store.Seminar, lead string) []Reply {
 func pickSeminar(t *turn) ([]Reply, error) {
 	if t.Input.Kind == Text && t.asksAbout() { // 「2番目のは何時からですか」 picks nothing
 		return t.offStep(missText)
+	}
+	if t.Input.Kind == Text && slices.ContainsFunc(laterWords, func(w string) bool { return strings.Contains(normalize(t.Input.Text), w) }) {
+		// 「考えます」 is no pick of 「事業承継を考える勉強会」.
+		return []Reply{{Text: semLaterText, Choices: t.offeredWithWayOut()}}, nil
 	}
 	data, ok := t.selection()
 	if !ok {
@@ -296,6 +302,37 @@ func (t *turn) asksWhichWay() bool {
 	return t.Input.Kind == Text && t.holds() && (both || strings.Contains(s, "違い") || how && t.read.Attendance != "")
 }
 
+// otherSeminar answers, at a sign-up's confirmation, a wish for another
+// date (「日にちを変えたい」「やっぱり18日のにしたい」): the seminar named,
+// or the list, keeping the name and company. ok is false for anything else.
+func (t *turn) otherSeminar() (replies []Reply, ok bool, err error) {
+	if t.Input.Kind != Text || t.asks() || !t.says(understand.Reschedule) && len(t.read.Dates) == 0 {
+		return nil, false, nil
+	}
+	seminars, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, seminarsListed)
+	if err != nil {
+		return nil, true, fmt.Errorf("list seminars: %w", err)
+	}
+	those, asked := t.seminarsMeant(seminars)
+	switch {
+	case len(those) == 1 && those[0].ID != t.next.Data["seminar"]:
+		replies, err := chooseSeminar(t, those[0].ID)
+		return replies, true, err
+	case asked && len(those) == 0:
+		return listSeminars(t, seminars, fmt.Sprintf(semNoDayText, t.askedWhen())), true, nil
+	case len(those) > 1:
+		return listSeminars(t, those, semDayText), true, nil
+	}
+	return listSeminars(t, seminars, semListText), true, nil
+}
+
+// asksFor reports whether a question asks for something (「会場でもいい
+// ですか」「オンラインにできますか」), a wish put politely.
+func asksFor(s string) bool {
+	return slices.ContainsFunc([]string{"でもいいですか", "でいいですか", "にできますか", "に変えられますか", "にしてもいいですか",
+		"でもいい?", "でもいい？", "でも大丈夫ですか", "でもよかですか"}, func(e string) bool { return strings.HasSuffix(strings.TrimRight(s, "。 "), e) })
+}
+
 // asksHow reports whether s asks how something is done.
 func asksHow(s string) bool {
 	return slices.ContainsFunc([]string{"どうやって", "どうすれば", "どうしたら", "やり方", "見方"}, func(w string) bool { return strings.Contains(s, w) })
@@ -303,7 +340,12 @@ func asksHow(s string) bool {
 
 // namesBothWays reports whether s names the venue and online.
 func namesBothWays(s string) bool {
-	return strings.Contains(s, "会場") && (strings.Contains(s, "オンライン") || strings.Contains(s, "ネット") || strings.Contains(s, "リモート"))
+	return strings.Contains(s, "会場") && namesOnline(s)
+}
+
+// namesOnline reports whether s names attending online.
+func namesOnline(s string) bool {
+	return strings.Contains(s, "オンライン") || strings.Contains(s, "ネット") || strings.Contains(s, "リモート")
 }
 
 // wantedAttendance is the way of attending the text asks for (understand's
@@ -323,13 +365,24 @@ func (t *turn) wantedAttendance() string {
 			said, from = a, i
 		}
 	}
+	whole := normalize(t.Input.Text)
 	switch {
+	case said == "" && asksFor(whole): // 「オンラインでもいいですか」 reads as no way, but asks for one
+		if namesOnline(whole) {
+			return understand.Online
+		}
+		if strings.Contains(whole, "会場") {
+			return understand.Venue
+		}
+		return ""
 	case said == "" && t.asks():
 		return ""
 	case said == "":
 		return t.read.Attendance
-	case understand.IsQuestion(cs[from]) || asksHow(cs[from]):
-		return "" // 「オンラインはどうやって見るんですか」; not 「オンラインで参加したいけど、録画は見られますか」
+	case (understand.IsQuestion(cs[from]) || asksHow(cs[from])) && !asksFor(cs[from]):
+		// 「オンラインはどうやって見るんですか」; not 「オンラインで参加したい
+		// けど、録画は見られますか」, nor 「会場でもいいですか」, which asks for it.
+		return ""
 	}
 	about := strings.Join(cs[from:], "、")
 	if slices.ContainsFunc(refusals, func(w string) bool { return strings.Contains(about, w) }) {
@@ -438,6 +491,9 @@ func askRegistrationConfirm(t *turn) ([]Reply, error) {
 
 func confirmRegistration(t *turn) ([]Reply, error) {
 	if replies, ok, err := t.corrected(); ok || err != nil {
+		return replies, err
+	}
+	if replies, ok, err := t.otherSeminar(); ok || err != nil {
 		return replies, err
 	}
 	if a := t.wantedAttendance(); a != "" && attendanceChoices[a] != t.next.Data["attendance"] { // 「やっぱり会場で」

@@ -108,9 +108,20 @@ func valueShaped(value, text string) bool {
 	f := strings.Fields(c)
 	spaced := len(f) == 2 && utf8.RuneCountInString(f[0]) <= 8 && utf8.RuneCountInString(f[1]) <= 8
 	ends := !spaced && slices.ContainsFunc(strings.Split(c, "。"), endsSentence) // 「母の代わりに送っています。奄美トミ」 too
-	return Corrected(text) == "" && !ends && !IsQuestion(clean(text)) && !strings.Contains(c, "さっき") && !strings.Contains(c, "やっぱり") &&
+	return Corrected(text) == "" && !ends && !asksPlainly(clean(text)) && !slices.ContainsFunc(notNameWords, func(w string) bool { return strings.Contains(c, w) }) &&
 		!phoneRe.MatchString(arabic(c)) && !saysNoCompany(c, true)
 }
+
+// asksPlainly reports whether c is a question by its mark or its polite
+// ending: names end in かな, かね, よね too (「森 かな」「川畑 あかね」).
+func asksPlainly(c string) bool {
+	t := strings.TrimRight(c, "。.!！ ")
+	return strings.ContainsAny(t, "?？") || slices.ContainsFunc([]string{"ですか", "ますか", "でしょうか", "だろうか", "ですよね", "ますよね"}, func(e string) bool { return strings.HasSuffix(t, e) })
+}
+
+// notNameWords are in answers that put the question off or remark on it
+// (「さっき言ったやつ」「今運転中」「ちょっと後で」「匿名で」), never in a name.
+var notNameWords = []string{"さっき", "やっぱり", "後で", "あとで", "運転中", "考え中", "了解", "楽しみ", "匿名", "待って", "どうするの", "忙しい"}
 
 // sentenceEnds end a sentence, never a name.
 var sentenceEnds = []string{"ます", "ました", "ません", "ください", "たい", "ない", "らん", "する", "します", "ですか", "のかな", "だろう",

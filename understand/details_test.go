@@ -148,6 +148,9 @@ func TestReadAnswerName(t *testing.T) {
 		{"前田とです", "前田", None},
 		{"田中一郎けど", "田中一郎", None},
 		{"母の代わりに送っています。奄美トミです", "奄美トミ", None},
+		{"中田 ゆか", "中田 ゆか", None},
+		{"森 かな", "森 かな", None},
+		{"川畑 あかね", "川畑 あかね", None},
 	} {
 		v, r, ok := ReadAnswer(c.text, FieldName, evalNow, tokyo)
 		if v != c.want || ok != (c.want != "") || r.Intent != c.intent {
