@@ -115,7 +115,18 @@ func startMove(t *turn, idText string) ([]Reply, error) {
 	if len(offered) == 0 {
 		return t.menu(moveNoneText), nil
 	}
-	return t.ask("pick", r, offered...), nil
+	replies := t.ask("pick", r, offered...)
+	// 「15日は行けなくなったので22日にしたい」: the date named, to confirm.
+	if t.Input.Kind == Text && !t.asks() {
+		others, err := t.offeredSeminars(moveToPrefix)
+		if err != nil {
+			return nil, err
+		}
+		if those, _ := t.seminarsOn(others); len(those) == 1 {
+			return pickMoveDate(t)
+		}
+	}
+	return replies, nil
 }
 
 // pickMoveDate asks to confirm the move to the date chosen.
