@@ -4,12 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/amamibot/amamibot/flows"
-	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
-	"github.com/amamibot/amamibot/store/storetest"
 )
 
 // After staff decline an introduction, 別の候補を見る lists others for the
@@ -17,38 +14,18 @@ import (
 // card of the earlier list is refused politely, and the funnel counts the
 // problem and its suggestions once.
 func TestRetryAfterDecline(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.OpenSQLite(t, store.Options{})
-	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
-		t.Fatal(err)
-	}
+	st := ownerStore(t)
 	counts := funnel{}
 	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Funnel: counts, Loc: tokyo}
-	now := start
-	var s flows.Session
+	c := newTalk(t, bot)
 	step := func(kind flows.InputKind, text string) []flows.Reply {
 		t.Helper()
-		next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: kind, Text: text}})
-		if err != nil || len(replies) == 0 {
-			t.Fatalf("%q: %v %v", text, replies, err)
-		}
-		next.LastActive = now
-		s, now = next, now.Add(time.Minute)
-		return replies
+		return c.send("U1", kind, text)
 	}
 	first := step(flows.Text, "ネットショップを始めたいけど、何から手をつければいいか分からない")
 	declinedCard := first[0].Cards[0].Buttons[0].Data
-	for _, in := range []string{"1", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する"} {
-		step(flows.Text, in)
-	}
-	pending, err := st.PendingIntroductions(ctx)
-	if err != nil || len(pending) != 1 {
-		t.Fatalf("pending introductions: %v %v", pending, err)
-	}
-	intro, err := st.DecideIntroduction(ctx, pending[0].ID, store.Decision{Status: store.Declined, By: "森", Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.say("U1", "1", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する")
+	intro := c.decide(st, store.Declined)
 	push := bot.Decision(intro, "岡本 純一")
 	again := step(flows.Postback, push[0].Choices[0].Data)
 	for _, c := range again[0].Cards {
@@ -72,29 +49,14 @@ func TestRetryAfterDecline(t *testing.T) {
 // nothing behind.
 func TestOwnerSavedOnConfirm(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.OpenSQLite(t, store.Options{})
-	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
-		t.Fatal(err)
-	}
+	st := ownerStore(t)
 	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Loc: tokyo}
-	now := start
-	var s flows.Session
-	say := func(texts ...string) {
-		t.Helper()
-		for _, text := range texts {
-			next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: flows.Text, Text: text}})
-			if err != nil || len(replies) == 0 {
-				t.Fatalf("%q: %v %v", text, replies, err)
-			}
-			next.LastActive = now
-			s, now = next, now.Add(time.Minute)
-		}
-	}
-	say("後継ぎがいなくて、店をどうするか悩んでいます", "1", "同意する", "奄美 花子", "喜界ごま店", "090-1234-5678", "キャンセル")
+	c := newTalk(t, bot)
+	c.say("U1", "後継ぎがいなくて、店をどうするか悩んでいます", "1", "同意する", "奄美 花子", "喜界ごま店", "090-1234-5678", "キャンセル")
 	if o, err := st.Owner(ctx, "U1"); err == nil {
 		t.Fatalf("owner kept before confirming: %+v", o)
 	}
-	say("後継ぎがいなくて、店をどうするか悩んでいます", "1", "奄美 花子", "喜界ごま店", "090-1234-5678", "依頼する")
+	c.say("U1", "後継ぎがいなくて、店をどうするか悩んでいます", "1", "奄美 花子", "喜界ごま店", "090-1234-5678", "依頼する")
 	o, err := st.Owner(ctx, "U1")
 	if err != nil || o.Name != "奄美 花子" || o.Company != "喜界ごま店" || o.Contact != "090-1234-5678" {
 		t.Errorf("owner after confirming: %+v, %v", o, err)
@@ -106,41 +68,19 @@ func TestOwnerSavedOnConfirm(t *testing.T) {
 // introduction are kept as signals with the owner's words.
 func TestSignalsFromUse(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.OpenSQLite(t, store.Options{})
-	if err := st.UpsertTalents(ctx, match.DemoTalents()); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.UpsertSlots(ctx, slots()); err != nil {
-		t.Fatal(err)
-	}
+	st := ownerStore(t)
 	bot := &flows.Bot{Intros: st, Bookings: st, Privacy: st, Matcher: demoIndex(), Loc: tokyo}
-	now := start
-	var s flows.Session
+	c := newTalk(t, bot)
 	step := func(kind flows.InputKind, text string) []flows.Reply {
 		t.Helper()
-		next, replies, err := bot.Step(ctx, flows.Turn{Now: now, UserID: "U1", Session: s, Input: flows.Input{Kind: kind, Text: text}})
-		if err != nil || len(replies) == 0 {
-			t.Fatalf("%q: %v %v", text, replies, err)
-		}
-		next.LastActive = now
-		s, now = next, now.Add(time.Minute)
-		return replies
+		return c.send("U1", kind, text)
 	}
 	const problem = "民宿の予約管理がノートで限界、ついでにロゴも古い"
 	step(flows.Text, problem)
 	step(flows.Postback, "category:tourism")
 	step(flows.Text, "他の候補")
-	for _, in := range []string{"6", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する"} {
-		step(flows.Text, in)
-	}
-	pending, err := st.PendingIntroductions(ctx)
-	if err != nil || len(pending) != 1 {
-		t.Fatalf("pending introductions: %v %v", pending, err)
-	}
-	intro, err := st.DecideIntroduction(ctx, pending[0].ID, store.Decision{Status: store.Approved, By: "森", Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.say("U1", "6", "同意する", "奄美 花子", "なし", "owner@example.jp", "依頼する")
+	intro := c.decide(st, store.Approved)
 	step(flows.Postback, bot.Decision(intro, "")[0].Choices[0].Data)
 	step(flows.Text, "1")
 	step(flows.Text, "予約する")
