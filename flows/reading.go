@@ -529,7 +529,7 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		}
 	}
 	switch {
-	case understand.Corrected(text) != "" && registered(normalize(text)): // 「登録した名前を変えたい」, not 「店の名前を変えたい」
+	case understand.Corrected(text) != "" && registered(normalize(text)): // 「セミナーに申し込んだときの名前を変えたい」, not 「会員登録の名前を変えたい」
 		return t.menu(fixLaterText), nil
 	case intent == understand.CancelRegistration && understand.KeepsAsIs(text),
 		intent == understand.Stop && understand.KeepsAsIs(text) && utf8.RuneCountInString(normalize(text)) < minToldRunes:
