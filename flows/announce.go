@@ -559,6 +559,16 @@ func typedStop(t *turn, text string) ([]Reply, error) {
 	if t.bot.Announce == nil {
 		return t.menu(menuText), nil
 	}
+	s := normalize(text)
+	switch {
+	case slices.ContainsFunc(customersWords, func(w string) bool { return strings.Contains(s, w) }):
+		// 「LINEの配信を止めたいお客さんが多い」「メルマガの配信停止が増えて
+		// 困っている」: the owner's own customers, a problem.
+		return suggest(t, text)
+	case slices.ContainsFunc(resumeWords, func(w string) bool { return strings.Contains(s, w) }):
+		// 「配信停止を解除したい」「やっぱり戻したい」: the settings, to turn on.
+		return showSettings(t, settingsText)
+	}
 	switch understand.ReadStop(text) {
 	case understand.StopAsked:
 		return t.withSettings(stopAboutText), nil
@@ -567,7 +577,6 @@ func typedStop(t *turn, text string) ([]Reply, error) {
 	case understand.StopComplained:
 		return showSettings(t, tooManyText)
 	}
-	s := normalize(text)
 	all := slices.ContainsFunc([]string{"全部", "すべて", "全て", "一切", "何も"}, func(w string) bool { return strings.Contains(s, w) })
 	switch named := namedTopics(text); {
 	case len(named) > 0 && excepts(text):
@@ -578,6 +587,13 @@ func typedStop(t *turn, text string) ([]Reply, error) {
 	}
 	return stopAll(t)
 }
+
+var (
+	// customersWords speak of the owner's customers or mailings.
+	customersWords = []string{"お客", "顧客", "メルマガ", "会員", "読者", "登録者", "フォロワー"}
+	// resumeWords undo a stop.
+	resumeWords = []string{"解除", "再開", "戻したい", "戻して", "元に戻", "やっぱり受け取", "また受け取"}
+)
 
 // withSettings is the menu under text, with 「お知らせ設定」 first.
 func (t *turn) withSettings(text string) []Reply {

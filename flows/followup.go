@@ -262,6 +262,7 @@ type answerWords struct {
 // outcomeWords read the answer to 「その後、専門家とのお話は進みましたか？」;
 // the first that the text contains wins.
 var outcomeWords = []answerWords{
+	{[]string{"見送ってはいな", "見送っていな", "見送ってな", "見送ってません", "やめてな", "やめていな"}, store.OutcomeConsidering},
 	{[]string{"見送", "やめ", "止め", "断り", "断っ", "なくなりました", "うまくいかな", "うまくいかん", "だめだった", "ダメだった"}, store.OutcomeDropped},
 	// Negations first: 「進んでいません」 holds 進んで, 「始まりませんでした」 始ま.
 	{[]string{"検討", "考え中", "考えて", "まだ", "進んでいな", "進んでな", "進んでいません", "進んでおりません", "進んでません", "進んどら", "進んじょら",
@@ -273,7 +274,8 @@ var outcomeWords = []answerWords{
 // engagementWords read the answer to 「専門家とのお仕事は続いていますか？」;
 // the first that the text contains wins, so 「続いていません」 ended.
 var engagementWords = []answerWords{
-	{[]string{"続いていな", "続いてな", "続いておりません", "続いていません", "続けていな", "続けていません", "続けられていな", "続けられていません", "続けられな",
+	{[]string{"終わってな", "終わっていな", "終わってません", "終わっておりません", "終わらな"}, store.OutcomeContinuing},
+	{[]string{"続けてません", "続けてない", "続いていな", "続いてな", "続いておりません", "続いていません", "続けていな", "続けていません", "続けられていな", "続けられていません", "続けられな",
 		"続けてな", "続けとら", "続いとら", "続いちょら", "終わ", "終了", "おわり", "おわっ", "やめ", "止め", "切れ"}, store.OutcomeEnded},
 	{[]string{"続い", "続け", "つづい", "継続", "続行"}, store.OutcomeContinuing},
 }

@@ -47,6 +47,9 @@ func TestReadFollowupAnswer(t *testing.T) {
 		{"続けられていません", "ended", engagementNames, engagementWords},
 		{"もう続けとらん", "ended", engagementNames, engagementWords},
 		{"続いていません", "ended", engagementNames, engagementWords},
+		{"まだ終わってない", "continuing", engagementNames, engagementWords},
+		{"続けてません", "ended", engagementNames, engagementWords},
+		{"見送ってはいない", "considering", outcomeNames, outcomeWords},
 	} {
 		if got, _ := readAnswer(normalize(c.text), c.names, c.words); got != c.want {
 			t.Errorf("readAnswer(%q) = %q, want %q", c.text, got, c.want)

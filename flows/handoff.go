@@ -105,7 +105,8 @@ func (t *turn) inHandoff() (replies []Reply, ok bool, err error) {
 	}
 	switch {
 	case t.typed(backLabel), t.typed(menuLabel), t.typed(cancelLabel),
-		t.Input.Kind == Text && t.read.Sure && (t.read.Intent == understand.Menu || t.read.Intent == understand.Stop):
+		t.Input.Kind == Text && t.read.Sure && (t.read.Intent == understand.Menu || t.read.Intent == understand.Stop) &&
+			!t.asks() && !understand.Hedges(normalize(t.Input.Text)): // not 「終わりにしたくないです」「戻るのはいつですか」
 		// 「もういいです」「終わります」 end it too.
 		if err := closeIt(); err != nil {
 			return nil, true, err

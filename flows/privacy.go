@@ -27,6 +27,7 @@ const (
 	deleteButton    = "削除する"
 	deleteWhatText  = "「データ削除」と送ると、保存しているお名前・会社名・連絡先・ご相談内容を削除し、セミナーのお申し込みと個別相談の予約も取り消します。"
 	deleteKeptText  = "承知しました。データはそのままです。"
+	retentionText   = "送らなくても、ご相談内容は%d日後に消去します。"
 	deletedText     = "個人情報を削除しました。ご利用ありがとうございました。"
 	consentStep     = "consent"
 	afterConsentKey = "after_consent"

@@ -185,11 +185,13 @@ func registered(s string) bool {
 	return slices.ContainsFunc([]string{"申し込んだ", "申込んだ", "申し込みの", "セミナー", "勉強会", "個別相談", "このトーク", "ここで登録"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
-// acceptsTheOne reports whether the text takes the one item offered: a
-// yes alone, the words of acceptance, or 「この日でお願いします」.
+// acceptsTheOne reports whether the text takes the one item offered: the
+// words of acceptance, or 「この日でお願いします」.
 func (t *turn) acceptsTheOne() bool {
 	s := normalize(t.Input.Text)
-	return t.Input.Kind == Text && !t.asks() && (t.saysYesAlone() && !t.holds() || slices.Contains(acceptWords, coreWords(s)) ||
+	// A bare はい is not enough: 「工事の日程を変更したい」 read as a move, then
+	// はい, would move a registration nobody meant to.
+	return t.Input.Kind == Text && !t.asks() && (slices.Contains(acceptWords, coreWords(s)) ||
 		strings.HasPrefix(s, "この日") || strings.HasPrefix(s, "その日"))
 }
 
@@ -199,6 +201,12 @@ func endsStop(s string) bool {
 	t := strings.TrimRight(s, "。.!！ ")
 	return slices.ContainsFunc([]string{"やめときます", "やめておきます", "やめます", "やめとく", "やめておく", "やめる", "やめた",
 		"やめました", "結構です", "いいです", "けっこうです"}, func(e string) bool { return strings.HasSuffix(t, e) })
+}
+
+// othersData reports whether a message about deleting data speaks of the
+// owner's business, not of what they gave here.
+func othersData(s string) bool {
+	return slices.ContainsFunc([]string{"お客", "顧客", "従業員", "会員", "ルール", "方法", "整理", "古い", "してしまった", "消えてしまった", "消してしまった", "消えた"}, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // movesTo reports whether a cancellation names the date to go to instead
@@ -212,6 +220,10 @@ func movesTo(s string) bool {
 // unlike the キャンセル button of an old message or 「やめときます」.
 func cancelsSomething(s string) bool {
 	if s == normalize(cancelLabel) {
+		return false
+	}
+	// 「キャンセル規定を作りたい」「キャンセルが多くて」 speak of the owner's business.
+	if slices.ContainsFunc([]string{"規定", "ルール", "ポリシー", "作りたい", "多い", "多くて", "お客", "されて", "される"}, func(w string) bool { return strings.Contains(s, w) }) {
 		return false
 	}
 	named := slices.ContainsFunc([]string{"申し込", "申込", "セミナー", "参加", "予約", "全部", "会場", "オンライン", "相談"}, func(w string) bool { return strings.Contains(s, w) })
@@ -538,8 +550,10 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		return typedMove(t) // 「15日は行けなくなったので22日にしたい」: a move, not a cancellation
 	case intent == understand.DataDeletion && understand.KeepsAsIs(text):
 		return t.menu(deleteKeptText), nil
-	case intent == understand.DataDeletion && t.asks(): // 「データ削除ってなんですか」
-		return t.menu(deleteWhatText), nil
+	case intent == understand.DataDeletion && (t.asks() || strings.Contains(normalize(text), "いつ")): // 「データ削除ってなんですか」「データはいつ消える」
+		return t.menu(deleteWhatText + fmt.Sprintf(retentionText, t.retentionDays())), nil
+	case intent == understand.DataDeletion && othersData(normalize(text)):
+		return suggest(t, text) // 「顧客データを消してしまった」「お客さんの個人情報を削除する方法を知りたい」: a problem
 	}
 	if start, ok := announceIntents[intent]; ok {
 		return t.start("announce", func(t *turn) ([]Reply, error) { return start(t, text) })
