@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,17 +207,24 @@ var ratingWords = []struct {
 	n     int
 }{
 	{[]string{"良くなかった", "よくなかった", "悪かった", "わるかった", "不満"}, 1},
-	{[]string{"いまいち", "イマイチ", "物足りな", "ものたりな"}, 2},
+	{[]string{"いまいち", "イマイチ", "物足りな", "ものたりな", "つまらなかった", "わかりにくかった", "分かりにくかった", "難しすぎ"}, 2},
 	{[]string{"とても良かった", "とてもよかった", "すごく良かった", "すごくよかった", "最高", "大満足"}, 5},
 	{[]string{"普通", "ふつう", "まあまあ"}, 3},
-	{[]string{"良かった", "よかった", "満足", "勉強になりました", "参考になりました"}, 4},
+	{[]string{"良かった", "よかった", "満足", "勉強になりました", "参考になりました", "わかりやすかった", "分かりやすかった", "ためになった", "為になった"}, 4},
 }
+
+// scaleRe finds the rating in 「5段階で4」「5点中4点」.
+var scaleRe = regexp.MustCompile(`5(?:段階で|点中|点満点で|つのうち)(\d)`)
 
 // readRating reads a satisfaction rating of 1 to 5: 「5」「星5」「★★★★」
 // 「5点です」「とても良かった」. tried is true for a short message that
 // seems to rate but gives no rating of 1 to 5 (「6」「星10」).
 func readRating(s string) (n int, ok, tried bool) {
 	s = strings.Join(strings.Fields(s), "")
+	if m := scaleRe.FindStringSubmatch(s); m != nil { // 「5段階で4」
+		n, _ := strconv.Atoi(m[1])
+		return n, n >= 1 && n <= 5, true
+	}
 	if k := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "。"), "です"), "点"); utf8.RuneCountInString(k) == 1 {
 		if n := strings.Index("一二三四五", k); n >= 0 { // 「五です」
 			return n/3 + 1, true, true

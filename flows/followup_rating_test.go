@@ -18,6 +18,9 @@ func TestReadRating(t *testing.T) {
 		{"6", 6, false, true},
 		{"とても良かったです", 5, true, true},
 		{"一番良かった", 4, true, true},
+		{"5段階で4", 4, true, true},
+		{"わかりやすかったです", 4, true, true},
+		{"つまらなかった", 2, true, true},
 	} {
 		n, ok, tried := readRating(normalize(c.text))
 		if n != c.n || ok != c.ok || tried != c.tried {

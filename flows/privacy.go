@@ -88,7 +88,8 @@ var consentRefusedRe = regexp.MustCompile(`同意(は|も)?(でき|し|致し|�
 
 // privacyWords ask what becomes of the details given (「個人情報はどう使
 // われますか」「誰が見るんですか」): the notice answers.
-var privacyWords = []string{"個人情報", "使われ", "使い道", "何に使", "どう使", "誰が見", "だれが見", "誰に見", "漏れ",
+var privacyWords = []string{"個人情報", "使われ", "使い道", "何に使", "どう使", "誰が見", "だれが見", "誰に見", "漏れ", "プライバシー",
+
 	"なんで名前", "なぜ名前", "名前がいる", "名前が必要", "名前も必要", "会社名も必要", "会社名が必要", "連絡先が必要", "電話番号が必要", "なんで電話"}
 
 // privacyAnswer is the notice's account of the details given, for a

@@ -95,6 +95,9 @@ func (t *turn) answerQuestion(text string) (answer string, ok bool, err error) {
 	if namesBothWays(normalize(text)) { // 「会場とオンライン、どっちがいいですか」
 		return semWaysText, true, nil
 	}
+	if privacyAsked(normalize(text)) { // 「保存期間は？」
+		return fmt.Sprintf(noticeUseText, t.retentionDays()), true, nil
+	}
 	if seminar && !consulting {
 		answer, err := t.seminarAnswer(t.read.Topic)
 		return answer, err == nil, err

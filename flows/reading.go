@@ -203,6 +203,18 @@ func endsStop(s string) bool {
 		"やめました", "結構です", "いいです", "けっこうです"}, func(e string) bool { return strings.HasSuffix(t, e) })
 }
 
+// privacyAsked reports whether a short message asks how what is given
+// here is kept, not a problem about personal data in the owner's business.
+func privacyAsked(s string) bool {
+	has := func(words ...string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
+	}
+	n := utf8.RuneCountInString(s)
+	// 「賞味期限の保存期間は？」 is about food: the keeping of data must be named.
+	kept := has("保存期間", "どのくらい保存", "いつまで保存") && (n <= 6 || has("データ", "情報", "名前", "連絡先"))
+	return n <= 15 && !othersData(s) && (has("個人情報の取り扱い", "個人情報の扱い", "プライバシーポリシー") || kept)
+}
+
 // othersData reports whether a message about deleting data speaks of the
 // owner's business, not of what they gave here.
 func othersData(s string) bool {
@@ -552,6 +564,8 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		return t.menu(deleteKeptText), nil
 	case intent == understand.DataDeletion && (t.asks() || strings.Contains(normalize(text), "いつ")): // 「データ削除ってなんですか」「データはいつ消える」
 		return t.menu(deleteWhatText + fmt.Sprintf(retentionText, t.retentionDays())), nil
+	case privacyAsked(normalize(text)): // 「個人情報の取り扱い」「プライバシーポリシー」「保存期間は」
+		return t.menu(fmt.Sprintf(noticeUseText, t.retentionDays())), nil
 	case intent == understand.DataDeletion && othersData(normalize(text)):
 		return suggest(t, text) // 「顧客データを消してしまった」「お客さんの個人情報を削除する方法を知りたい」: a problem
 	}
