@@ -353,7 +353,7 @@ func (t *turn) saysDone(alone bool) bool {
 	if understand.IsQuestion(s) {
 		return false
 	}
-	words := slices.ContainsFunc(doneWords, func(w string) bool { return strings.Contains(s, w) })
+	words := containsAny(s, doneWords...)
 	return words && !understand.Hedges(s) || alone && (t.says(understand.Stop) || t.saysYesAlone())
 }
 
@@ -428,7 +428,7 @@ var topicWords = []struct {
 // asks (「セミナー以外」「求人を除いて」), which namedTopics does not tell.
 func excepts(text string) bool {
 	s := normalize(text)
-	return slices.ContainsFunc([]string{"以外", "除", "のぞ", "ほかは", "他は", "外は"}, func(w string) bool { return strings.Contains(s, w) })
+	return containsAny(s, "以外", "除", "のぞ", "ほかは", "他は", "外は")
 }
 
 // namedTopics returns the topics the text names, in the order of the
@@ -437,13 +437,13 @@ func namedTopics(text string) []string {
 	s := strings.ToLower(normalize(text))
 	var topics []string
 	for _, tw := range topicWords {
-		if slices.ContainsFunc(tw.words, func(w string) bool { return strings.Contains(s, w) }) {
+		if containsAny(s, tw.words...) {
 			topics = append(topics, tw.topic)
 		}
 	}
 	for _, code := range match.Categories() {
 		parts := strings.Split(strings.ToLower(match.CategoryLabel(code)), "・")
-		if slices.ContainsFunc(parts, func(p string) bool { return strings.Contains(s, p) }) {
+		if containsAny(s, parts...) {
 			topics = append(topics, store.FieldTopic(code))
 		}
 	}
@@ -561,11 +561,11 @@ func typedStop(t *turn, text string) ([]Reply, error) {
 	}
 	s := normalize(text)
 	switch {
-	case slices.ContainsFunc(customersWords, func(w string) bool { return strings.Contains(s, w) }):
+	case containsAny(s, customersWords...):
 		// 「LINEの配信を止めたいお客さんが多い」「メルマガの配信停止が増えて
 		// 困っている」: the owner's own customers, a problem.
 		return suggest(t, text)
-	case slices.ContainsFunc(resumeWords, func(w string) bool { return strings.Contains(s, w) }):
+	case containsAny(s, resumeWords...):
 		// 「配信停止を解除したい」「やっぱり戻したい」: the settings, to turn on.
 		return showSettings(t, settingsText)
 	}
@@ -577,7 +577,7 @@ func typedStop(t *turn, text string) ([]Reply, error) {
 	case understand.StopComplained:
 		return showSettings(t, tooManyText)
 	}
-	all := slices.ContainsFunc([]string{"全部", "すべて", "全て", "一切", "何も"}, func(w string) bool { return strings.Contains(s, w) })
+	all := containsAny(s, "全部", "すべて", "全て", "一切", "何も")
 	switch named := namedTopics(text); {
 	case len(named) > 0 && excepts(text):
 		// 「セミナー以外は止めて」: the settings, to choose.
@@ -632,7 +632,7 @@ func typedSettings(t *turn, text string) ([]Reply, error) {
 	named, sw := namedTopics(text), understand.Switched(text)
 	s := normalize(text)
 	// 「セミナーのお知らせの設定を変えたい」 is for the settings.
-	changes := slices.ContainsFunc([]string{"設定", "変え", "変更", "選"}, func(w string) bool { return strings.Contains(s, w) })
+	changes := containsAny(s, "設定", "変え", "変更", "選")
 	if len(named) == 0 || !sw.On || changes {
 		return startSettings(t)
 	}

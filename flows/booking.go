@@ -261,7 +261,7 @@ func (t *turn) chosenSlot() (id string, replies []Reply, err error) {
 		if host := slices.DeleteFunc(slices.Clone(slots), func(s store.Slot) bool { return !namesHost(text, s.Host) }); len(host) > 0 {
 			those, asked, when = host, true, "" // 「田中さんのところで」
 		}
-		if len(slots) > 0 && slices.ContainsFunc(anyWords, func(w string) bool { return strings.Contains(text, w) }) {
+		if len(slots) > 0 && containsAny(text, anyWords...) {
 			those, asked = slots[:1], true // 「どれでもいい」「いつでもいいです」: the soonest, confirmed next
 		}
 		if t.typed(bkPickButton) && len(slots) > 1 { // the cards' button typed: which one?

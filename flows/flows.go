@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/amamibot/amamibot/understand"
 )
 
 // InputKind is what kind of thing the user did.
@@ -79,6 +81,9 @@ const IdleTimeout = 30 * time.Minute
 func normalize(s string) string {
 	return strings.TrimSpace(norm.NFKC.String(s))
 }
+
+// containsAny reports whether s contains any of words.
+var containsAny = understand.ContainsAny
 
 // listNumber reads 「1」「２」「3番」 as a list position.
 func listNumber(s string) (int, bool) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,7 +196,7 @@ func (t *turn) answerFollowup(id int64, answer string) ([]Reply, error) {
 func noContactYet(text string) bool {
 	s := normalize(text)
 	return (strings.Contains(s, "連絡") || strings.Contains(s, "電話") || strings.Contains(s, "メール")) &&
-		slices.ContainsFunc([]string{"来てな", "きてな", "来ていません", "きていません", "来な", "こな", "ない", "ありません", "ません"}, func(w string) bool { return strings.Contains(s, w) })
+		containsAny(s, "来てな", "きてな", "来ていません", "きていません", "来な", "こな", "ない", "ありません", "ません")
 }
 
 // ratingWords read a rating in words; the first that the text contains

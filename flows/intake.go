@@ -120,7 +120,7 @@ func (t *turn) noProblem() (replies []Reply, ok bool, err error) {
 	if answer, ok := t.privacyAnswer(s); ok && t.asks() {
 		return t.aside(answer), true, nil
 	}
-	if t.asks() && slices.ContainsFunc(howToWords, func(w string) bool { return strings.Contains(s, w) }) ||
+	if t.asks() && containsAny(s, howToWords...) ||
 		slices.Contains(noIdeaWords, coreWords(s)) || slices.Contains(politeOnly, coreWords(s)) ||
 		t.read.Sure && (t.read.Intent == understand.Yes || t.read.Intent == understand.Thanks) {
 		return t.aside(inHowText), true, nil
@@ -471,7 +471,7 @@ func pickTalent(t *turn) ([]Reply, error) {
 			switch {
 			case several || t.meansOneShown():
 				return t.reprompt(fmt.Sprintf(inWhichText, len(shown))), nil
-			case t.Input.Kind == Text && slices.ContainsFunc(laterWords, func(w string) bool { return strings.Contains(normalize(t.Input.Text), w) }):
+			case t.Input.Kind == Text && containsAny(normalize(t.Input.Text), laterWords...):
 				// 「家族と相談してから決めます」 is no new problem: the list stays.
 				return []Reply{{Text: inLaterText, Choices: t.offeredWithWayOut()}}, nil
 			}
@@ -508,7 +508,7 @@ func (t *turn) aboutShown(shown []match.Candidate) ([]Reply, bool) {
 	}
 	s := normalize(t.Input.Text)
 	switch {
-	case t.next.Data["onsite"] == "" && slices.ContainsFunc(onsiteWords, func(w string) bool { return strings.Contains(s, w) }):
+	case t.next.Data["onsite"] == "" && containsAny(s, onsiteWords...):
 		// 「島に来てくれる人がいい」: those who work on site too, from the top.
 		t.set("onsite", "1")
 		delete(t.next.Data, "second")
@@ -518,11 +518,11 @@ func (t *turn) aboutShown(shown []match.Candidate) ([]Reply, bool) {
 		}
 		replies[0].Text = inOnsiteText + "\n" + replies[0].Text
 		return replies, true
-	case slices.ContainsFunc(genderWords, func(w string) bool { return strings.Contains(s, w) }):
+	case containsAny(s, genderWords...):
 		return t.aside(inNoGender), true
-	case slices.ContainsFunc(severalWords, func(w string) bool { return strings.Contains(s, w) }), severalNumbersRe.MatchString(s): // 「1番と2番」
+	case containsAny(s, severalWords...), severalNumbersRe.MatchString(s): // 「1番と2番」
 		return t.aside(inOneAtATime), true
-	case slices.ContainsFunc(recommendWords, func(w string) bool { return strings.Contains(s, w) }):
+	case containsAny(s, recommendWords...):
 		return t.aside(fmt.Sprintf(inRecommend, shown[0].Talent.DisplayName)), true
 	case t.read.Intent != understand.Question:
 		return nil, false
@@ -634,7 +634,7 @@ func named(text string, shown []match.Candidate) (id string, several bool) {
 // い」), 「この方で」, or a bare 「お願いします」.
 func (t *turn) meansOneShown() bool {
 	s := normalize(t.Input.Text)
-	if s == normalize(inConsultButton) || slices.ContainsFunc(pointingWords, func(w string) bool { return strings.Contains(s, w) }) {
+	if s == normalize(inConsultButton) || containsAny(s, pointingWords...) {
 		return true
 	}
 	short := utf8.RuneCountInString(s) <= 10
@@ -790,7 +790,7 @@ func (t *turn) correctedValue() (replies []Reply, ok bool, err error) {
 			t.set("company", "")
 			replies, err := t.stepAgain(fmt.Sprintf(companyFixedText, noCompanyLabel))
 			return replies, true, err
-		case !ok || v == "" || slices.ContainsFunc(notAValue, func(w string) bool { return strings.Contains(v, w) }):
+		case !ok || v == "" || containsAny(v, notAValue...):
 			// 「会社名は奄美商店じゃなくて喜界商店です」「名前は山田花子、会社は…」:
 			// more than a value; the field is asked again below.
 		case field == understand.FieldName && utf8.RuneCountInString(v) <= maxNameLen:

@@ -76,12 +76,9 @@ func (t *turn) offerAnswer() string {
 		return ""
 	}
 	s := strings.ToLower(normalize(t.Input.Text))
-	has := func(words []string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
-	}
 	asks := t.asks()
 	switch {
-	case asks && (has(byWords) || has(untilWords) && (has(replyWords) || utf8.RuneCountInString(s) <= 8)):
+	case asks && (containsAny(s, byWords...) || containsAny(s, untilWords...) && (containsAny(s, replyWords...) || utf8.RuneCountInString(s) <= 8)):
 		return "deadline" // 「何時までに返事すればいいですか」「いつまでですか」
 	case t.read.Intent == understand.SeminarQuestion && slices.Contains(offerTopics, t.read.Topic):
 		return "question"
@@ -96,23 +93,23 @@ func (t *turn) offerAnswer() string {
 		// registration (read as a cancellation, which is confirmed first).
 		if before, ok := strings.CutSuffix(core, w); ok && !asks && !understand.Hedges(before) &&
 			!(w == "結構です" && strings.HasSuffix(before, "で")) &&
-			!slices.ContainsFunc(signUpWords, func(sw string) bool { return strings.Contains(before, sw) }) {
+			!containsAny(before, signUpWords...) {
 			return "decline"
 		}
 	}
 	switch {
-	case has(signUpWords):
+	case containsAny(s, signUpWords...):
 		// 「セミナーに申し込みたいです」 asks for another sign-up.
 		return ""
 	case asks:
-	case has(lateWords) && claimsLate(core):
+	case containsAny(s, lateWords...) && claimsLate(core):
 		return "late"
 	case t.claims(core):
 		return "claim"
-	case has(ackWords):
+	case containsAny(s, ackWords...):
 		return "ask"
 	}
-	if has(seatWords) {
+	if containsAny(s, seatWords...) {
 		// 「辞退するかも」「参加できるかな」「セミナーに参加します」: about
 		// the seat, but no answer; the offer again, with its deadline and
 		// buttons.
@@ -134,10 +131,10 @@ func (t *turn) claims(core string) bool {
 	}
 	if last := clauses[len(clauses)-1]; !slices.Contains(claimWords, last) {
 		return len(clauses) == 1 && t.saysYesAlone() && !t.holds() &&
-			!slices.ContainsFunc(ackWords, func(w string) bool { return strings.Contains(strings.ToLower(core), w) })
+			!containsAny(strings.ToLower(core), ackWords...)
 	}
 	for _, c := range clauses[:len(clauses)-1] {
-		ack := slices.ContainsFunc(ackWords, func(w string) bool { return strings.Contains(strings.ToLower(c), w) })
+		ack := containsAny(strings.ToLower(c), ackWords...)
 		if !ack && !slices.Contains(claimLeads, c) && !slices.Contains(claimWords, c) {
 			return false
 		}
@@ -248,7 +245,7 @@ func offerChoices(id string) []Choice {
 // には参加できません」).
 func (t *turn) namesOther(held store.Registration, regs []store.Registration) (bool, error) {
 	s := strings.ToLower(normalize(t.Input.Text))
-	if t.read.Attendance == understand.Online || slices.ContainsFunc(otherWords, func(w string) bool { return strings.Contains(s, w) }) {
+	if t.read.Attendance == understand.Online || containsAny(s, otherWords...) {
 		return true, nil
 	}
 	seminars, err := t.bot.Seminars.UpcomingSeminars(t.ctx, t.Now, seminarsListed)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -96,7 +95,7 @@ var privacyWords = []string{"個人情報", "使われ", "使い道", "何に使
 // question about them; ok is false when text asks something else.
 func (t *turn) privacyAnswer(text string) (answer string, ok bool) {
 	switch {
-	case !slices.ContainsFunc(privacyWords, func(w string) bool { return strings.Contains(text, w) }):
+	case !containsAny(text, privacyWords...):
 		return "", false
 	case t.next.Step == consentStep: // the notice, asked again after the answer, says it all
 		return noticeAgainText, true

@@ -225,13 +225,10 @@ var genericTitleWords = []string{"セミナー", "オンライン", "会場", "�
 // どこですか」「セミナーのURLを忘れました」); ok is false for anything else.
 func (t *turn) urlAnswer(text string) (string, bool, error) {
 	s := strings.ToLower(normalize(text))
-	has := func(words []string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
-	}
 	// 「ホームページのURLを変えたい」「Zoomの使い方がわからない」 are no
 	// questions about a seminar's link.
-	zoomAsked := has([]string{"zoom", "ズーム"}) && t.asks()
-	if !has(urlWords) || !has(urlContext) && !zoomAsked || has(urlMaking) || t.describesClearly() {
+	zoomAsked := containsAny(s, "zoom", "ズーム") && t.asks()
+	if !containsAny(s, urlWords...) || !containsAny(s, urlContext...) && !zoomAsked || containsAny(s, urlMaking...) || t.describesClearly() {
 		return "", false, nil
 	}
 	regs, err := t.bot.Seminars.UserRegistrations(t.ctx, t.UserID, t.Now)

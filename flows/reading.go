@@ -182,7 +182,7 @@ const (
 // booking here (「申し込んだときの名前」「セミナーの登録」), not of the
 // owner's business (「会員登録の名前」「予約の名前」).
 func registered(s string) bool {
-	return slices.ContainsFunc([]string{"申し込んだ", "申込んだ", "申し込みの", "セミナー", "勉強会", "個別相談", "このトーク", "ここで登録"}, func(w string) bool { return strings.Contains(s, w) })
+	return containsAny(s, "申し込んだ", "申込んだ", "申し込みの", "セミナー", "勉強会", "個別相談", "このトーク", "ここで登録")
 }
 
 // acceptsTheOne reports whether the text takes the one item offered: the
@@ -206,25 +206,22 @@ func endsStop(s string) bool {
 // privacyAsked reports whether a short message asks how what is given
 // here is kept, not a problem about personal data in the owner's business.
 func privacyAsked(s string) bool {
-	has := func(words ...string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
-	}
 	n := utf8.RuneCountInString(s)
 	// 「賞味期限の保存期間は？」 is about food: the keeping of data must be named.
-	kept := has("保存期間", "どのくらい保存", "いつまで保存") && (n <= 6 || has("データ", "情報", "名前", "連絡先"))
-	return n <= 15 && !othersData(s) && (has("個人情報の取り扱い", "個人情報の扱い", "プライバシーポリシー") || kept)
+	kept := containsAny(s, "保存期間", "どのくらい保存", "いつまで保存") && (n <= 6 || containsAny(s, "データ", "情報", "名前", "連絡先"))
+	return n <= 15 && !othersData(s) && (containsAny(s, "個人情報の取り扱い", "個人情報の扱い", "プライバシーポリシー") || kept)
 }
 
 // othersData reports whether a message about deleting data speaks of the
 // owner's business, not of what they gave here.
 func othersData(s string) bool {
-	return slices.ContainsFunc([]string{"お客", "顧客", "従業員", "会員", "ルール", "方法", "整理", "古い", "してしまった", "消えてしまった", "消してしまった", "消えた"}, func(w string) bool { return strings.Contains(s, w) })
+	return containsAny(s, "お客", "顧客", "従業員", "会員", "ルール", "方法", "整理", "古い", "してしまった", "消えてしまった", "消してしまった", "消えた")
 }
 
 // movesTo reports whether a cancellation names the date to go to instead
 // (「…22日にしたい」「…来週のに変えて」).
 func movesTo(s string) bool {
-	return slices.ContainsFunc([]string{"日にしたい", "日にして", "日に変え", "日のに変え", "日のにし", "日にずら", "日に変更"}, func(w string) bool { return strings.Contains(s, w) })
+	return containsAny(s, "日にしたい", "日にして", "日に変え", "日のに変え", "日のにし", "日にずら", "日に変更")
 }
 
 // cancelsSomething reports whether a stop, out of any flow, names what
@@ -235,10 +232,10 @@ func cancelsSomething(s string) bool {
 		return false
 	}
 	// 「キャンセル規定を作りたい」「キャンセルが多くて」 speak of the owner's business.
-	if slices.ContainsFunc([]string{"規定", "ルール", "ポリシー", "作りたい", "多い", "多くて", "お客", "されて", "される"}, func(w string) bool { return strings.Contains(s, w) }) {
+	if containsAny(s, "規定", "ルール", "ポリシー", "作りたい", "多い", "多くて", "お客", "されて", "される") {
 		return false
 	}
-	named := slices.ContainsFunc([]string{"申し込", "申込", "セミナー", "参加", "予約", "全部", "会場", "オンライン", "相談"}, func(w string) bool { return strings.Contains(s, w) })
+	named := containsAny(s, "申し込", "申込", "セミナー", "参加", "予約", "全部", "会場", "オンライン", "相談")
 	return strings.Contains(s, "キャンセル") && len([]rune(s)) > len([]rune(cancelLabel)) || strings.Contains(s, "取り消") || named && strings.Contains(s, "やめ")
 }
 
@@ -608,7 +605,7 @@ func (t *turn) act(intent understand.Intent, text string) ([]Reply, error) {
 		// A stop out of any flow is short, or names what to cancel here; at
 		// length it is a problem told (「予約が入らなくて、もう店をやめようか
 		// と思ってる」「従業員がすぐやめてしまう」).
-		ours := slices.ContainsFunc([]string{"キャンセル", "取り消", "セミナー", "勉強会", "申し込", "申込", "参加", "個別相談"}, func(w string) bool { return strings.Contains(s, w) })
+		ours := containsAny(s, "キャンセル", "取り消", "セミナー", "勉強会", "申し込", "申込", "参加", "個別相談")
 		switch {
 		case utf8.RuneCountInString(s) >= minStopRunes && !ours && !endsStop(s):
 			return suggest(t, text)

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -26,31 +25,28 @@ const (
 // remark answers such a sentence; ok is false for anything else.
 func (t *turn) remark(text string) (replies []Reply, ok bool, err error) {
 	s := normalize(text)
-	has := func(words ...string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
-	}
 	// A remark is short, or speaks of the seminar; 「来年のカレンダーに島の
 	// 行事予定を入れて配りたい」「予約のリマインドをいつ送ればいいか」 are
 	// problems of the owner's business.
-	aboutUs := utf8.RuneCountInString(s) <= maxRemarkRunes || has("セミナー", "勉強会", "講座", "申し込んだ", "個別相談")
+	aboutUs := utf8.RuneCountInString(s) <= maxRemarkRunes || containsAny(s, "セミナー", "勉強会", "講座", "申し込んだ", "個別相談")
 	// 「お客さんが楽しみにしてくれる店にしたい」「また連絡しますと言って
 	// 連絡が来ない」「店の予定をカレンダーに追加したい」: others, or the
 	// owner's own business.
-	others := has("お客", "客さん", "店", "従業員", "スタッフ", "会員", "商品", "祭り", "イベント", "予約を", "言われ", "と言って", "したい店", "くれる")
+	others := containsAny(s, "お客", "客さん", "店", "従業員", "スタッフ", "会員", "商品", "祭り", "イベント", "予約を", "言われ", "と言って", "したい店", "くれる")
 	switch {
 	case !aboutUs || others:
 		return nil, false, nil
-	case has("カレンダー") && has("入れ", "追加", "登録"): // 「カレンダーに入れたい」
+	case containsAny(s, "カレンダー") && containsAny(s, "入れ", "追加", "登録"): // 「カレンダーに入れたい」
 		replies, err := answerCalendar(t, "")
 		return replies, true, err
-	case has("リマインド") && (t.asks() || has("いつ")) && !has("送れば", "送る", "送り"):
+	case containsAny(s, "リマインド") && (t.asks() || containsAny(s, "いつ")) && !containsAny(s, "送れば", "送る", "送り"):
 		answer, err := t.reminderAnswer()
 		return t.menu(answer), true, err
-	case has("行けな", "行けん", "行かれん", "参加できな", "出られな") && has("かも", "わからな", "分からな", "かもしれ"):
+	case containsAny(s, "行けな", "行けん", "行かれん", "参加できな", "出られな") && containsAny(s, "かも", "わからな", "分からな", "かもしれ"):
 		return t.menu(maybeText), true, nil
-	case has("楽しみにして", "楽しみです", "楽しみにしとり", "楽しみにしちょり"):
+	case containsAny(s, "楽しみにして", "楽しみです", "楽しみにしとり", "楽しみにしちょり"):
 		return t.menu(gladText), true, nil
-	case has("聞いてみます", "相談してみます", "考えてみます", "また連絡します", "また連絡する"):
+	case containsAny(s, "聞いてみます", "相談してみます", "考えてみます", "また連絡します", "また連絡する"):
 		return t.menu(laterText), true, nil
 	}
 	return nil, false, nil

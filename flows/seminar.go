@@ -139,7 +139,7 @@ func pickSeminar(t *turn) ([]Reply, error) {
 	if t.Input.Kind == Text && t.asksAbout() { // 「2番目のは何時からですか」 picks nothing
 		return t.offStep(missText)
 	}
-	if t.Input.Kind == Text && slices.ContainsFunc(laterWords, func(w string) bool { return strings.Contains(normalize(t.Input.Text), w) }) {
+	if t.Input.Kind == Text && containsAny(normalize(t.Input.Text), laterWords...) {
 		// 「考えます」 is no pick of 「事業承継を考える勉強会」.
 		return []Reply{{Text: semLaterText, Choices: t.offeredWithWayOut()}}, nil
 	}
@@ -260,7 +260,7 @@ func (t *turn) attendanceChoice() (string, bool) {
 	}
 	s := normalize(t.Input.Text)
 	waits := strings.Contains(s, waitlistLabel) || strings.Contains(s, "待ちます") || strings.Contains(s, "空いたら") // 「空いたら教えてください」
-	if waits && !understand.IsQuestion(s) && !slices.ContainsFunc(refusals, func(w string) bool { return strings.Contains(s, w) }) &&
+	if waits && !understand.IsQuestion(s) && !containsAny(s, refusals...) &&
 		slices.ContainsFunc(t.next.Offered, func(c Choice) bool { return c.Data == choiceWaitlist }) {
 		return choiceWaitlist, true // 「キャンセル待ちでお願いします」, not 「キャンセル待ちはしません」
 	}
@@ -335,7 +335,7 @@ func asksFor(s string) bool {
 
 // asksHow reports whether s asks how something is done.
 func asksHow(s string) bool {
-	return slices.ContainsFunc([]string{"どうやって", "どうすれば", "どうしたら", "やり方", "見方"}, func(w string) bool { return strings.Contains(s, w) })
+	return containsAny(s, "どうやって", "どうすれば", "どうしたら", "やり方", "見方")
 }
 
 // namesBothWays reports whether s names the venue and online.
@@ -385,7 +385,7 @@ func (t *turn) wantedAttendance() string {
 		return ""
 	}
 	about := strings.Join(cs[from:], "、")
-	if slices.ContainsFunc(refusals, func(w string) bool { return strings.Contains(about, w) }) {
+	if containsAny(about, refusals...) {
 		return map[string]string{understand.Venue: understand.Online, understand.Online: understand.Venue}[said]
 	}
 	return said

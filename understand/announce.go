@@ -2,7 +2,6 @@ package understand
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -29,14 +28,11 @@ const (
 // ReadStop reads how a message about stopping announcements means it.
 func ReadStop(text string) StopMeant {
 	c := politeAsks.Replace(yesNegations.Replace(clean(text)))
-	request := slices.ContainsFunc(stopRequests, func(w string) bool { return strings.Contains(c, w) })
+	request := ContainsAny(c, stopRequests...)
 	if asks(key(text)) && !request {
 		return StopAsked // 「止めてもらえますか」 asks for it; 「止めるとどうなりますか」 asks about it
 	}
-	says := func(words []string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(c, w) })
-	}
-	if says(stopComplaints) && !says(stopActs) && !says(stopRefusals) {
+	if ContainsAny(c, stopComplaints...) && !ContainsAny(c, stopActs...) && !ContainsAny(c, stopRefusals...) {
 		return StopComplained
 	}
 	// The words that stop are taken out first: what is left negates or
@@ -46,7 +42,7 @@ func ReadStop(text string) StopMeant {
 	for _, w := range stopWords {
 		rest = strings.ReplaceAll(rest, w, "/")
 	}
-	if stopRefused.MatchString(c) || slices.ContainsFunc(stopNegations, func(w string) bool { return strings.Contains(rest, w) }) {
+	if stopRefused.MatchString(c) || ContainsAny(rest, stopNegations...) {
 		return StopKept
 	}
 	return StopAll
@@ -73,14 +69,11 @@ func Switched(text string) Switch {
 	case StopAsked:
 		return Switch{Asked: true}
 	}
-	has := func(words []string) bool {
-		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(c, w) })
-	}
-	off := has(stopActs) || has(stopRefusals)
+	off := ContainsAny(c, stopActs...) || ContainsAny(c, stopRefusals...)
 	return Switch{
 		Off:  off,
-		On:   !off && has(wantWords),
-		Only: has([]string{"だけ", "のみ"}),
+		On:   !off && ContainsAny(c, wantWords...),
+		Only: ContainsAny(c, "だけ", "のみ"),
 	}
 }
 

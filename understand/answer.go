@@ -108,7 +108,7 @@ func valueShaped(value, text string) bool {
 	f := strings.Fields(c)
 	spaced := len(f) == 2 && utf8.RuneCountInString(f[0]) <= 8 && utf8.RuneCountInString(f[1]) <= 8
 	ends := !spaced && slices.ContainsFunc(strings.Split(c, "。"), endsSentence) // 「母の代わりに送っています。奄美トミ」 too
-	return Corrected(text) == "" && !ends && !asksPlainly(clean(text)) && !slices.ContainsFunc(notNameWords, func(w string) bool { return strings.Contains(c, w) }) &&
+	return Corrected(text) == "" && !ends && !asksPlainly(clean(text)) && !ContainsAny(c, notNameWords...) &&
 		!phoneRe.MatchString(arabic(c)) && !saysNoCompany(c, true)
 }
 
@@ -148,11 +148,11 @@ func instead(r Reading, framed bool) bool {
 // (「名前が違います」「さっきの連絡先、間違えました」「会社名を直したい」), or "".
 func Corrected(text string) Field {
 	c := clean(text)
-	if !slices.ContainsFunc(correctionWords, func(w string) bool { return strings.Contains(c, w) }) {
+	if !ContainsAny(c, correctionWords...) {
 		return ""
 	}
 	for _, f := range []Field{FieldCompany, FieldContact, FieldName} { // 店の名前 is the company
-		if slices.ContainsFunc(fieldWords[f], func(w string) bool { return strings.Contains(c, w) }) {
+		if ContainsAny(c, fieldWords[f]...) {
 			return f
 		}
 	}
@@ -174,7 +174,7 @@ var (
 // nothing. 「問題ないです」「間違いありません」 are yeses, not negations.
 func Hedges(text string) bool {
 	c := yesNegations.Replace(clean(text))
-	return slices.ContainsFunc(hedgeWords, func(w string) bool { return strings.Contains(c, w) })
+	return ContainsAny(c, hedgeWords...)
 }
 
 // KeepsAsIs reports whether a message about cancelling, deleting or
@@ -191,7 +191,7 @@ func KeepsAsIs(text string) bool {
 			return true
 		}
 	}
-	return slices.ContainsFunc(keepWords, func(w string) bool { return strings.Contains(c, w) })
+	return ContainsAny(c, keepWords...)
 }
 
 var (

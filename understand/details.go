@@ -194,7 +194,7 @@ func saysNoCompany(c string, asked bool) bool {
 		return false
 	}
 	// 「株式会社ないと」「居酒屋 行かない」: a trade named is a name.
-	if slices.ContainsFunc(tradeWords, func(w string) bool { return strings.Contains(c, w) }) {
+	if ContainsAny(c, tradeWords...) {
 		return false
 	}
 	switch strings.Trim(c, "。. !！") {

@@ -26,6 +26,16 @@ var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
 	return t
 })
 
+// ContainsAny reports whether s contains any of words.
+func ContainsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // clean returns text tidied (see tidy) and in lower case: the form that is
 // read.
 func clean(text string) string { return strings.ToLower(tidy(text)) }
