@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/amamibot/amamibot/calendar"
+	"github.com/amamibot/amamibot/match"
 	"github.com/amamibot/amamibot/store"
 	"github.com/amamibot/amamibot/understand"
 )
@@ -117,7 +118,8 @@ type turn struct {
 	read understand.Reading // what the typed text means; zero for buttons
 	// expired: the user's flow ended for lack of activity, so a message
 	// that reads as nothing is an answer to the ended step.
-	expired bool
+	expired   bool
+	heardOnce *match.Result // see heard
 }
 
 // stepFunc handles the input at one step of a flow.

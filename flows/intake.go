@@ -135,16 +135,24 @@ func (t *turn) noProblem() (replies []Reply, ok bool, err error) {
 }
 
 // describes reports whether the text tells a problem the matcher is sure of.
-func (t *turn) describes() bool {
-	return t.Input.Kind == Text && t.bot.Matcher != nil && t.bot.Matcher.Search(t.Input.Text, 1).Confident
-}
+func (t *turn) describes() bool { return t.heard().Confident }
 
 // describesClearly reports whether the matcher heard more than one plain
 // phrase of a problem: enough to override another reading of its words
 // (「アルバイトがすぐやめてしまうので定着させたい」 is no stop; 「参加URLを
 // もう一度教えてください」, one phrase, is no problem).
-func (t *turn) describesClearly() bool {
-	return t.Input.Kind == Text && t.bot.Matcher != nil && t.bot.Matcher.Search(t.Input.Text, 1).Confidence > 0.5
+func (t *turn) describesClearly() bool { return t.heard().Confidence > 0.5 }
+
+// heard is what the matcher understood of the typed text, searched once a
+// turn: several readings of one message ask it.
+func (t *turn) heard() match.Result {
+	if t.heardOnce == nil {
+		t.heardOnce = &match.Result{}
+		if t.Input.Kind == Text && t.bot.Matcher != nil {
+			*t.heardOnce = t.bot.Matcher.Search(t.Input.Text, 1)
+		}
+	}
+	return *t.heardOnce
 }
 
 // elsewhere reports whether a message typed where a problem is expected
