@@ -157,7 +157,7 @@ func pickRegistration(t *turn) ([]Reply, error) {
 	data, ok := t.selection()
 	// A date picks the item to cancel in a few words (「11日の方」) or in a
 	// cancellation; 「11日の会場はどこですか」 is a question about it.
-	if cancels := t.says(understand.CancelRegistration) && !t.asks(); !ok && (cancels || utf8.RuneCountInString(normalize(t.Input.Text)) <= maxPickRunes && !t.asks()) {
+	if !ok && !t.asks() && (t.says(understand.CancelRegistration) || utf8.RuneCountInString(normalize(t.Input.Text)) <= maxPickRunes) {
 		data, ok = t.listedOn()
 	}
 	if !ok && len(t.next.Offered) == 1 && t.says(understand.CancelRegistration) {
